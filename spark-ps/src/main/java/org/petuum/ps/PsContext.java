@@ -1,0 +1,194 @@
+package org.petuum.ps;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.petuum.ps.internal.BarrierRunner;
+import org.petuum.ps.internal.DriverRuntime;
+import org.petuum.ps.internal.Runtimes;
+import org.petuum.ps.internal.RunPlan;
+import org.petuum.ssp.RowValues;
+import org.petuum.ssp.TableRef;
+import org.petuum.ssp.TableSpec;
+
+/**
+ * The driver API: the parameter server of one Spark application. Create tables, run workers on them, read
+ * the results back.
+ *
+ * <pre>{@code
+ * PsContext ps = PsContext.get(spark);
+ * ps.createTable(TableSpec.dense("weights", 1, 124).staleness(2));
+ * ps.run(data, 20, (worker, rows, clock) -> {
+ *     PsTable w = worker.table("weights");
+ *     double[] current = w.get(0);
+ *     // ... compute a gradient step from rows ...
+ *     w.inc(0, step);
+ * });
+ * double[][] weights = ps.readDense("weights");
+ * }</pre>
+ *
+ * <p>Thread-safe; calls that change tables or start runs are serialised.
+ */
+public final class PsContext {
+    private final SparkContext sc;
+    private final DriverRuntime runtime;
+    private final List<ShardAddress> shards;
+
+    private PsContext(SparkContext sc, DriverRuntime runtime, List<ShardAddress> shards) {
+        this.sc = sc;
+        this.runtime = runtime;
+        this.shards = shards;
+    }
+
+    /** The parameter server of {@code spark}'s application. See {@link #get(SparkContext)}. */
+    public static PsContext get(SparkSession spark) {
+        return get(spark.sparkContext());
+    }
+
+    /** The parameter server of {@code jsc}'s application. See {@link #get(SparkContext)}. */
+    public static PsContext get(JavaSparkContext jsc) {
+        return get(jsc.sc());
+    }
+
+    /**
+     * The parameter server of {@code sc}'s application, waiting (at most {@code spark.petuum.registrationTimeout})
+     * until every expected executor has registered its shard server.
+     *
+     * @throws PsException if the plugin is not enabled, or an executor's shard server failed or never registered
+     */
+    public static PsContext get(SparkContext sc) {
+        DriverRuntime rt = Runtimes.driver(sc);
+        if (rt == null) {
+            throw new PsException("the parameter server is not running in application " + sc.applicationId()
+                    + ": start Spark with --conf spark.plugins=org.petuum.ps.PetuumPlugin", false);
+        }
+        rt.applicationId(sc.applicationId());
+        return new PsContext(sc, rt, rt.awaitLayout(sc.master(), sc.conf()));
+    }
+
+    /** The shard servers, by index. */
+    public List<ShardAddress> shards() {
+        return shards;
+    }
+
+    public PsConf conf() {
+        return runtime.conf();
+    }
+
+    /** The task slots the cluster offers now: the most partitions a run can have. */
+    public int taskSlots() {
+        return runtime.taskSlots(sc.master(), sc.conf());
+    }
+
+    /** Creates a table on every shard. @throws IllegalArgumentException if a table of that name exists */
+    public TableRef createTable(TableSpec spec) {
+        return runtime.createTable(spec);
+    }
+
+    /** Drops a table from every shard. @throws IllegalArgumentException if there is no such table */
+    public void dropTable(String name) {
+        runtime.dropTable(name);
+    }
+
+    /** The tables that exist now, in creation order. */
+    public List<TableRef> tables() {
+        return runtime.tables();
+    }
+
+    /**
+     * Every row of a table as the shards hold it now: element {@code r} is row {@code r}, or {@code null}
+     * for a row no update has touched (all zero).
+     */
+    public RowValues[] read(String name) {
+        return runtime.read(name);
+    }
+
+    /** Every row of a table as dense arrays ({@code rows × cols}); untouched rows are zeros. */
+    public double[][] readDense(String name) {
+        TableSpec spec = runtime.table(name).spec();
+        RowValues[] rows = read(name);
+        double[][] out = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            out[r] = rows[r] == null ? new double[spec.cols()] : rows[r].toArray();
+        }
+        return out;
+    }
+
+    /**
+     * A table as a DataFrame of its touched rows: {@code (row INT, values ARRAY<DOUBLE>)} for dense tables,
+     * {@code (row INT, indices ARRAY<INT>, values ARRAY<DOUBLE>)} for sparse ones.
+     */
+    public Dataset<Row> readAsDataFrame(SparkSession spark, String name) {
+        TableSpec spec = runtime.table(name).spec();
+        RowValues[] rows = read(name);
+        boolean dense = spec.storage() == TableSpec.Storage.DENSE;
+        StructType schema = new StructType().add("row", DataTypes.IntegerType, false);
+        schema = dense ? schema.add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+                : schema.add("indices", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+                        .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        List<Row> out = new ArrayList<>();
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null) {
+                continue;
+            }
+            if (dense) {
+                out.add(RowFactory.create(r, rows[r].toArray()));
+            } else {
+                List<Integer> idx = new ArrayList<>();
+                List<Double> val = new ArrayList<>();
+                rows[r].forEachNonZero((c, v) -> {
+                    idx.add(c);
+                    val.add(v);
+                });
+                out.add(RowFactory.create(r, idx.stream().mapToInt(Integer::intValue).toArray(),
+                        val.stream().mapToDouble(Double::doubleValue).toArray()));
+            }
+        }
+        return spark.createDataFrame(out, schema);
+    }
+
+    /**
+     * Runs one worker per partition of {@code data}, all at once in one gang-scheduled stage, each for as
+     * many clocks as its function likes, and returns their results in partition order.
+     *
+     * @throws PsException if the cluster has fewer task slots than {@code data} has partitions, or a worker failed
+     */
+    public <T, R> List<R> runWorkers(JavaRDD<T> data, WorkerFunction<T, R> fn) {
+        BarrierRunner.checkSlots(data.getNumPartitions(), taskSlots());
+        RunPlan plan = runtime.beginRun(data.getNumPartitions());
+        return BarrierRunner.run(data, plan, taskSlots(), fn);
+    }
+
+    /**
+     * Runs {@code clocks} clocks of {@code fn} on every partition of {@code data}: the runner loads the
+     * partition once, calls {@code fn} once per clock and ends each clock with {@link PsWorker#clock()}.
+     */
+    public <T> RunSummary run(JavaRDD<T> data, int clocks, ClockFunction<T> fn) {
+        if (clocks <= 0) {
+            throw new IllegalArgumentException("clocks : " + clocks + " (expected: > 0)");
+        }
+        long start = System.nanoTime();
+        List<Long> waits = runWorkers(data, (worker, it) -> {
+            List<T> partition = new ArrayList<>();
+            for (Iterator<T> i = it; i.hasNext(); ) {
+                partition.add(i.next());
+            }
+            for (int c = 0; c < clocks; c++) {
+                fn.clock(worker, partition, c);
+                worker.clock();
+            }
+            return worker.waitNanos() / 1_000_000L;
+        });
+        long[] w = waits.stream().mapToLong(Long::longValue).toArray();
+        return new RunSummary(w.length, clocks, (System.nanoTime() - start) / 1_000_000L, w);
+    }
+}

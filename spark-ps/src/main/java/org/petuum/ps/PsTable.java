@@ -1,0 +1,87 @@
+package org.petuum.ps;
+
+import org.petuum.ssp.OpLog;
+import org.petuum.ssp.RowValues;
+import org.petuum.ssp.TableRef;
+import org.petuum.ssp.TableSpec;
+
+/**
+ * A worker's handle on one table: reads under the table's consistency model, increments buffered in the
+ * worker's oplog until its next {@link PsWorker#clock()}.
+ *
+ * <p>A read returns a row that holds every update of every worker's clocks older than the table's staleness
+ * bound allows, and every update this worker made itself (read-my-writes), including those not yet sent.
+ * It blocks until the shard can guarantee that, at most {@code spark.petuum.readTimeout}.
+ *
+ * <p>Not thread-safe: use it from the task thread that owns its worker.
+ */
+public final class PsTable {
+    private final PsWorker worker;
+    private final TableRef ref;
+
+    PsTable(PsWorker worker, TableRef ref) {
+        this.worker = worker;
+        this.ref = ref;
+    }
+
+    public String name() {
+        return ref.name();
+    }
+
+    public TableSpec spec() {
+        return ref.spec();
+    }
+
+    TableRef ref() {
+        return ref;
+    }
+
+    /** Row {@code row} as a new dense array of {@code cols} doubles. */
+    public double[] get(int row) {
+        return getRow(row).toArray();
+    }
+
+    /** Rows {@code rows}, fetched from their shards in one request per shard, as new dense arrays. */
+    public double[][] get(int[] rows) {
+        RowValues[] r = worker.read(ref, rows);
+        double[][] out = new double[r.length][];
+        for (int i = 0; i < r.length; i++) {
+            out[i] = r[i].toArray();
+        }
+        return out;
+    }
+
+    /** Row {@code row} as a new row object (dense or sparse, like the table); the caller owns it. */
+    public RowValues getRow(int row) {
+        return worker.read(ref, new int[] {row})[0];
+    }
+
+    /** Rows {@code rows} as new row objects; the caller owns them. */
+    public RowValues[] getRows(int[] rows) {
+        return worker.read(ref, rows);
+    }
+
+    /** Adds {@code delta} to cell ({@code row}, {@code col}). */
+    public void inc(int row, int col, double delta) {
+        oplog().inc(ref, row, col, delta);
+    }
+
+    /** Adds a dense delta of {@code cols} doubles to row {@code row}. */
+    public void inc(int row, double[] delta) {
+        oplog().inc(ref, row, delta);
+    }
+
+    /** Adds {@code values[i]} to column {@code cols[i]} of row {@code row}. */
+    public void inc(int row, int[] cols, double[] values) {
+        oplog().inc(ref, row, cols, values);
+    }
+
+    private OpLog oplog() {
+        return worker.state().oplog();
+    }
+
+    @Override
+    public String toString() {
+        return "PsTable{" + ref.name() + ", " + ref.spec().consistency() + "}";
+    }
+}

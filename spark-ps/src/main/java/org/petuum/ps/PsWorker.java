@@ -1,0 +1,215 @@
+package org.petuum.ps;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.petuum.ps.client.PsClient;
+import org.petuum.ps.client.ShardConnection;
+import org.petuum.ps.internal.RunPlan;
+import org.petuum.ps.protocol.Flush;
+import org.petuum.ps.protocol.GetRows;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.Rows;
+import org.petuum.ssp.CachedRow;
+import org.petuum.ssp.ProcessCache;
+import org.petuum.ssp.RowPartitioner;
+import org.petuum.ssp.RowUpdate;
+import org.petuum.ssp.RowValues;
+import org.petuum.ssp.RowsSnapshot;
+import org.petuum.ssp.ShardState;
+import org.petuum.ssp.TableRef;
+import org.petuum.ssp.WorkerState;
+
+/**
+ * One worker of a run: the task API. A worker is one partition of the run's data, running for many clocks
+ * inside one Spark task. It reads and updates tables through {@link #table(String)} and ends each clock with
+ * {@link #clock()}, which sends its updates, tagged (worker, clock), to every shard.
+ *
+ * <p>Not thread-safe: owned by its task thread. Tasks of one JVM share the process's connections and cache.
+ */
+public final class PsWorker implements AutoCloseable {
+    private final PsClient client;
+    private final RunPlan plan;
+    private final WorkerState state;
+    private final ShardConnection[] shards;
+    private final Map<String, PsTable> tables = new HashMap<>();
+    private final List<CompletableFuture<Message>> unackedFlushes = new ArrayList<>();
+    private long waitNanos;
+    private boolean closed;
+
+    /** Creates worker {@code workerId} of the planned run on this process's client. */
+    public PsWorker(PsClient client, RunPlan plan, int workerId) {
+        if (workerId < 0 || workerId >= plan.numWorkers()) {
+            throw new IllegalArgumentException("workerId : " + workerId + " (expected: 0 <= workerId < "
+                    + plan.numWorkers() + ")");
+        }
+        this.client = client;
+        this.plan = plan;
+        this.state = new WorkerState(workerId, new RowPartitioner(plan.shards().size()));
+        client.enterRun(plan.runId());
+        this.shards = new ShardConnection[plan.shards().size()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = client.connection(plan.shards().get(i));
+        }
+        for (TableRef t : plan.tables()) {
+            tables.put(t.name(), new PsTable(this, t));
+        }
+    }
+
+    /** This worker's id: its partition's index, in {@code [0, numWorkers())}. */
+    public int id() {
+        return state.worker();
+    }
+
+    public int numWorkers() {
+        return plan.numWorkers();
+    }
+
+    /** The number of clocks this worker has completed. */
+    public int currentClock() {
+        return state.clock();
+    }
+
+    /** The total time this worker has spent waiting for rows, in nanoseconds. */
+    public long waitNanos() {
+        return waitNanos;
+    }
+
+    /** The handle of a table that existed when the run started. */
+    public PsTable table(String name) {
+        PsTable t = tables.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no table '" + name + "' in this run (tables: " + tables.keySet() + ")");
+        }
+        return t;
+    }
+
+    /**
+     * Ends this worker's clock: sends its buffered updates to their shards (every shard hears of the clock,
+     * with or without updates) and advances the clock. Does not wait for the shards.
+     */
+    public void clock() {
+        checkOpen();
+        checkFlushes(false);
+        List<List<RowUpdate>> byShard = state.drainByShard();
+        int clock = state.clock();
+        for (int s = 0; s < shards.length; s++) {
+            List<RowUpdate> updates = byShard.get(s);
+            ShardConnection.Pending p = shards[s].send(
+                    seq -> new Flush(seq, plan.runId(), state.worker(), clock, updates));
+            state.flushed(s, p.seq(), updates);
+            unackedFlushes.add(p.answer());
+        }
+        state.advanceClock();
+    }
+
+    /**
+     * Ends this worker's clock and waits until every worker has completed at least as many clocks: after it,
+     * every read sees every update that any worker made before its own barrier.
+     */
+    public void globalBarrier() {
+        clock();
+        int clock = state.clock();
+        long timeout = plan.conf().readTimeoutMs();
+        List<ShardConnection.Pending> waits = new ArrayList<>(shards.length);
+        for (ShardConnection s : shards) {
+            waits.add(s.send(seq -> new GetRows(seq, ShardState.NO_TABLE, clock, state.worker(), clock, timeout,
+                    new int[0])));
+        }
+        long start = System.nanoTime();
+        for (int s = 0; s < shards.length; s++) {
+            int shard = s;
+            PsClient.await(waits.get(s).answer(), timeout + plan.conf().requestTimeoutMs(),
+                    () -> plan.shards().get(shard) + " (global barrier of worker " + state.worker() + " at clock "
+                            + clock + ")");
+        }
+        waitNanos += System.nanoTime() - start;
+    }
+
+    /**
+     * Waits until every shard has acknowledged every clock this worker sent, so that the tables hold all of
+     * its updates. Called by the runner when the worker's function returns.
+     */
+    @Override
+    public void close() {
+        if (!closed) {
+            checkFlushes(true);
+            closed = true;
+        }
+    }
+
+    WorkerState state() {
+        return state;
+    }
+
+    /** Reads rows of a table under its consistency model (see {@link PsTable}). */
+    RowValues[] read(TableRef table, int[] rows) {
+        checkOpen();
+        ProcessCache cache = client.cache();
+        RowValues[] out = new RowValues[rows.length];
+        Map<Integer, List<Integer>> missing = null;
+        for (int i = 0; i < rows.length; i++) {
+            table.spec().checkRow(rows[i]);
+            CachedRow cached = cache.get(table.id(), rows[i]);
+            if (state.isFresh(table, rows[i], cached)) {
+                out[i] = state.view(table, rows[i], cached.values());
+            } else {
+                if (missing == null) {
+                    missing = new HashMap<>();
+                }
+                missing.computeIfAbsent(state.partitioner().shardOf(rows[i]), k -> new ArrayList<>()).add(i);
+            }
+        }
+        if (missing != null) {
+            fetch(table, rows, missing, out);
+        }
+        return out;
+    }
+
+    private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
+        long minVersion = state.minVersion(table);
+        int clock = state.clock();
+        long timeout = plan.conf().readTimeoutMs();
+        Map<Integer, ShardConnection.Pending> sent = new HashMap<>();
+        for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
+            int[] ids = e.getValue().stream().mapToInt(i -> rows[i]).toArray();
+            sent.put(e.getKey(), shards[e.getKey()].send(
+                    seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids)));
+        }
+        long start = System.nanoTime();
+        for (Map.Entry<Integer, ShardConnection.Pending> e : sent.entrySet()) {
+            int shard = e.getKey();
+            Message m = PsClient.await(e.getValue().answer(), timeout + plan.conf().requestTimeoutMs(),
+                    () -> plan.shards().get(shard) + " for table '" + table.name() + "' (worker " + state.worker()
+                            + " at clock " + clock + ")");
+            RowsSnapshot snap = ((Rows) m).snapshot();
+            List<Integer> positions = missing.get(shard);
+            for (int k = 0; k < snap.size(); k++) {
+                CachedRow fetched = new CachedRow(snap.version(), e.getValue().seq(), snap.values()[k]);
+                client.cache().install(table.id(), snap.rows()[k], fetched);
+                out[positions.get(k)] = state.view(table, snap.rows()[k], fetched.values());
+            }
+        }
+        waitNanos += System.nanoTime() - start;
+    }
+
+    private void checkFlushes(boolean waitForAll) {
+        for (Iterator<CompletableFuture<Message>> it = unackedFlushes.iterator(); it.hasNext(); ) {
+            CompletableFuture<Message> f = it.next();
+            if (waitForAll || f.isDone()) {
+                PsClient.await(f, plan.conf().requestTimeoutMs(),
+                        () -> "a shard acknowledging a clock of worker " + state.worker());
+                it.remove();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("worker " + state.worker() + " of run " + plan.runId() + " is closed");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package org.petuum.ps.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.petuum.ps.PsConf;
+import org.petuum.ps.PsException;
+import org.petuum.ps.PsTimeoutException;
+import org.petuum.ps.ShardAddress;
+import org.petuum.ps.protocol.FrameDecoder;
+import org.petuum.ps.protocol.Hello;
+import org.petuum.ps.protocol.HelloOk;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.MessageDecoder;
+import org.petuum.ps.protocol.MessageEncoder;
+import org.petuum.shaded.io.netty.bootstrap.Bootstrap;
+import org.petuum.shaded.io.netty.channel.Channel;
+import org.petuum.shaded.io.netty.channel.ChannelFuture;
+import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
+import org.petuum.shaded.io.netty.channel.ChannelInitializer;
+import org.petuum.shaded.io.netty.channel.ChannelOption;
+import org.petuum.shaded.io.netty.channel.EventLoopGroup;
+import org.petuum.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.petuum.shaded.io.netty.channel.SimpleChannelInboundHandler;
+import org.petuum.shaded.io.netty.channel.nio.NioIoHandler;
+import org.petuum.shaded.io.netty.channel.socket.SocketChannel;
+import org.petuum.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import org.petuum.shaded.io.netty.util.AttributeKey;
+import org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import org.petuum.ssp.ProcessCache;
+
+/**
+ * This process's side of the parameter server: one connection per shard and the process cache, shared by
+ * every task that runs in the JVM. The composition root of the client side; {@link #close()} releases its
+ * event loops and connections.
+ *
+ * <p>Thread-safe: tasks call it concurrently.
+ */
+public final class PsClient implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(PsClient.class);
+    private static final AttributeKey<ShardConnection> CONNECTION = AttributeKey.valueOf("petuum.connection");
+
+    private final String name;
+    private final PsConf conf;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final ProcessCache cache = new ProcessCache();
+    private final ConcurrentHashMap<String, ShardConnection> connections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> nextSeqs = new ConcurrentHashMap<>();
+    private long runId = Long.MIN_VALUE;
+
+    public PsClient(String name, PsConf conf) {
+        this.name = name;
+        this.conf = conf;
+        this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
+                new DefaultThreadFactory("petuum-client", true), NioIoHandler.newFactory());
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) conf.connectTimeoutMs())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
+                                MessageEncoder.INSTANCE, new AnswerHandler());
+                    }
+                });
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PsConf conf() {
+        return conf;
+    }
+
+    /** The rows this process has fetched, shared by its tasks. */
+    public ProcessCache cache() {
+        return cache;
+    }
+
+    /**
+     * Called by every worker of run {@code id} before it reads: the first worker of a new run empties the
+     * cache, because row versions count the clocks of one run only.
+     */
+    public synchronized void enterRun(long id) {
+        if (id != runId) {
+            cache.clear();
+            runId = id;
+        }
+    }
+
+    /** The open connection to {@code shard}, connecting (and greeting) it first if needed. */
+    public ShardConnection connection(ShardAddress shard) {
+        String key = shard.host() + ":" + shard.port();
+        ShardConnection c = connections.get(key);
+        if (c != null && c.isActive()) {
+            return c;
+        }
+        synchronized (this) {
+            c = connections.get(key);
+            if (c == null || !c.isActive()) {
+                c = connect(shard, key);
+                connections.put(key, c);
+            }
+            return c;
+        }
+    }
+
+    private ShardConnection connect(ShardAddress shard, String key) {
+        ChannelFuture cf = bootstrap.connect(shard.host(), shard.port());
+        if (!cf.awaitUninterruptibly(conf.connectTimeoutMs() + 1000)) {
+            cf.cancel(true);
+            throw new PsTimeoutException(name + ": connecting to " + shard + " took longer than "
+                    + conf.connectTimeoutMs() + " ms");
+        }
+        if (!cf.isSuccess()) {
+            throw new PsException(name + ": cannot connect to " + shard, true, cf.cause());
+        }
+        Channel ch = cf.channel();
+        ShardConnection c = new ShardConnection(shard, ch, nextSeqs.getOrDefault(key, 1L));
+        ch.attr(CONNECTION).set(c);
+        ch.closeFuture().addListener(f -> nextSeqs.merge(key, c.nextSeq(), Math::max));
+        Message answer = await(c.send(seq -> new Hello(seq, Message.PROTOCOL_VERSION, name)).answer(),
+                conf.connectTimeoutMs(), () -> "the handshake of " + shard);
+        if (!(answer instanceof HelloOk)) {
+            c.close();
+            throw new PsException(name + ": " + shard + " answered the handshake with " + answer.type(), false);
+        }
+        LOG.debug("{}: connected to {}", name, shard);
+        return c;
+    }
+
+    /**
+     * Waits for an answer at most {@code timeoutMs}.
+     *
+     * @throws PsTimeoutException naming {@code what} and the time waited
+     * @throws PsException        the failure the answer carried
+     */
+    public static <T> T await(CompletableFuture<T> f, long timeoutMs, Supplier<String> what) {
+        try {
+            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new PsTimeoutException("no answer from " + what.get() + " within " + timeoutMs + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof PsTimeoutException t) {
+                throw new PsTimeoutException(t.getMessage(), t);
+            }
+            if (c instanceof PsException p) {
+                throw new PsException(p.getMessage(), p.retriable(), p);
+            }
+            throw new PsException("request to " + what.get() + " failed", true, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PsException("interrupted while waiting for " + what.get(), true, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ShardConnection c : connections.values()) {
+            c.close();
+        }
+        connections.clear();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    /** Routes answers to the requests waiting for them. */
+    private final class AnswerHandler extends SimpleChannelInboundHandler<Message> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+            ShardConnection c = ctx.channel().attr(CONNECTION).get();
+            if (c != null) {
+                c.answer(m);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("{}: closing connection to {}: {}", name, ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}

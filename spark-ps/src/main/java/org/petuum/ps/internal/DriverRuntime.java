@@ -1,0 +1,317 @@
+package org.petuum.ps.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.SparkConf;
+import org.petuum.ps.PsConf;
+import org.petuum.ps.PsException;
+import org.petuum.ps.PsTimeoutException;
+import org.petuum.ps.ShardAddress;
+import org.petuum.ps.client.PsClient;
+import org.petuum.ps.client.ShardConnection;
+import org.petuum.ps.protocol.BeginRun;
+import org.petuum.ps.protocol.CreateTable;
+import org.petuum.ps.protocol.DropTable;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.ReadRange;
+import org.petuum.ps.protocol.Rows;
+import org.petuum.ssp.RowValues;
+import org.petuum.ssp.RowsSnapshot;
+import org.petuum.ssp.TableRef;
+import org.petuum.ssp.TableSpec;
+
+/**
+ * The coordinator on the driver: which executors run shard servers, the shard layout, the table catalogue,
+ * and the administrative requests (create, drop, read, begin a run). The driver side's composition root.
+ *
+ * <p>Thread-safe: registrations arrive on Spark's RPC threads and executor events on its listener thread;
+ * catalogue operations are serialised on this object's monitor.
+ */
+public final class DriverRuntime implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(DriverRuntime.class);
+    private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|\\d+)(,\\s*\\d+)?])?");
+    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,.*]");
+
+    private final PsConf conf;
+    private volatile String appId = "(application id not assigned yet)";
+    private final ConcurrentHashMap<String, Integer> executorCores = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, RegisterShard> registered = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> failed = new ConcurrentHashMap<>();
+    private final Map<String, TableRef> tables = new LinkedHashMap<>();
+    private final AtomicLong runIds = new AtomicLong();
+    private PsClient admin;
+    private List<ShardAddress> layout;
+    private int nextTableId;
+
+    public DriverRuntime(PsConf conf) {
+        this.conf = conf;
+    }
+
+    /** Records the application id once Spark has assigned it (after the plugin started). */
+    public void applicationId(String id) {
+        this.appId = id;
+    }
+
+    public String appId() {
+        return appId;
+    }
+
+    public PsConf conf() {
+        return conf;
+    }
+
+    // ---- executors and shard registration -------------------------------------------------------------
+
+    /** An executor joined the application with {@code cores} cores. */
+    public void executorAdded(String executorId, int cores) {
+        executorCores.put(executorId, cores);
+    }
+
+    /** An executor left the application. */
+    public void executorRemoved(String executorId) {
+        executorCores.remove(executorId);
+        registered.remove(executorId);
+    }
+
+    /** An executor's plugin reports its shard server (or its failure to start one). */
+    public void register(RegisterShard r) {
+        if (r.error() != null) {
+            LOG.error("executor {} could not start its shard server: {}", r.executorId(), r.error());
+            failed.put(r.executorId(), r.error());
+        } else {
+            LOG.info("executor {} serves a shard at {}:{}", r.executorId(), r.host(), r.port());
+            registered.put(r.executorId(), r);
+        }
+    }
+
+    /**
+     * The shard layout, waiting first (at most {@code spark.petuum.registrationTimeout}) until every executor
+     * the application expects has registered its shard server. The layout is fixed by the first call.
+     *
+     * @throws PsTimeoutException naming the executors that did not register
+     * @throws PsException        naming an executor whose shard server failed to start
+     */
+    public synchronized List<ShardAddress> awaitLayout(String master, SparkConf sparkConf) {
+        if (layout != null) {
+            return layout;
+        }
+        int expected = expectedExecutors(master, sparkConf);
+        long deadline = System.nanoTime() + conf.registrationTimeoutMs() * 1_000_000L;
+        while (true) {
+            if (!failed.isEmpty()) {
+                Map.Entry<String, String> f = failed.entrySet().iterator().next();
+                throw new PsException("executor " + f.getKey() + " could not start its shard server: " + f.getValue(),
+                        false);
+            }
+            TreeSet<String> known = new TreeSet<>(executorCores.keySet());
+            if (!isLocal(master)) {
+                known.remove("driver");
+            }
+            if (registered.size() >= expected && registered.keySet().containsAll(known)) {
+                break;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                TreeSet<String> missing = new TreeSet<>(known);
+                missing.removeAll(registered.keySet());
+                throw new PsTimeoutException("waited " + conf.registrationTimeoutMs() + " ms ("
+                        + PsConf.REGISTRATION_TIMEOUT + ") for the shard servers of " + expected
+                        + " executor(s): registered " + new TreeSet<>(registered.keySet()) + ", known to Spark but not "
+                        + "registered " + missing + ". Check that spark.plugins includes org.petuum.ps.PetuumPlugin "
+                        + "and read the executors' logs.");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PsException("interrupted while waiting for shard servers to register", true, e);
+            }
+        }
+        List<RegisterShard> regs = new ArrayList<>(registered.values());
+        regs.sort(Comparator.comparing(RegisterShard::executorId, DriverRuntime::compareExecutorIds));
+        List<ShardAddress> shards = new ArrayList<>();
+        for (RegisterShard r : regs) {
+            shards.add(new ShardAddress(shards.size(), r.executorId(), r.host(), r.port()));
+        }
+        layout = List.copyOf(shards);
+        LOG.info("parameter server layout: {}", layout);
+        return layout;
+    }
+
+    /** The task slots of the executors Spark knows: their cores divided by {@code spark.task.cpus}. */
+    public int taskSlots(String master, SparkConf sparkConf) {
+        int taskCpus = sparkConf.getInt("spark.task.cpus", 1);
+        int cores = 0;
+        for (Map.Entry<String, Integer> e : executorCores.entrySet()) {
+            if (isLocal(master) || !e.getKey().equals("driver")) {
+                cores += e.getValue();
+            }
+        }
+        if (cores == 0 && isLocal(master)) {
+            cores = localCores(master);
+        }
+        return cores / Math.max(1, taskCpus);
+    }
+
+    static int expectedExecutors(String master, SparkConf c) {
+        if (isLocal(master)) {
+            return 1;
+        }
+        Matcher m = LOCAL_CLUSTER.matcher(master);
+        if (m.matches()) {
+            return Integer.parseInt(m.group(1));
+        }
+        if (c.contains("spark.executor.instances") && !c.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return c.getInt("spark.executor.instances", 1);
+        }
+        if (c.contains("spark.cores.max") && c.contains("spark.executor.cores")) {
+            return Math.max(1, c.getInt("spark.cores.max", 1) / Math.max(1, c.getInt("spark.executor.cores", 1)));
+        }
+        return 1;
+    }
+
+    static boolean isLocal(String master) {
+        return LOCAL.matcher(master).matches();
+    }
+
+    private static int localCores(String master) {
+        Matcher m = LOCAL.matcher(master);
+        if (m.matches() && m.group(2) != null && !m.group(2).equals("*")) {
+            return Integer.parseInt(m.group(2));
+        }
+        return m.matches() && m.group(1) == null ? 1 : Runtime.getRuntime().availableProcessors();
+    }
+
+    private static int compareExecutorIds(String a, String b) {
+        boolean na = a.chars().allMatch(Character::isDigit);
+        boolean nb = b.chars().allMatch(Character::isDigit);
+        if (na && nb) {
+            return Long.compare(Long.parseLong(a), Long.parseLong(b));
+        }
+        return na != nb ? (na ? -1 : 1) : a.compareTo(b);
+    }
+
+    // ---- tables ---------------------------------------------------------------------------------------
+
+    /** Creates a table on every shard. @throws IllegalArgumentException if the name is taken */
+    public synchronized TableRef createTable(TableSpec spec) {
+        requireLayout();
+        if (tables.containsKey(spec.name())) {
+            throw new IllegalArgumentException("table '" + spec.name() + "' already exists; drop it first");
+        }
+        TableRef ref = new TableRef(nextTableId++, spec);
+        int n = layout.size();
+        List<ShardConnection.Pending> acks = new ArrayList<>();
+        for (ShardAddress s : layout) {
+            acks.add(admin().connection(s).send(seq -> new CreateTable(seq, ref.id(), spec, s.index(), n)));
+        }
+        awaitAll(acks, "creating table '" + spec.name() + "'");
+        tables.put(spec.name(), ref);
+        LOG.info("created table {} as id {} on {} shard(s)", spec, ref.id(), n);
+        return ref;
+    }
+
+    /** Drops a table from every shard; dropping a table that does not exist is an error naming it. */
+    public synchronized void dropTable(String name) {
+        TableRef ref = table(name);
+        List<ShardConnection.Pending> acks = new ArrayList<>();
+        for (ShardAddress s : layout) {
+            acks.add(admin().connection(s).send(seq -> new DropTable(seq, ref.id())));
+        }
+        awaitAll(acks, "dropping table '" + name + "'");
+        tables.remove(name);
+    }
+
+    public synchronized TableRef table(String name) {
+        TableRef t = tables.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no table '" + name + "' (tables: " + tables.keySet() + ")");
+        }
+        return t;
+    }
+
+    public synchronized List<TableRef> tables() {
+        return List.copyOf(tables.values());
+    }
+
+    /**
+     * Every row of a table as the shards hold it now: element {@code r} is row {@code r}, or {@code null}
+     * for a row no update has touched (all zero). Rows travel in chunks that fit the frame limit.
+     */
+    public synchronized RowValues[] read(String name) {
+        TableRef t = table(name);
+        RowValues[] out = new RowValues[t.spec().rows()];
+        long bytesPerRow = t.spec().storage() == TableSpec.Storage.DENSE ? 8L * t.spec().cols() + 16 : 4096;
+        int chunk = (int) Math.max(1, Math.min(t.spec().rows(), (conf.maxFrameBytes() / 2) / bytesPerRow));
+        for (int from = 0; from < t.spec().rows(); from += chunk) {
+            int to = (int) Math.min(t.spec().rows(), (long) from + chunk);
+            List<ShardConnection.Pending> parts = new ArrayList<>();
+            for (ShardAddress s : layout) {
+                int f = from;
+                parts.add(admin().connection(s).send(seq -> new ReadRange(seq, t.id(), f, to)));
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                ShardAddress s = layout.get(i);
+                RowsSnapshot snap = ((Rows) PsClient.await(parts.get(i).answer(), conf.requestTimeoutMs(),
+                        () -> s + " reading table '" + name + "'")).snapshot();
+                for (int k = 0; k < snap.size(); k++) {
+                    out[snap.rows()[k]] = snap.values()[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- runs -----------------------------------------------------------------------------------------
+
+    /** Starts a run of {@code workers} workers on every shard and returns what its tasks need. */
+    public synchronized RunPlan beginRun(int workers) {
+        requireLayout();
+        long runId = runIds.incrementAndGet();
+        int n = layout.size();
+        List<ShardConnection.Pending> acks = new ArrayList<>();
+        for (ShardAddress s : layout) {
+            acks.add(admin().connection(s).send(seq -> new BeginRun(seq, runId, workers, s.index(), n)));
+        }
+        awaitAll(acks, "starting run " + runId);
+        return new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf);
+    }
+
+    private void requireLayout() {
+        if (layout == null) {
+            throw new IllegalStateException("the shard layout is not known yet: obtain the context with PsContext.get");
+        }
+    }
+
+    private PsClient admin() {
+        if (admin == null) {
+            admin = new PsClient("coordinator of " + appId, conf);
+        }
+        return admin;
+    }
+
+    private void awaitAll(List<ShardConnection.Pending> pending, String what) {
+        for (int i = 0; i < pending.size(); i++) {
+            ShardAddress s = layout.get(i);
+            Message m = PsClient.await(pending.get(i).answer(), conf.requestTimeoutMs(), () -> s + " (" + what + ")");
+            LOG.trace("{}: {} answered {}", what, s, m);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+    }
+}

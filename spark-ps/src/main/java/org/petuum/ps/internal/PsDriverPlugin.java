@@ -1,0 +1,58 @@
+package org.petuum.ps.internal;
+
+import java.util.Map;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorAdded;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.petuum.ps.PsConf;
+
+/**
+ * The driver half of the plugin: starts the {@link DriverRuntime}, follows executors as they come and go,
+ * and takes the executors' shard registrations. An invalid {@code spark.petuum.*} setting fails the
+ * SparkContext here, naming the key.
+ */
+public final class PsDriverPlugin implements DriverPlugin {
+    private DriverRuntime runtime;
+    private SparkContext sc;
+
+    @Override
+    public Map<String, String> init(SparkContext sc, PluginContext ctx) {
+        PsConf conf = PsConf.from(sc.conf());
+        runtime = new DriverRuntime(conf);
+        DriverRuntime rt = runtime;
+        sc.addSparkListener(new SparkListener() {
+            @Override
+            public void onExecutorAdded(SparkListenerExecutorAdded e) {
+                rt.executorAdded(e.executorId(), e.executorInfo().totalCores());
+            }
+
+            @Override
+            public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
+                rt.executorRemoved(e.executorId());
+            }
+        });
+        Runtimes.putDriver(sc, runtime);
+        this.sc = sc;
+        return Map.of();
+    }
+
+    @Override
+    public Object receive(Object message) {
+        if (message instanceof RegisterShard r) {
+            runtime.register(r);
+            return "ok";
+        }
+        throw new IllegalArgumentException("unexpected plugin message " + message);
+    }
+
+    @Override
+    public void shutdown() {
+        if (runtime != null) {
+            Runtimes.removeDriver(sc, runtime);
+            runtime.close();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package org.petuum.ps.protocol;
+
+import java.nio.charset.StandardCharsets;
+import org.petuum.shaded.io.netty.buffer.ByteBuf;
+import org.petuum.ssp.Consistency;
+import org.petuum.ssp.DenseRow;
+import org.petuum.ssp.RowValues;
+import org.petuum.ssp.SparseRow;
+import org.petuum.ssp.TableSpec;
+
+/**
+ * Field encodings shared by the messages. Every {@code read…} checks that the bytes it needs are there
+ * before it allocates anything, so a hostile length cannot make the receiver allocate more than the frame
+ * it already holds.
+ */
+final class Codec {
+    private Codec() {
+    }
+
+    static final int MAX_STRING_BYTES = 64 * 1024;
+    private static final byte DENSE = 0;
+    private static final byte SPARSE = 1;
+
+    static int stringLength(String s) {
+        return 4 + s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    static void writeString(ByteBuf out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.writeBytes(b);
+    }
+
+    static String readString(ByteBuf in, String field) {
+        int n = readCount(in, field, 1);
+        if (n > MAX_STRING_BYTES) {
+            throw new ProtocolException(field + ": string of " + n + " bytes (expected: <= " + MAX_STRING_BYTES + ")");
+        }
+        byte[] b = new byte[n];
+        in.readBytes(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Reads a non-negative element count and checks that {@code count * minBytesEach} bytes follow. */
+    static int readCount(ByteBuf in, String field, int minBytesEach) {
+        need(in, 4, field);
+        int n = in.readInt();
+        if (n < 0 || (long) n * minBytesEach > in.readableBytes()) {
+            throw new ProtocolException(field + ": count " + n + " needs at least " + (long) n * minBytesEach
+                    + " bytes but only " + in.readableBytes() + " remain");
+        }
+        return n;
+    }
+
+    static void need(ByteBuf in, int bytes, String field) {
+        if (in.readableBytes() < bytes) {
+            throw new ProtocolException("truncated " + field + ": needs " + bytes + " bytes but only "
+                    + in.readableBytes() + " remain");
+        }
+    }
+
+    static int intArrayLength(int[] a) {
+        return 4 + 4 * a.length;
+    }
+
+    static void writeIntArray(ByteBuf out, int[] a) {
+        out.writeInt(a.length);
+        for (int v : a) {
+            out.writeInt(v);
+        }
+    }
+
+    static int[] readIntArray(ByteBuf in, String field) {
+        int n = readCount(in, field, 4);
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = in.readInt();
+        }
+        return a;
+    }
+
+    static int rowLength(RowValues row) {
+        if (row instanceof DenseRow d) {
+            return 1 + 4 + 8 * d.cols();
+        }
+        int[] nz = {0};
+        row.forEachNonZero((c, v) -> nz[0]++);
+        return 1 + 4 + 4 + 12 * nz[0];
+    }
+
+    static void writeRow(ByteBuf out, RowValues row) {
+        if (row instanceof DenseRow d) {
+            out.writeByte(DENSE);
+            out.writeInt(d.cols());
+            for (double v : d.array()) {
+                out.writeDouble(v);
+            }
+            return;
+        }
+        out.writeByte(SPARSE);
+        out.writeInt(row.cols());
+        int countAt = out.writerIndex();
+        out.writeInt(0);
+        int[] n = {0};
+        row.forEachNonZero((c, v) -> {
+            out.writeInt(c);
+            out.writeDouble(v);
+            n[0]++;
+        });
+        out.setInt(countAt, n[0]);
+    }
+
+    static RowValues readRow(ByteBuf in, String field) {
+        need(in, 5, field);
+        byte kind = in.readByte();
+        int cols = in.readInt();
+        if (cols <= 0) {
+            throw new ProtocolException(field + ": row width " + cols + " (expected: > 0)");
+        }
+        if (kind == DENSE) {
+            if ((long) cols * 8 > in.readableBytes()) {
+                throw new ProtocolException(field + ": dense row of " + cols + " columns needs " + (long) cols * 8
+                        + " bytes but only " + in.readableBytes() + " remain");
+            }
+            double[] v = new double[cols];
+            for (int i = 0; i < cols; i++) {
+                v[i] = in.readDouble();
+            }
+            return DenseRow.wrap(v);
+        }
+        if (kind == SPARSE) {
+            int n = readCount(in, field, 12);
+            int[] c = new int[n];
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                c[i] = in.readInt();
+                v[i] = in.readDouble();
+                if (c[i] < 0 || c[i] >= cols) {
+                    throw new ProtocolException(field + ": column " + c[i] + " outside [0, " + cols + ")");
+                }
+            }
+            return SparseRow.of(cols, c, v);
+        }
+        throw new ProtocolException(field + ": row kind " + kind + " (expected: 0 dense or 1 sparse)");
+    }
+
+    static int specLength(TableSpec spec) {
+        return stringLength(spec.name()) + 1 + 4 + 4 + 1 + 4;
+    }
+
+    static void writeSpec(ByteBuf out, TableSpec spec) {
+        writeString(out, spec.name());
+        out.writeByte(spec.storage().ordinal());
+        out.writeInt(spec.rows());
+        out.writeInt(spec.cols());
+        out.writeByte(spec.consistency().model().ordinal());
+        out.writeInt(spec.consistency().staleness());
+    }
+
+    static TableSpec readSpec(ByteBuf in) {
+        String name = readString(in, "table name");
+        need(in, 14, "table spec");
+        byte storage = in.readByte();
+        int rows = in.readInt();
+        int cols = in.readInt();
+        byte model = in.readByte();
+        int staleness = in.readInt();
+        try {
+            TableSpec spec = storage == 0 ? TableSpec.dense(name, rows, cols)
+                    : storage == 1 ? TableSpec.sparse(name, rows, cols) : null;
+            if (spec == null) {
+                throw new ProtocolException("table storage " + storage + " (expected: 0 dense or 1 sparse)");
+            }
+            Consistency c = switch (model) {
+                case 0 -> Consistency.bsp();
+                case 1 -> Consistency.ssp(staleness);
+                case 2 -> Consistency.async();
+                default -> throw new ProtocolException("consistency model " + model + " (expected: 0..2)");
+            };
+            return spec.consistency(c);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("invalid table spec: " + e.getMessage(), e);
+        }
+    }
+}

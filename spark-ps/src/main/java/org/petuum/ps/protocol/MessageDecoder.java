@@ -1,0 +1,49 @@
+package org.petuum.ps.protocol;
+
+import java.util.List;
+import org.petuum.shaded.io.netty.buffer.ByteBuf;
+import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
+import org.petuum.shaded.io.netty.handler.codec.MessageToMessageDecoder;
+
+/**
+ * Turns one frame body ({@code byte type | body}, the length already stripped by {@link FrameDecoder})
+ * into a {@link Message}. A body that is truncated, has trailing bytes or an unknown type raises a
+ * {@link ProtocolException}; the pipeline's error handler then closes that connection only.
+ */
+public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+        out.add(decode(frame));
+    }
+
+    /** Decodes one frame body; the whole body must be consumed. */
+    public static Message decode(ByteBuf frame) {
+        Codec.need(frame, 1, "frame type");
+        MessageType type = MessageType.of(frame.readByte());
+        Message m;
+        try {
+            m = switch (type) {
+                case HELLO -> Hello.decode(frame);
+                case HELLO_OK -> HelloOk.decode(frame);
+                case ERROR -> ErrorResponse.decode(frame);
+                case ACK -> Ack.decode(frame);
+                case CREATE_TABLE -> CreateTable.decode(frame);
+                case DROP_TABLE -> DropTable.decode(frame);
+                case BEGIN_RUN -> BeginRun.decode(frame);
+                case FLUSH -> Flush.decode(frame);
+                case GET_ROWS -> GetRows.decode(frame);
+                case ROWS -> Rows.decode(frame);
+                case READ_RANGE -> ReadRange.decode(frame);
+            };
+        } catch (ProtocolException e) {
+            throw new ProtocolException(type + " frame rejected: " + e.getMessage(), e);
+        } catch (IndexOutOfBoundsException e) {
+            throw new ProtocolException(type + " frame rejected: truncated body", e);
+        }
+        if (frame.isReadable()) {
+            throw new ProtocolException(type + " frame rejected: " + frame.readableBytes() + " trailing bytes");
+        }
+        return m;
+    }
+}

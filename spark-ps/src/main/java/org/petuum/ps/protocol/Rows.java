@@ -1,0 +1,69 @@
+package org.petuum.ps.protocol;
+
+import java.util.Arrays;
+import org.petuum.shaded.io.netty.buffer.ByteBuf;
+import org.petuum.ssp.RowValues;
+import org.petuum.ssp.RowsSnapshot;
+
+/** Rows answered to a {@link GetRows} or {@link ReadRange}, with the version they were read at. */
+public record Rows(long requestId, RowsSnapshot snapshot) implements Message {
+    @Override
+    public MessageType type() {
+        return MessageType.ROWS;
+    }
+
+    @Override
+    public int encodedLength() {
+        int n = 8 + 4 + 8 + 4;
+        for (RowValues v : snapshot.values()) {
+            n += 4 + Codec.rowLength(v);
+        }
+        return n;
+    }
+
+    @Override
+    public void encode(ByteBuf out) {
+        out.writeLong(requestId);
+        out.writeInt(snapshot.tableId());
+        out.writeLong(snapshot.version());
+        out.writeInt(snapshot.size());
+        for (int i = 0; i < snapshot.size(); i++) {
+            out.writeInt(snapshot.rows()[i]);
+            Codec.writeRow(out, snapshot.values()[i]);
+        }
+    }
+
+    public static Rows decode(ByteBuf in) {
+        Codec.need(in, 20, "ROWS");
+        long id = in.readLong();
+        int table = in.readInt();
+        long version = in.readLong();
+        int n = Codec.readCount(in, "ROWS rows", 9);
+        int[] rows = new int[n];
+        RowValues[] values = new RowValues[n];
+        for (int i = 0; i < n; i++) {
+            Codec.need(in, 4, "ROWS row id");
+            rows[i] = in.readInt();
+            values[i] = Codec.readRow(in, "ROWS row");
+        }
+        return new Rows(id, new RowsSnapshot(table, version, rows, values));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Rows r && r.requestId == requestId && r.snapshot.tableId() == snapshot.tableId()
+                && r.snapshot.version() == snapshot.version() && Arrays.equals(r.snapshot.rows(), snapshot.rows())
+                && Arrays.equals(r.snapshot.values(), snapshot.values());
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(requestId) * 31 + Arrays.hashCode(snapshot.rows());
+    }
+
+    @Override
+    public String toString() {
+        return "Rows{requestId=" + requestId + ", tableId=" + snapshot.tableId() + ", version=" + snapshot.version()
+                + ", rows=" + snapshot.size() + "}";
+    }
+}

@@ -1,0 +1,154 @@
+package org.petuum.ps.server;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.petuum.ps.PsConf;
+import org.petuum.ps.protocol.ErrorResponse;
+import org.petuum.ps.protocol.FrameDecoder;
+import org.petuum.ps.protocol.Hello;
+import org.petuum.ps.protocol.HelloOk;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.MessageDecoder;
+import org.petuum.ps.protocol.MessageEncoder;
+import org.petuum.ps.protocol.ProtocolException;
+import org.petuum.shaded.io.netty.bootstrap.ServerBootstrap;
+import org.petuum.shaded.io.netty.channel.Channel;
+import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
+import org.petuum.shaded.io.netty.channel.ChannelInitializer;
+import org.petuum.shaded.io.netty.channel.ChannelOption;
+import org.petuum.shaded.io.netty.channel.EventLoopGroup;
+import org.petuum.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.petuum.shaded.io.netty.channel.SimpleChannelInboundHandler;
+import org.petuum.shaded.io.netty.channel.nio.NioIoHandler;
+import org.petuum.shaded.io.netty.channel.socket.SocketChannel;
+import org.petuum.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One shard of the parameter server: a TCP endpoint (one per executor JVM) that holds its part of every
+ * table. The composition root of the executor's server side: it owns its event loops, and {@link #close()}
+ * releases all of them.
+ *
+ * <p>Every connection must start with a {@link Hello} of this build's protocol version. A malformed frame,
+ * an oversized one or a broken handshake closes that connection only, with a logged reason.
+ */
+public final class ShardServer implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(ShardServer.class);
+    private static final long EXPIRY_PERIOD_MS = 50;
+
+    private final String name;
+    private final PsConf conf;
+    private final ShardService service;
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final ScheduledFuture<?> expiry;
+
+    private ShardServer(String name, PsConf conf, String host, LongSupplier nanoTime) throws InterruptedException {
+        this.name = name;
+        this.conf = conf;
+        this.service = new ShardService(name, nanoTime);
+        this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
+                new DefaultThreadFactory("petuum-shard", true), NioIoHandler.newFactory());
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
+                                    MessageEncoder.INSTANCE, new ConnectionHandler());
+                        }
+                    });
+            this.serverChannel = b.bind(new InetSocketAddress(host, conf.port())).sync().channel();
+            this.expiry = group.next().scheduleAtFixedRate(service::expireWaitingReads, EXPIRY_PERIOD_MS,
+                    EXPIRY_PERIOD_MS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        LOG.info("{}: serving on {}", name, serverChannel.localAddress());
+    }
+
+    /**
+     * Starts a shard server bound to {@code host} on the configured port (0: any free port).
+     *
+     * @param name a name for log and error messages, e.g. "shard on executor 1"
+     */
+    public static ShardServer start(String name, PsConf conf, String host) throws InterruptedException {
+        return new ShardServer(name, conf, host, System::nanoTime);
+    }
+
+    /** As {@link #start(String, PsConf, String)}, with an injected clock for read deadlines. */
+    public static ShardServer start(String name, PsConf conf, String host, LongSupplier nanoTime)
+            throws InterruptedException {
+        return new ShardServer(name, conf, host, nanoTime);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The number of reads waiting for slower workers (for tests and metrics). */
+    public int waitingReads() {
+        return service.waitingReads();
+    }
+
+    @Override
+    public void close() {
+        expiry.cancel(false);
+        serverChannel.close().awaitUninterruptibly(conf.connectTimeoutMs());
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        LOG.info("{}: stopped", name);
+    }
+
+    /** One connection: checks the handshake, then hands requests to the shard. Not shareable. */
+    private final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
+        private boolean greeted;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+            if (!greeted) {
+                if (!(m instanceof Hello h)) {
+                    throw new ProtocolException("expected HELLO as the first message but got " + m.type());
+                }
+                if (h.protocolVersion() != Message.PROTOCOL_VERSION) {
+                    ctx.writeAndFlush(new ErrorResponse(h.requestId(), ErrorResponse.Code.BAD_REQUEST,
+                            name + ": protocol version " + h.protocolVersion() + " is not supported (expected "
+                                    + Message.PROTOCOL_VERSION + ")")).addListener(f -> ctx.close());
+                    return;
+                }
+                greeted = true;
+                ctx.writeAndFlush(new HelloOk(h.requestId(), Message.PROTOCOL_VERSION, name));
+                return;
+            }
+            if (m instanceof Hello) {
+                throw new ProtocolException("HELLO received twice");
+            }
+            service.handle(ctx.channel(), m);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("{}: closing connection from {}: {}", name, ctx.channel().remoteAddress(), rootMessage(cause));
+            ctx.close();
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c && !(c instanceof ProtocolException)) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + ": " + c.getMessage();
+    }
+}

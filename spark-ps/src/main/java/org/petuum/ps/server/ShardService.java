@@ -1,0 +1,154 @@
+package org.petuum.ps.server;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.petuum.ps.protocol.Ack;
+import org.petuum.ps.protocol.BeginRun;
+import org.petuum.ps.protocol.CreateTable;
+import org.petuum.ps.protocol.DropTable;
+import org.petuum.ps.protocol.ErrorResponse;
+import org.petuum.ps.protocol.Flush;
+import org.petuum.ps.protocol.GetRows;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.ReadRange;
+import org.petuum.ps.protocol.Rows;
+import org.petuum.shaded.io.netty.channel.Channel;
+import org.petuum.ssp.RowPartitioner;
+import org.petuum.ssp.ShardState;
+import org.petuum.ssp.TableRef;
+
+/**
+ * The request handling of one shard: feeds table operations into its {@link ShardState} and answers them.
+ *
+ * <p>Threading: the connections' event-loop threads call in concurrently; one lock (this object's monitor)
+ * serialises every access to the shard state, because the state machine's operations are short and the
+ * shard's minimum clock must be seen consistently by flushes and reads. Replies are written outside the lock.
+ */
+final class ShardService {
+    private static final Logger LOG = LogManager.getLogger(ShardService.class);
+
+    /** Who to answer: the connection and the request id. */
+    record Token(Channel channel, long requestId) {
+    }
+
+    private final String name;
+    private final LongSupplier nanoTime;
+    private ShardState<Token> state;
+
+    ShardService(String name, LongSupplier nanoTime) {
+        this.name = name;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Handles one request from {@code channel}. Never throws: failures become an {@link ErrorResponse}. */
+    void handle(Channel channel, Message m) {
+        try {
+            dispatch(channel, m);
+        } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+            reply(channel, new ErrorResponse(m.requestId(), ErrorResponse.Code.BAD_REQUEST, name + ": " + e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("{}: failed to handle {} from {}", name, m.type(), channel.remoteAddress(), e);
+            reply(channel, new ErrorResponse(m.requestId(), ErrorResponse.Code.INTERNAL, name + ": " + e));
+        }
+    }
+
+    private void dispatch(Channel ch, Message m) {
+        if (m instanceof CreateTable c) {
+            synchronized (this) {
+                layout(c.shardIndex(), c.numShards()).createTable(new TableRef(c.tableId(), c.spec()));
+            }
+            reply(ch, new Ack(c.requestId(), true));
+        } else if (m instanceof DropTable d) {
+            synchronized (this) {
+                if (state != null) {
+                    state.dropTable(d.tableId());
+                }
+            }
+            reply(ch, new Ack(d.requestId(), true));
+        } else if (m instanceof BeginRun b) {
+            List<ShardState.Expired<Token>> failed;
+            synchronized (this) {
+                failed = layout(b.shardIndex(), b.numShards()).beginRun(b.runId(), b.workers());
+            }
+            failExpired(failed, ErrorResponse.Code.BAD_REQUEST);
+            reply(ch, new Ack(b.requestId(), true));
+        } else if (m instanceof Flush f) {
+            ShardState.FlushResult<Token> result;
+            synchronized (this) {
+                result = active().flush(f.runId(), f.worker(), f.clock(), f.updates());
+            }
+            reply(ch, new Ack(f.requestId(), result.applied()));
+            serve(result.released());
+        } else if (m instanceof GetRows g) {
+            long now = nanoTime.getAsLong();
+            ShardState.Served<Token> served;
+            synchronized (this) {
+                served = active().read(new ShardState.Read<>(new Token(ch, g.requestId()), g.tableId(), g.rows(),
+                        g.minVersion(), g.worker(), g.workerClock(), now, now + g.timeoutMs() * 1_000_000L));
+            }
+            if (served != null) {
+                serve(List.of(served));
+            }
+        } else if (m instanceof ReadRange r) {
+            Rows rows;
+            synchronized (this) {
+                rows = new Rows(r.requestId(), active().readRange(r.tableId(), r.fromRow(), r.toRow()));
+            }
+            reply(ch, rows);
+        } else {
+            throw new IllegalArgumentException("a shard does not accept " + m.type());
+        }
+    }
+
+    /** Fails every waiting read whose deadline has passed. Called periodically from one timer thread. */
+    void expireWaitingReads() {
+        List<ShardState.Expired<Token>> expired;
+        synchronized (this) {
+            if (state == null || state.waitingReads() == 0) {
+                return;
+            }
+            expired = state.expire(nanoTime.getAsLong());
+        }
+        failExpired(expired, ErrorResponse.Code.TIMEOUT);
+    }
+
+    synchronized int waitingReads() {
+        return state == null ? 0 : state.waitingReads();
+    }
+
+    private ShardState<Token> layout(int shardIndex, int numShards) {
+        if (state == null) {
+            state = new ShardState<>(shardIndex, new RowPartitioner(numShards));
+        } else if (state.shardIndex() != shardIndex) {
+            throw new IllegalStateException("this server is shard " + state.shardIndex() + ", not shard " + shardIndex);
+        }
+        return state;
+    }
+
+    private ShardState<Token> active() {
+        if (state == null) {
+            throw new IllegalStateException("no table has been created on this shard yet");
+        }
+        return state;
+    }
+
+    private void serve(List<ShardState.Served<Token>> served) {
+        for (ShardState.Served<Token> s : served) {
+            reply(s.token().channel(), new Rows(s.token().requestId(), s.rows()));
+        }
+    }
+
+    private void failExpired(List<ShardState.Expired<Token>> expired, ErrorResponse.Code code) {
+        for (ShardState.Expired<Token> e : expired) {
+            reply(e.token().channel(), new ErrorResponse(e.token().requestId(), code, name + ": " + e.message()));
+        }
+    }
+
+    private static void reply(Channel ch, Message m) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(m);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.petuum.ssp;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The rows that one executor JVM has fetched, shared by all the tasks that run in it, so that a row read
+ * by one worker can serve the others as long as it is fresh enough for them.
+ *
+ * <p>Thread-safe: tasks read it and the network threads install rows concurrently. A row is replaced only
+ * by one fetched later on its shard's connection (a larger {@code fetchSeq}), so an answer that overtakes
+ * another never rolls a row back.
+ */
+public final class ProcessCache {
+    private final ConcurrentHashMap<Long, CachedRow> rows = new ConcurrentHashMap<>();
+
+    private static long key(int tableId, int row) {
+        return ((long) tableId << 32) | (row & 0xffffffffL);
+    }
+
+    /** The cached row, or {@code null}. */
+    public CachedRow get(int tableId, int row) {
+        return rows.get(key(tableId, row));
+    }
+
+    /** Installs a fetched row unless a row fetched later is already there. */
+    public void install(int tableId, int row, CachedRow fetched) {
+        rows.merge(key(tableId, row), fetched, (old, neu) -> neu);
+    }
+
+    /** Forgets every row of one table (it was dropped or recreated). */
+    public void invalidateTable(int tableId) {
+        rows.keySet().removeIf(k -> (int) (k >>> 32) == tableId);
+    }
+
+    /** Forgets every row. */
+    public void clear() {
+        rows.clear();
+    }
+
+    public int size() {
+        return rows.size();
+    }
+}

@@ -1,0 +1,317 @@
+package org.petuum.ssp;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
+
+/**
+ * Everything one shard server holds: its part of every table, the clocks of the current run's workers,
+ * which flushes it has applied, and the reads that wait for slower workers.
+ *
+ * <p>This is the shard's logic as a plain state machine; the transport feeds it messages and sends what it
+ * returns. Each {@code (worker, clock)} flush is applied exactly once: a repeated one is recognised and
+ * dropped. A read is answered as soon as the shard's minimum clock reaches the version it asks for, or
+ * expires at its deadline with a message that names the slowest worker.
+ *
+ * <p>Not thread-safe: the owner serialises every call (the shard server holds one lock around it).
+ * Time is passed in (nanoseconds from any fixed origin), so tests control it.
+ *
+ * @param <T> the caller's token for a waiting read (e.g. the connection and request id to answer)
+ */
+public final class ShardState<T> {
+    /** A read that asks for no table: it only waits for the minimum clock (a global barrier). */
+    public static final int NO_TABLE = -1;
+
+    private final int shardIndex;
+    private final RowPartitioner partitioner;
+    private final Int2ObjectOpenHashMap<TableRef> tables = new Int2ObjectOpenHashMap<>();
+    private final Int2ObjectOpenHashMap<Int2ObjectOpenHashMap<RowValues>> data = new Int2ObjectOpenHashMap<>();
+    private final List<Read<T>> parked = new ArrayList<>();
+
+    private long runId = -1;
+    private VectorClock clocks;
+
+    public ShardState(int shardIndex, RowPartitioner partitioner) {
+        if (shardIndex < 0 || shardIndex >= partitioner.numShards()) {
+            throw new IllegalArgumentException(
+                    "shardIndex : " + shardIndex + " (expected: 0 <= shardIndex < " + partitioner.numShards() + ")");
+        }
+        this.shardIndex = shardIndex;
+        this.partitioner = partitioner;
+    }
+
+    public int shardIndex() {
+        return shardIndex;
+    }
+
+    /** Creates a table; creating the same table again is a no-op, another spec under the same id is an error. */
+    public void createTable(TableRef table) {
+        TableRef existing = tables.get(table.id());
+        if (existing != null) {
+            if (!existing.equals(table)) {
+                throw new IllegalStateException("table id " + table.id() + " is already '" + existing.name()
+                        + "' " + existing.spec() + ", not " + table.spec());
+            }
+            return;
+        }
+        tables.put(table.id(), table);
+        data.put(table.id(), new Int2ObjectOpenHashMap<>());
+    }
+
+    /** Drops a table and its rows; unknown ids are ignored (dropping is idempotent). */
+    public void dropTable(int tableId) {
+        tables.remove(tableId);
+        data.remove(tableId);
+    }
+
+    /** The table with this id, or an error that names the id. */
+    public TableRef table(int tableId) {
+        TableRef t = tables.get(tableId);
+        if (t == null) {
+            throw new IllegalArgumentException("shard " + shardIndex + ": no table with id " + tableId);
+        }
+        return t;
+    }
+
+    public int tableCount() {
+        return tables.size();
+    }
+
+    /**
+     * Starts a run of {@code workers} workers at clock 0. Reads still waiting from an earlier run fail.
+     * Table contents are kept: a run continues from where the last one left the tables.
+     */
+    public List<Expired<T>> beginRun(long newRunId, int workers) {
+        List<Expired<T>> failed = new ArrayList<>();
+        for (Read<T> r : parked) {
+            failed.add(new Expired<>(r.token, "shard " + shardIndex + ": run " + runId
+                    + " was replaced by run " + newRunId + " while a read waited"));
+        }
+        parked.clear();
+        this.runId = newRunId;
+        this.clocks = new VectorClock(workers);
+        return failed;
+    }
+
+    public long runId() {
+        return runId;
+    }
+
+    /** The minimum clock of the current run's workers (0 before any run). */
+    public int minClock() {
+        return clocks == null ? 0 : clocks.min();
+    }
+
+    /** The current run's clock of {@code worker}. */
+    public int clockOf(int worker) {
+        checkRun(runId, worker);
+        return clocks.clockOf(worker);
+    }
+
+    /**
+     * Applies the updates that {@code worker} made in its clock {@code clock} (0-based) and advances its
+     * clock to {@code clock + 1}. A flush this shard has already applied is dropped whole.
+     *
+     * @return whether it was applied, and the waiting reads that can now be answered
+     * @throws IllegalArgumentException if the run, worker, a table, row or column is wrong, or a clock was
+     *                                  skipped; nothing is applied then
+     */
+    public FlushResult<T> flush(long flushRunId, int worker, int clock, List<RowUpdate> updates) {
+        checkRun(flushRunId, worker);
+        int current = clocks.clockOf(worker);
+        if (clock < current) {
+            return new FlushResult<>(false, List.of());
+        }
+        if (clock > current) {
+            throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " flushed clock "
+                    + clock + " but its next clock here is " + current + " (a flush was lost)");
+        }
+        for (RowUpdate u : updates) {
+            TableRef t = table(u.tableId());
+            checkOwned(t, u.row());
+            if (u.delta().cols() != t.spec().cols()) {
+                throw new IllegalArgumentException("table '" + t.name() + "' row " + u.row() + ": update has "
+                        + u.delta().cols() + " columns, expected " + t.spec().cols());
+            }
+        }
+        for (RowUpdate u : updates) {
+            Int2ObjectOpenHashMap<RowValues> rows = data.get(u.tableId());
+            RowValues row = rows.get(u.row());
+            if (row == null) {
+                row = tables.get(u.tableId()).spec().zeroRow();
+                rows.put(u.row(), row);
+            }
+            row.addAll(u.delta());
+        }
+        boolean advanced = clocks.advance(worker, clock + 1);
+        return new FlushResult<>(true, advanced ? releaseReady() : List.of());
+    }
+
+    /**
+     * Answers a read now if the shard's minimum clock has reached its version; otherwise keeps it waiting.
+     *
+     * @return the answer, or {@code null} if the read now waits
+     * @throws IllegalArgumentException for an unknown table or a row not held by this shard
+     */
+    public Served<T> read(Read<T> read) {
+        if (read.tableId != NO_TABLE) {
+            TableRef t = table(read.tableId);
+            for (int row : read.rows) {
+                checkOwned(t, row);
+            }
+        }
+        if (minClock() >= read.minVersion) {
+            return serve(read);
+        }
+        if (clocks == null || read.worker < 0 || read.worker >= clocks.workers()) {
+            throw new IllegalArgumentException("shard " + shardIndex + ": a read for version " + read.minVersion
+                    + " from worker " + read.worker + " can never be served: no run with that worker is active");
+        }
+        parked.add(read);
+        return null;
+    }
+
+    /** The number of reads that wait. */
+    public int waitingReads() {
+        return parked.size();
+    }
+
+    /** Fails and removes every waiting read whose deadline is at or before {@code nowNanos}. */
+    public List<Expired<T>> expire(long nowNanos) {
+        List<Expired<T>> out = new ArrayList<>();
+        for (Iterator<Read<T>> it = parked.iterator(); it.hasNext(); ) {
+            Read<T> r = it.next();
+            if (r.deadlineNanos - nowNanos <= 0) {
+                it.remove();
+                out.add(new Expired<>(r.token, timeoutMessage(r, nowNanos)));
+            }
+        }
+        return out;
+    }
+
+    /** Copies of the materialised rows of a table with ids in {@code [fromRow, toRow)} held by this shard. */
+    public RowsSnapshot readRange(int tableId, int fromRow, int toRow) {
+        table(tableId);
+        Int2ObjectOpenHashMap<RowValues> rows = data.get(tableId);
+        List<Integer> ids = new ArrayList<>();
+        for (int r : rows.keySet()) {
+            if (r >= fromRow && r < toRow) {
+                ids.add(r);
+            }
+        }
+        ids.sort(null);
+        int[] out = new int[ids.size()];
+        RowValues[] values = new RowValues[out.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.get(i);
+            values[i] = rows.get(out[i]).copy();
+        }
+        return new RowsSnapshot(tableId, minClock(), out, values);
+    }
+
+    private List<Served<T>> releaseReady() {
+        List<Served<T>> out = new ArrayList<>();
+        int min = minClock();
+        for (Iterator<Read<T>> it = parked.iterator(); it.hasNext(); ) {
+            Read<T> r = it.next();
+            // A read of a table dropped while it waited cannot be answered: it stays until its deadline or
+            // the next run fails it, with a message that says the table was dropped.
+            if (min >= r.minVersion && (r.tableId == NO_TABLE || tables.containsKey(r.tableId))) {
+                it.remove();
+                out.add(serve(r));
+            }
+        }
+        return out;
+    }
+
+    private Served<T> serve(Read<T> read) {
+        if (read.tableId == NO_TABLE) {
+            return new Served<>(read.token, new RowsSnapshot(NO_TABLE, minClock(), new int[0], new RowValues[0]));
+        }
+        TableRef t = tables.get(read.tableId);
+        Int2ObjectOpenHashMap<RowValues> rows = data.get(read.tableId);
+        RowValues[] values = new RowValues[read.rows.length];
+        for (int i = 0; i < values.length; i++) {
+            RowValues row = rows.get(read.rows[i]);
+            values[i] = row == null ? t.spec().zeroRow() : row.copy();
+        }
+        return new Served<>(read.token, new RowsSnapshot(read.tableId, minClock(), read.rows.clone(), values));
+    }
+
+    private String timeoutMessage(Read<T> r, long nowNanos) {
+        TableRef t = tables.get(r.tableId);
+        String what = r.tableId == NO_TABLE ? "global barrier"
+                : t == null ? "table id " + r.tableId + " (dropped)" : "table '" + t.name() + "'";
+        int slowest = clocks.slowestWorker();
+        return what + ": worker " + r.worker + " at clock " + r.workerClock + " waited "
+                + (nowNanos - r.arrivalNanos) / 1_000_000 + " ms on shard " + shardIndex
+                + " for worker " + slowest + ", which is at clock " + clocks.clockOf(slowest)
+                + " while clock " + r.minVersion + " is needed";
+    }
+
+    private void checkRun(long id, int worker) {
+        if (clocks == null || id != runId) {
+            throw new IllegalArgumentException("shard " + shardIndex + ": run " + id + " is not the active run "
+                    + (clocks == null ? "(none started)" : runId));
+        }
+        if (worker < 0 || worker >= clocks.workers()) {
+            throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " outside [0, "
+                    + clocks.workers() + ") of run " + runId);
+        }
+    }
+
+    private void checkOwned(TableRef t, int row) {
+        t.spec().checkRow(row);
+        if (!partitioner.owns(shardIndex, row)) {
+            throw new IllegalArgumentException("table '" + t.name() + "' row " + row + " belongs to shard "
+                    + partitioner.shardOf(row) + ", not shard " + shardIndex);
+        }
+    }
+
+    /** A read of some rows that may have to wait for the shard's minimum clock. */
+    public static final class Read<T> {
+        final T token;
+        final int tableId;
+        final int[] rows;
+        final long minVersion;
+        final int worker;
+        final int workerClock;
+        final long arrivalNanos;
+        final long deadlineNanos;
+
+        /**
+         * @param token        what the caller needs to answer it
+         * @param tableId      the table, or {@link #NO_TABLE} to only wait for the clock
+         * @param rows         the row ids, all held by this shard
+         * @param minVersion   the smallest acceptable version ({@link Long#MIN_VALUE}: never wait)
+         * @param worker       the reading worker (for error messages)
+         * @param workerClock  its clock (for error messages)
+         * @param arrivalNanos when the read arrived
+         * @param deadlineNanos when it expires if still waiting
+         */
+        public Read(T token, int tableId, int[] rows, long minVersion, int worker, int workerClock,
+                    long arrivalNanos, long deadlineNanos) {
+            this.token = token;
+            this.tableId = tableId;
+            this.rows = rows;
+            this.minVersion = minVersion;
+            this.worker = worker;
+            this.workerClock = workerClock;
+            this.arrivalNanos = arrivalNanos;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    /** A read answered, with the token it came with. */
+    public record Served<T>(T token, RowsSnapshot rows) {
+    }
+
+    /** A read that failed (deadline or a new run), with a message that says why. */
+    public record Expired<T>(T token, String message) {
+    }
+
+    /** The result of a flush. */
+    public record FlushResult<T>(boolean applied, List<Served<T>> released) {
+    }
+}
