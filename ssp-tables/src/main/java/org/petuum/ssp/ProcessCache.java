@@ -24,7 +24,7 @@ public final class ProcessCache {
 
     /** Installs a fetched row unless a row fetched later is already there. */
     public void install(int tableId, int row, CachedRow fetched) {
-        rows.merge(key(tableId, row), fetched, (old, neu) -> neu);
+        rows.merge(key(tableId, row), fetched, (old, neu) -> neu.fetchSeq() > old.fetchSeq() ? neu : old);
     }
 
     /** Forgets every row of one table (it was dropped or recreated). */
