@@ -124,6 +124,25 @@ public final class PsContext {
     }
 
     /**
+     * Sets rows of a table, replacing what they held: initial values or a saved model, written between runs.
+     * {@code values[i]} becomes row {@code rows[i]}.
+     */
+    public void write(String name, int[] rows, RowValues[] values) {
+        runtime.write(name, rows, values);
+    }
+
+    /** Sets every row of a dense table from {@code values} ({@code rows × cols}). */
+    public void writeDense(String name, double[][] values) {
+        int[] rows = new int[values.length];
+        RowValues[] rv = new RowValues[values.length];
+        for (int r = 0; r < values.length; r++) {
+            rows[r] = r;
+            rv[r] = org.petuum.ssp.DenseRow.wrap(values[r]);
+        }
+        write(name, rows, rv);
+    }
+
+    /**
      * A table as a DataFrame of its touched rows: {@code (row INT, values ARRAY<DOUBLE>)} for dense tables,
      * {@code (row INT, indices ARRAY<INT>, values ARRAY<DOUBLE>)} for sparse ones.
      */

@@ -190,6 +190,32 @@ public final class ShardState<T> {
         return out;
     }
 
+    /**
+     * Sets rows of a table to copies of {@code values}, replacing what they held (loading initial or saved
+     * values). All rows are checked before any is written.
+     *
+     * @throws IllegalArgumentException for an unknown table, a row not held here or a row of the wrong width
+     */
+    public void putRows(int tableId, int[] rows, RowValues[] values) {
+        TableRef t = table(tableId);
+        if (rows.length != values.length) {
+            throw new IllegalArgumentException("rows and values differ in length: " + rows.length + " vs " + values.length);
+        }
+        for (int i = 0; i < rows.length; i++) {
+            checkOwned(t, rows[i]);
+            if (values[i].cols() != t.spec().cols()) {
+                throw new IllegalArgumentException("table '" + t.name() + "' row " + rows[i] + ": value has "
+                        + values[i].cols() + " columns, expected " + t.spec().cols());
+            }
+        }
+        Int2ObjectOpenHashMap<RowValues> stored = data.get(tableId);
+        for (int i = 0; i < rows.length; i++) {
+            RowValues row = t.spec().zeroRow();
+            row.addAll(values[i]);
+            stored.put(rows[i], row);
+        }
+    }
+
     /** Copies of the materialised rows of a table with ids in {@code [fromRow, toRow)} held by this shard. */
     public RowsSnapshot readRange(int tableId, int fromRow, int toRow) {
         table(tableId);

@@ -23,8 +23,10 @@ import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.DropTable;
 import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.PutRows;
 import org.petuum.ps.protocol.ReadRange;
 import org.petuum.ps.protocol.Rows;
+import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.TableRef;
@@ -269,6 +271,54 @@ public final class DriverRuntime implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Sets rows of a table, replacing what they held; meant for between runs (initial values, a saved model).
+     * Rows travel to their shards in chunks that fit the frame limit.
+     */
+    public synchronized void write(String name, int[] rows, RowValues[] values) {
+        TableRef t = table(name);
+        if (rows.length != values.length) {
+            throw new IllegalArgumentException("rows and values differ in length: " + rows.length + " vs " + values.length);
+        }
+        RowPartitioner partitioner = new RowPartitioner(layout.size());
+        List<List<Integer>> byShard = new ArrayList<>();
+        for (int s = 0; s < layout.size(); s++) {
+            byShard.add(new ArrayList<>());
+        }
+        for (int i = 0; i < rows.length; i++) {
+            t.spec().checkRow(rows[i]);
+            byShard.get(partitioner.shardOf(rows[i])).add(i);
+        }
+        long budget = conf.maxFrameBytes() / 2;
+        List<ShardConnection.Pending> acks = new ArrayList<>();
+        List<ShardAddress> ackedBy = new ArrayList<>();
+        for (int s = 0; s < layout.size(); s++) {
+            List<Integer> mine = byShard.get(s);
+            int from = 0;
+            while (from < mine.size()) {
+                long bytes = 0;
+                int to = from;
+                while (to < mine.size() && (to == from || bytes + 8L * values[mine.get(to)].storedCells() + 32 <= budget)) {
+                    bytes += 8L * values[mine.get(to)].storedCells() + 32;
+                    to++;
+                }
+                int[] ids = new int[to - from];
+                RowValues[] vals = new RowValues[to - from];
+                for (int k = from; k < to; k++) {
+                    ids[k - from] = rows[mine.get(k)];
+                    vals[k - from] = values[mine.get(k)];
+                }
+                acks.add(admin().connection(layout.get(s)).send(seq -> new PutRows(seq, t.id(), ids, vals)));
+                ackedBy.add(layout.get(s));
+                from = to;
+            }
+        }
+        for (int i = 0; i < acks.size(); i++) {
+            ShardAddress s = ackedBy.get(i);
+            PsClient.await(acks.get(i).answer(), conf.requestTimeoutMs(), () -> s + " (writing table '" + name + "')");
+        }
     }
 
     // ---- runs -----------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case GET_ROWS -> GetRows.decode(frame);
                 case ROWS -> Rows.decode(frame);
                 case READ_RANGE -> ReadRange.decode(frame);
+                case PUT_ROWS -> PutRows.decode(frame);
             };
         } catch (ProtocolException e) {
             throw new ProtocolException(type + " frame rejected: " + e.getMessage(), e);

@@ -15,7 +15,8 @@ public enum MessageType {
     FLUSH(8),
     GET_ROWS(9),
     ROWS(10),
-    READ_RANGE(11);
+    READ_RANGE(11),
+    PUT_ROWS(12);
 
     private static final MessageType[] BY_ID = new MessageType[128];
 

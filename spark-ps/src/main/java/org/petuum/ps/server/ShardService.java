@@ -12,6 +12,7 @@ import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.Flush;
 import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.PutRows;
 import org.petuum.ps.protocol.ReadRange;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
@@ -97,6 +98,11 @@ final class ShardService {
                 rows = new Rows(r.requestId(), active().readRange(r.tableId(), r.fromRow(), r.toRow()));
             }
             reply(ch, rows);
+        } else if (m instanceof PutRows p) {
+            synchronized (this) {
+                active().putRows(p.tableId(), p.rows(), p.values());
+            }
+            reply(ch, new Ack(p.requestId(), true));
         } else {
             throw new IllegalArgumentException("a shard does not accept " + m.type());
         }

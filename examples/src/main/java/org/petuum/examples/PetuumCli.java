@@ -1,0 +1,75 @@
+package org.petuum.examples;
+
+import java.io.PrintWriter;
+import java.net.URL;
+import org.petuum.examples.mf.MfCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code petuum} command line. */
+@Command(name = "petuum", mixinStandardHelpOptions = true, version = "petuum 0.1.0",
+        description = "Distributed machine learning on Spark with bounded-staleness parameter server tables.",
+        subcommands = {MfCommand.class, CommandLine.HelpCommand.class})
+public final class PetuumCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (try: petuum mf --help)");
+    }
+
+    /** Runs the command line and returns the process exit code: 0 done, 1 failed, 2 bad usage or options. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new PetuumCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + describe(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** A failure as one readable line: its message and those of its causes, without repeating them. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+                sb.append(": ").append(c.getMessage());
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The process entry point. It is the one place that ends the JVM: the exit code is the command's contract
+     * with the shell, and Spark 3.5 leaves a non-daemon timer thread behind after a barrier stage in local
+     * mode, which would otherwise keep the JVM alive after the work is done.
+     */
+    public static void main(String[] args) {
+        quietLogging();
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Unless the user configured logging, show warnings only: the command prints its own progress. */
+    private static void quietLogging() {
+        if (System.getProperty("log4j2.configurationFile") == null
+                && System.getProperty("log4j.configurationFile") == null) {
+            URL config = PetuumCli.class.getResource("petuum-cli-log4j2.properties");
+            if (config != null) {
+                System.setProperty("log4j2.configurationFile", config.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.petuum.ssp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The SSP guarantee as an invariant over many seeded simulated runs (see {@link SspSimulation}): no read misses
+ * an update older than the staleness bound, every read sees the reader's own updates, nothing is invented,
+ * and at the end every shard holds each worker's updates exactly once, although some flushes are delivered
+ * twice.
+ */
+class SspInvariantTest {
+    private static final int SEEDS = 200;
+
+    static Stream<Consistency> models() {
+        return Stream.of(Consistency.bsp(), Consistency.ssp(1), Consistency.ssp(3), Consistency.async());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void everyReadIsWithinTheStalenessBoundAndSeesItsOwnWrites(Consistency model) {
+        long reads = 0;
+        long cacheHits = 0;
+        long parked = 0;
+        long duplicates = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            SspSimulation.Result r = SspSimulation.run(model, seed, SspSimulation.REAL_RULE);
+            assertNull(r.violation(), r.violation());
+            reads += r.reads();
+            cacheHits += r.cacheHits();
+            parked += r.parkedReads();
+            duplicates += r.duplicatesDropped();
+        }
+        // The runs must have exercised what the invariant is about, or passing it means nothing.
+        assertTrue(reads > 10L * SEEDS, "reads: " + reads);
+        assertTrue(cacheHits > 0, "no read was served from a process cache");
+        assertTrue(duplicates > SEEDS / 2, "too few repeated flushes were delivered: " + duplicates);
+        if (model.bounded()) {
+            assertTrue(parked > 0, "no read ever waited for a slower worker");
+        } else {
+            assertEquals(0, parked, "an ASYNC read waited");
+        }
+    }
+
+    @Test
+    void largerStalenessMakesFewerReadsWait() {
+        long[] parked = new long[3];
+        Consistency[] models = {Consistency.bsp(), Consistency.ssp(1), Consistency.ssp(3)};
+        for (long seed = 1; seed <= 50; seed++) {
+            for (int m = 0; m < models.length; m++) {
+                parked[m] += SspSimulation.run(models[m], seed, SspSimulation.REAL_RULE).parkedReads();
+            }
+        }
+        assertTrue(parked[0] > parked[1] && parked[1] > parked[2] && parked[2] > 0,
+                "reads that waited under BSP, SSP(1), SSP(3): " + java.util.Arrays.toString(parked));
+    }
+
+    static Stream<Arguments> brokenRules() {
+        SspSimulation.FreshnessRule anyCachedRow = (w, t, row, cached) -> cached != null;
+        SspSimulation.FreshnessRule versionOnly =
+                (w, t, row, cached) -> cached != null && cached.version() >= w.minVersion(t);
+        SspSimulation.FreshnessRule staleByOne =
+                (w, t, row, cached) -> cached != null && cached.version() >= w.minVersion(t) - 1
+                        && w.isFresh(t, row, new CachedRow(w.minVersion(t), cached.fetchSeq(), cached.values()));
+        return Stream.of(
+                Arguments.of("accepts any cached row", Consistency.bsp(), anyCachedRow, "staleness 0 requires"),
+                Arguments.of("ignores read-my-writes", Consistency.ssp(3), versionOnly, "(read-my-writes)"),
+                Arguments.of("allows one clock too many", Consistency.ssp(1), staleByOne, "staleness 1 requires"),
+                Arguments.of("accepts any cached row", Consistency.async(), anyCachedRow, "(read-my-writes)"));
+    }
+
+    @ParameterizedTest(name = "{1}: a rule that {0} is caught")
+    @MethodSource("brokenRules")
+    void brokenFreshnessRuleViolatesTheInvariant(String what, Consistency model, SspSimulation.FreshnessRule rule,
+                                                 String expectedViolation) {
+        String found = null;
+        for (long seed = 1; seed <= SEEDS && found == null; seed++) {
+            String v = SspSimulation.run(model, seed, rule).violation();
+            if (v != null && v.contains(expectedViolation)) {
+                found = v;
+            }
+        }
+        assertTrue(found != null, "no seed exposed a rule that " + what + " under " + model);
+    }
+}

@@ -1,0 +1,156 @@
+package org.petuum.ssp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerStateTest {
+    private static final RowPartitioner TWO_SHARDS = new RowPartitioner(2);
+    private static final TableRef SSP1 = new TableRef(1, TableSpec.dense("w", 10, 2).staleness(1));
+    private static final TableRef BSP = new TableRef(2, TableSpec.dense("b", 10, 2));
+    private static final TableRef ASYNC = new TableRef(3, TableSpec.dense("a", 10, 2).consistency(Consistency.async()));
+
+    private static CachedRow cached(long version, long fetchSeq) {
+        return new CachedRow(version, fetchSeq, new DenseRow(2));
+    }
+
+    /** Increments {@code row} and completes a clock whose flush to every shard carries sequence {@code seq}. */
+    private static void writeAndClock(WorkerState w, TableRef t, int row, long seq) {
+        w.oplog().inc(t, row, 0, 1);
+        List<List<RowUpdate>> byShard = w.drainByShard();
+        for (int s = 0; s < byShard.size(); s++) {
+            w.flushed(s, seq, byShard.get(s));
+        }
+        w.advanceClock();
+    }
+
+    private static void clockWithoutWrites(WorkerState w, long seq) {
+        List<List<RowUpdate>> byShard = w.drainByShard();
+        for (int s = 0; s < byShard.size(); s++) {
+            w.flushed(s, seq, byShard.get(s));
+        }
+        w.advanceClock();
+    }
+
+    @Test
+    void missingRowIsNeverFresh() {
+        assertFalse(new WorkerState(0, TWO_SHARDS).isFresh(SSP1, 0, null));
+        assertFalse(new WorkerState(0, TWO_SHARDS).isFresh(ASYNC, 0, null));
+    }
+
+    @Test
+    void boundedRowMustBeWithinStalenessOfTheWorkersClock() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS, 3);
+        assertEquals(3, w.clock());
+        assertEquals(2, w.minVersion(SSP1));
+        assertEquals(3, w.minVersion(BSP));
+        assertEquals(Long.MIN_VALUE, w.minVersion(ASYNC));
+        assertTrue(w.isFresh(SSP1, 5, cached(2, 0)));
+        assertFalse(w.isFresh(SSP1, 5, cached(1, 100)));
+        assertFalse(w.isFresh(BSP, 5, cached(2, 100)));
+        assertTrue(w.isFresh(BSP, 5, cached(3, 0)));
+        w.advanceClock();
+        assertFalse(w.isFresh(SSP1, 5, cached(2, 0)), "a clock later the same row is too old");
+    }
+
+    @Test
+    void rowFetchedBeforeTheWorkersOwnFlushOfItIsNotFresh() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        writeAndClock(w, SSP1, 4, 10);
+        assertFalse(w.isFresh(SSP1, 4, cached(5, 9)), "fetched before the flush: misses the worker's own update");
+        assertFalse(w.isFresh(SSP1, 4, cached(5, 10)));
+        assertTrue(w.isFresh(SSP1, 4, cached(5, 11)), "fetched after the flush on the same connection");
+    }
+
+    @Test
+    void readMyWritesOnlyConcernsRowsTheWorkerWrote() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        writeAndClock(w, SSP1, 4, 10);
+        assertTrue(w.isFresh(SSP1, 6, cached(0, 3)), "row 6 (same shard) was never written by this worker");
+        assertTrue(w.isFresh(BSP, 4, cached(1, 3)), "row 4 of another table was never written");
+    }
+
+    @Test
+    void readMyWritesFollowsTheLatestFlushOfTheRow() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        writeAndClock(w, SSP1, 4, 10);
+        clockWithoutWrites(w, 20);
+        assertTrue(w.isFresh(SSP1, 4, cached(1, 11)), "the clock without writes of row 4 does not matter");
+        writeAndClock(w, SSP1, 4, 30);
+        assertFalse(w.isFresh(SSP1, 4, cached(2, 29)));
+        assertTrue(w.isFresh(SSP1, 4, cached(2, 31)));
+    }
+
+    @Test
+    void flushRecordedOutOfOrderNeverLowersTheReadMyWritesBar() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        List<RowUpdate> row4 = List.of(new RowUpdate(SSP1.id(), 4, DenseRow.wrap(new double[] {1, 0})));
+        w.flushed(0, 10, row4);
+        w.flushed(0, 8, row4);
+        assertFalse(w.isFresh(SSP1, 4, cached(5, 9)), "the flush with sequence 10 is still missing from it");
+        assertTrue(w.isFresh(SSP1, 4, cached(5, 11)));
+    }
+
+    @Test
+    void asyncRowMustBeFetchedAfterTheWorkersLastFlushToItsShard() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        assertTrue(w.isFresh(ASYNC, 4, cached(0, 0)), "nothing flushed yet");
+        w.flushed(0, 10, List.of());
+        w.flushed(1, 3, List.of());
+        w.advanceClock();
+        assertFalse(w.isFresh(ASYNC, 6, cached(0, 9)), "even a row the worker never wrote");
+        assertFalse(w.isFresh(ASYNC, 6, cached(Long.MAX_VALUE, 10)), "a version does not help under ASYNC");
+        assertTrue(w.isFresh(ASYNC, 6, cached(0, 11)));
+        assertTrue(w.isFresh(ASYNC, 5, cached(0, 4)), "row 5 is on shard 1, last flushed with sequence 3");
+        assertFalse(w.isFresh(ASYNC, 5, cached(0, 3)));
+    }
+
+    @Test
+    void asyncIgnoresVersionsOfAnyAge() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS, 1_000);
+        assertTrue(w.isFresh(ASYNC, 2, cached(Long.MIN_VALUE, 0)));
+    }
+
+    @Test
+    void viewAddsPendingUpdatesWithoutTouchingTheBase() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        DenseRow base = DenseRow.wrap(new double[] {1, 1});
+        w.oplog().inc(SSP1, 3, 1, 5);
+        RowValues seen = w.view(SSP1, 3, base);
+        assertArrayEquals(new double[] {1, 6}, seen.toArray());
+        assertArrayEquals(new double[] {1, 1}, base.toArray());
+        seen.add(0, 100);
+        assertEquals(5.0, w.oplog().pending(SSP1.id(), 3).get(1), "the view is a new row");
+        assertEquals(0.0, w.oplog().pending(SSP1.id(), 3).get(0));
+        assertArrayEquals(new double[] {1, 1}, w.view(SSP1, 4, base).toArray(), "nothing pending for row 4");
+    }
+
+    @Test
+    void drainByShardGroupsUpdatesAndListsEveryShard() {
+        WorkerState w = new WorkerState(0, new RowPartitioner(3));
+        w.oplog().inc(SSP1, 1, 0, 1);
+        w.oplog().inc(SSP1, 4, 0, 1);
+        w.oplog().inc(BSP, 7, 1, 1);
+        List<List<RowUpdate>> byShard = w.drainByShard();
+        assertEquals(3, byShard.size());
+        assertTrue(byShard.get(0).isEmpty());
+        assertEquals(3, byShard.get(1).size());
+        assertTrue(byShard.get(1).stream().allMatch(u -> u.row() % 3 == 1));
+        assertTrue(byShard.get(2).isEmpty());
+        assertTrue(w.oplog().isEmpty());
+        assertEquals(3, w.drainByShard().size(), "an empty oplog still names every shard");
+    }
+
+    @Test
+    void clockCountsCompletedClocksFromTheStart() {
+        WorkerState w = new WorkerState(4, TWO_SHARDS, 2);
+        assertEquals(4, w.worker());
+        w.advanceClock();
+        assertEquals(3, w.clock());
+        assertEquals(0, new WorkerState(0, TWO_SHARDS).clock());
+    }
+}
