@@ -39,6 +39,11 @@ public final class PsWorker implements AutoCloseable {
     private final List<CompletableFuture<Message>> unackedFlushes = new ArrayList<>();
     private long waitNanos;
     private boolean closed;
+    /**
+     * The clock of the last global barrier: no read after it may return a row of an older version, whatever
+     * the table's staleness allows, or a row cached before the barrier would hide updates made before it.
+     */
+    private long barrierVersion = Long.MIN_VALUE;
 
     /** Creates worker {@code workerId} of the planned run on this process's client. */
     public PsWorker(PsClient client, RunPlan plan, int workerId) {
@@ -126,6 +131,7 @@ public final class PsWorker implements AutoCloseable {
                     () -> plan.shards().get(shard) + " (global barrier of worker " + state.worker() + " at clock "
                             + clock + ")");
         }
+        barrierVersion = clock;
         waitNanos += System.nanoTime() - start;
     }
 
@@ -154,7 +160,7 @@ public final class PsWorker implements AutoCloseable {
         for (int i = 0; i < rows.length; i++) {
             table.spec().checkRow(rows[i]);
             CachedRow cached = cache.get(table.id(), rows[i]);
-            if (state.isFresh(table, rows[i], cached)) {
+            if (state.isFresh(table, rows[i], cached) && cached.version() >= barrierVersion) {
                 out[i] = state.view(table, rows[i], cached.values());
             } else {
                 if (missing == null) {
@@ -170,7 +176,7 @@ public final class PsWorker implements AutoCloseable {
     }
 
     private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
-        long minVersion = state.minVersion(table);
+        long minVersion = Math.max(state.minVersion(table), barrierVersion);
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
         Map<Integer, ShardConnection.Pending> sent = new HashMap<>();

@@ -62,6 +62,13 @@ public final class DenseRow extends RowValues {
     }
 
     @Override
+    public void scale(double factor) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= factor;
+        }
+    }
+
+    @Override
     public void forEachNonZero(ColumnValueConsumer consumer) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] != 0.0) {

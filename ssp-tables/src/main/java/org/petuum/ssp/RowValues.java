@@ -29,6 +29,9 @@ public abstract sealed class RowValues permits DenseRow, SparseRow {
         other.forEachNonZero(this::add);
     }
 
+    /** Multiplies every cell by {@code factor}. */
+    public abstract void scale(double factor);
+
     /** Visits every stored cell whose value is not zero, in no particular order for sparse rows. */
     public abstract void forEachNonZero(ColumnValueConsumer consumer);
 

@@ -32,6 +32,12 @@ public final class ShardState<T> {
     private long runId = -1;
     private VectorClock clocks;
 
+    // Checkpoints: a boundary k is taken when the minimum clock reaches k. Faster workers may already have
+    // flushed clocks >= k by then; their deltas are kept aside ("ahead") so the image can leave them out.
+    private int checkpointInterval;
+    private int nextCheckpoint = Integer.MAX_VALUE;
+    private final java.util.TreeMap<Integer, List<RowUpdate>> ahead = new java.util.TreeMap<>();
+
     public ShardState(int shardIndex, RowPartitioner partitioner) {
         if (shardIndex < 0 || shardIndex >= partitioner.numShards()) {
             throw new IllegalArgumentException(
@@ -83,6 +89,18 @@ public final class ShardState<T> {
      * Table contents are kept: a run continues from where the last one left the tables.
      */
     public List<Expired<T>> beginRun(long newRunId, int workers) {
+        return beginRun(newRunId, workers, 0, 0);
+    }
+
+    /**
+     * Starts a run of {@code workers} workers, all at clock {@code startClock} (a run resumed from a checkpoint
+     * of that clock), taking a checkpoint image every {@code checkpointInterval} clocks (0: none). Reads still
+     * waiting from an earlier run fail.
+     */
+    public List<Expired<T>> beginRun(long newRunId, int workers, int startClock, int checkpointInterval) {
+        if (checkpointInterval < 0) {
+            throw new IllegalArgumentException("checkpointInterval : " + checkpointInterval + " (expected: >= 0)");
+        }
         List<Expired<T>> failed = new ArrayList<>();
         for (Read<T> r : parked) {
             failed.add(new Expired<>(r.token, "shard " + shardIndex + ": run " + runId
@@ -90,7 +108,11 @@ public final class ShardState<T> {
         }
         parked.clear();
         this.runId = newRunId;
-        this.clocks = new VectorClock(workers);
+        this.clocks = new VectorClock(workers, startClock);
+        this.checkpointInterval = checkpointInterval;
+        this.nextCheckpoint = checkpointInterval == 0 ? Integer.MAX_VALUE
+                : (startClock / checkpointInterval + 1) * checkpointInterval;
+        this.ahead.clear();
         return failed;
     }
 
@@ -144,8 +166,23 @@ public final class ShardState<T> {
             }
             row.addAll(u.delta());
         }
+        if (clock >= nextCheckpoint) {
+            List<RowUpdate> kept = ahead.computeIfAbsent(clock, c -> new ArrayList<>());
+            for (RowUpdate u : updates) {
+                kept.add(new RowUpdate(u.tableId(), u.row(), u.delta().copy()));
+            }
+        }
         boolean advanced = clocks.advance(worker, clock + 1);
-        return new FlushResult<>(true, advanced ? releaseReady() : List.of());
+        if (!advanced) {
+            return new FlushResult<>(true, List.of(), List.of());
+        }
+        List<CheckpointImage> images = new ArrayList<>();
+        while (clocks.min() >= nextCheckpoint) {
+            images.add(imageAt(nextCheckpoint));
+            nextCheckpoint += checkpointInterval;
+            ahead.headMap(nextCheckpoint).clear();
+        }
+        return new FlushResult<>(true, releaseReady(), images);
     }
 
     /**
@@ -170,6 +207,13 @@ public final class ShardState<T> {
         }
         parked.add(read);
         return null;
+    }
+
+    /** Forgets the waiting reads whose token matches (their asker is gone); returns how many. */
+    public int dropWaiting(java.util.function.Predicate<T> gone) {
+        int before = parked.size();
+        parked.removeIf(r -> gone.test(r.token));
+        return before - parked.size();
     }
 
     /** The number of reads that wait. */
@@ -214,6 +258,71 @@ public final class ShardState<T> {
             row.addAll(values[i]);
             stored.put(rows[i], row);
         }
+    }
+
+    /**
+     * An image of every table at the current minimum clock. Meant for the start of a run (nothing of it is
+     * ahead yet): the image a failed run falls back to when no later checkpoint completed.
+     */
+    public CheckpointImage checkpointNow() {
+        return imageAt(minClock());
+    }
+
+    /**
+     * Replaces the rows of every table in {@code image} with the image's rows (rows it lacks become zero).
+     *
+     * @throws IllegalArgumentException if the image is of another shard, or a table differs from the one here
+     */
+    public void restore(CheckpointImage image) {
+        if (image.shardIndex() != shardIndex || image.numShards() != partitioner.numShards()) {
+            throw new IllegalArgumentException("shard " + shardIndex + " of " + partitioner.numShards()
+                    + " cannot restore the image of shard " + image.shardIndex() + " of " + image.numShards());
+        }
+        for (CheckpointImage.TableImage t : image.tables()) {
+            TableRef here = table(t.table().id());
+            if (!here.equals(t.table())) {
+                throw new IllegalArgumentException("table id " + here.id() + " is " + here.spec() + " here but "
+                        + t.table().spec() + " in the checkpoint");
+            }
+        }
+        for (CheckpointImage.TableImage t : image.tables()) {
+            Int2ObjectOpenHashMap<RowValues> rows = new Int2ObjectOpenHashMap<>(t.rows().length);
+            for (int i = 0; i < t.rows().length; i++) {
+                rows.put(t.rows()[i], t.values()[i].copy());
+            }
+            data.put(t.table().id(), rows);
+        }
+    }
+
+    private CheckpointImage imageAt(int boundary) {
+        List<CheckpointImage.TableImage> images = new ArrayList<>();
+        for (TableRef t : tables.values()) {
+            Int2ObjectOpenHashMap<RowValues> rows = data.get(t.id());
+            Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(rows.size());
+            for (var e : rows.int2ObjectEntrySet()) {
+                copies.put(e.getIntKey(), e.getValue().copy());
+            }
+            // Leave out what faster workers flushed for clocks at or past the boundary.
+            for (List<RowUpdate> later : ahead.tailMap(boundary).values()) {
+                for (RowUpdate u : later) {
+                    if (u.tableId() == t.id()) {
+                        RowValues row = copies.get(u.row());
+                        RowValues minus = u.delta().copy();
+                        minus.scale(-1);
+                        row.addAll(minus);
+                    }
+                }
+            }
+            int[] ids = copies.keySet().toIntArray();
+            java.util.Arrays.sort(ids);
+            RowValues[] values = new RowValues[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                values[i] = copies.get(ids[i]);
+            }
+            images.add(new CheckpointImage.TableImage(t, ids, values));
+        }
+        images.sort(java.util.Comparator.comparingInt(i -> i.table().id()));
+        return new CheckpointImage(boundary, shardIndex, partitioner.numShards(), images);
     }
 
     /** Copies of the materialised rows of a table with ids in {@code [fromRow, toRow)} held by this shard. */
@@ -337,7 +446,13 @@ public final class ShardState<T> {
     public record Expired<T>(T token, String message) {
     }
 
-    /** The result of a flush. */
-    public record FlushResult<T>(boolean applied, List<Served<T>> released) {
+    /**
+     * The result of a flush: whether it was applied, the waiting reads it released, and the checkpoint images
+     * of the clock boundaries it completed.
+     */
+    public record FlushResult<T>(boolean applied, List<Served<T>> released, List<CheckpointImage> checkpoints) {
+        public FlushResult(boolean applied, List<Served<T>> released) {
+            this(applied, released, List.of());
+        }
     }
 }

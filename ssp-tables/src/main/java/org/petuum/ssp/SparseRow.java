@@ -51,6 +51,13 @@ public final class SparseRow extends RowValues {
     }
 
     @Override
+    public void scale(double factor) {
+        for (Int2DoubleMap.Entry e : cells.int2DoubleEntrySet()) {
+            e.setValue(e.getDoubleValue() * factor);
+        }
+    }
+
+    @Override
     public void forEachNonZero(ColumnValueConsumer consumer) {
         for (Int2DoubleMap.Entry e : cells.int2DoubleEntrySet()) {
             if (e.getDoubleValue() != 0.0) {

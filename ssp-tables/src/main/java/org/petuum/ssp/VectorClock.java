@@ -13,10 +13,20 @@ public final class VectorClock {
     private int min;
 
     public VectorClock(int workers) {
+        this(workers, 0);
+    }
+
+    /** Every worker at clock {@code start} (a run resumed from a checkpoint). */
+    public VectorClock(int workers, int start) {
         if (workers <= 0) {
             throw new IllegalArgumentException("workers : " + workers + " (expected: > 0)");
         }
+        if (start < 0) {
+            throw new IllegalArgumentException("start : " + start + " (expected: >= 0)");
+        }
         this.clocks = new int[workers];
+        Arrays.fill(clocks, start);
+        this.min = start;
     }
 
     public int workers() {

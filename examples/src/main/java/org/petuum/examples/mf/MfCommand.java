@@ -115,9 +115,10 @@ public final class MfCommand implements Callable<Integer> {
                     : MfOutput.prepare(output, spark.sparkContext().hadoopConfiguration());
             PsContext ps = PsContext.get(spark);
             int w = workers != null ? workers : ps.taskSlots();
-            out.printf(Locale.ROOT, "training rank %d on %d worker(s), %d shard(s), %s, %d clocks of %d per pass%n",
-                    rank, w, ps.shards().size(), staleness == 0 ? "BSP" : "SSP(" + staleness + ")", clocks,
-                    clocksPerPass);
+            out.printf(Locale.ROOT, "training rank %d on %d worker(s) with %d shard(s) on executor(s) %s, %s, %d clocks "
+                    + "of %d per pass%n", rank, w, ps.shards().size(),
+                    ps.shards().stream().map(org.petuum.ps.ShardAddress::executorId).toList(),
+                    staleness == 0 ? "BSP" : "SSP(" + staleness + ")", clocks, clocksPerPass);
             MfJob.Result result = MfJob.run(spark, split.train(), split.test(), options, w, line -> {
                 out.println(line);
                 out.flush();

@@ -107,14 +107,14 @@ public final class PsClient implements AutoCloseable {
         synchronized (this) {
             c = connections.get(key);
             if (c == null || !c.isActive()) {
-                c = connect(shard, key);
+                c = connect(shard, key, c);
                 connections.put(key, c);
             }
             return c;
         }
     }
 
-    private ShardConnection connect(ShardAddress shard, String key) {
+    private ShardConnection connect(ShardAddress shard, String key, ShardConnection closed) {
         ChannelFuture cf = bootstrap.connect(shard.host(), shard.port());
         if (!cf.awaitUninterruptibly(conf.connectTimeoutMs() + 1000)) {
             cf.cancel(true);
@@ -125,11 +125,20 @@ public final class PsClient implements AutoCloseable {
             throw new PsException(name + ": cannot connect to " + shard, true, cf.cause());
         }
         Channel ch = cf.channel();
-        ShardConnection c = new ShardConnection(shard, ch, nextSeqs.getOrDefault(key, 1L));
+        // The closed connection's close listener may not have recorded its last sequence number yet: the
+        // channel turns inactive before its listeners run. Sequence numbers must never go back.
+        long firstSeq = Math.max(nextSeqs.getOrDefault(key, 1L), closed == null ? 1L : closed.nextSeq());
+        ShardConnection c = new ShardConnection(shard, ch, firstSeq);
         ch.attr(CONNECTION).set(c);
         ch.closeFuture().addListener(f -> nextSeqs.merge(key, c.nextSeq(), Math::max));
-        Message answer = await(c.send(seq -> new Hello(seq, Message.PROTOCOL_VERSION, name)).answer(),
-                conf.connectTimeoutMs(), () -> "the handshake of " + shard);
+        Message answer;
+        try {
+            answer = await(c.send(seq -> new Hello(seq, Message.PROTOCOL_VERSION, name)).answer(),
+                    conf.connectTimeoutMs(), () -> "the handshake of " + shard);
+        } catch (PsException e) {
+            c.close(); // a connection that never completed its handshake is nobody's to close later
+            throw e;
+        }
         if (!(answer instanceof HelloOk)) {
             c.close();
             throw new PsException(name + ": " + shard + " answered the handshake with " + answer.type(), false);

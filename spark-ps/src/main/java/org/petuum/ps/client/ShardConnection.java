@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import org.petuum.ps.PsException;
+import org.petuum.ps.PsTimeoutException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.Message;
@@ -75,7 +76,8 @@ public final class ShardConnection {
             return; // answered after its caller gave up
         }
         if (m instanceof ErrorResponse e) {
-            f.completeExceptionally(new PsException(e.message(), e.code() == ErrorResponse.Code.TIMEOUT));
+            f.completeExceptionally(e.code() == ErrorResponse.Code.TIMEOUT ? new PsTimeoutException(e.message())
+                    : new PsException(e.message(), false));
         } else {
             f.complete(m);
         }

@@ -4,6 +4,14 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
 
 /** A request failed; {@code code} tells whether retrying can help, {@code message} says what and where. */
 public record ErrorResponse(long requestId, Code code, String message) implements Message {
+    /** Longest message carried, in characters; longer ones are cut (the frame's string limit is 64 KiB). */
+    public static final int MAX_MESSAGE_CHARS = 8192;
+
+    public ErrorResponse {
+        if (message.length() > MAX_MESSAGE_CHARS) {
+            message = message.substring(0, MAX_MESSAGE_CHARS - 15) + " …(truncated)";
+        }
+    }
 
     /** Why a request failed. */
     public enum Code {

@@ -22,10 +22,13 @@ import org.petuum.shaded.io.netty.channel.ChannelOption;
 import org.petuum.shaded.io.netty.channel.EventLoopGroup;
 import org.petuum.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.petuum.shaded.io.netty.channel.SimpleChannelInboundHandler;
+import org.petuum.shaded.io.netty.channel.group.ChannelGroup;
+import org.petuum.shaded.io.netty.channel.group.DefaultChannelGroup;
 import org.petuum.shaded.io.netty.channel.nio.NioIoHandler;
 import org.petuum.shaded.io.netty.channel.socket.SocketChannel;
 import org.petuum.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import org.petuum.shaded.io.netty.util.concurrent.GlobalEventExecutor;
 import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -45,12 +48,16 @@ public final class ShardServer implements AutoCloseable {
     private final ShardService service;
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    /** Every accepted connection, closed explicitly by {@link #close()}: shutting the event loops down alone may
+     *  leave a connection open (and its client waiting) when the shutdown races with the loop's last pass. */
+    private final ChannelGroup connections;
     private final ScheduledFuture<?> expiry;
 
     private ShardServer(String name, PsConf conf, String host, LongSupplier nanoTime) throws InterruptedException {
         this.name = name;
         this.conf = conf;
-        this.service = new ShardService(name, nanoTime);
+        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes());
+        this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
                 new DefaultThreadFactory("petuum-shard", true), NioIoHandler.newFactory());
         try {
@@ -61,6 +68,7 @@ public final class ShardServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            connections.add(ch);
                             ch.pipeline().addLast(new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
                                     MessageEncoder.INSTANCE, new ConnectionHandler());
                         }
@@ -107,6 +115,7 @@ public final class ShardServer implements AutoCloseable {
     public void close() {
         expiry.cancel(false);
         serverChannel.close().awaitUninterruptibly(conf.connectTimeoutMs());
+        connections.close().awaitUninterruptibly(conf.connectTimeoutMs());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         LOG.info("{}: stopped", name);
     }
@@ -135,6 +144,12 @@ public final class ShardServer implements AutoCloseable {
                 throw new ProtocolException("HELLO received twice");
             }
             service.handle(ctx.channel(), m);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            service.connectionClosed(ctx.channel());
+            super.channelInactive(ctx);
         }
 
         @Override

@@ -36,11 +36,20 @@ final class ShardService {
 
     private final String name;
     private final LongSupplier nanoTime;
+    private final int maxFrameBytes;
     private ShardState<Token> state;
 
-    ShardService(String name, LongSupplier nanoTime) {
+    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes) {
         this.name = name;
         this.nanoTime = nanoTime;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** A connection closed: its waiting reads will never be answered, so stop holding them. */
+    synchronized void connectionClosed(Channel channel) {
+        if (state != null) {
+            state.dropWaiting(t -> t.channel() == channel);
+        }
     }
 
     /** Handles one request from {@code channel}. Never throws: failures become an {@link ErrorResponse}. */
@@ -152,9 +161,17 @@ final class ShardService {
         }
     }
 
-    private static void reply(Channel ch, Message m) {
-        if (ch.isActive()) {
-            ch.writeAndFlush(m);
+    private void reply(Channel ch, Message m) {
+        if (!ch.isActive()) {
+            return;
         }
+        long frame = 5L + m.encodedLength();
+        if (frame > maxFrameBytes) {
+            // The peer would drop the connection, failing every other request on it; fail only this one.
+            m = new ErrorResponse(m.requestId(), ErrorResponse.Code.BAD_REQUEST, name + ": the answer to request "
+                    + m.requestId() + " would be a frame of " + frame + " bytes, over the limit of " + maxFrameBytes
+                    + " (spark.petuum.maxFrameBytes); ask for fewer rows at a time");
+        }
+        ch.writeAndFlush(m);
     }
 }

@@ -1,0 +1,96 @@
+package org.petuum.ps.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import org.petuum.ps.protocol.Hello;
+import org.petuum.ps.protocol.HelloOk;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.MessageDecoder;
+import org.petuum.ps.protocol.MessageEncoder;
+import org.petuum.shaded.io.netty.buffer.ByteBuf;
+import org.petuum.shaded.io.netty.buffer.ByteBufUtil;
+import org.petuum.shaded.io.netty.buffer.Unpooled;
+
+/**
+ * A blocking plain-socket peer that can send a server any bytes at all, well-formed or not. Every read is
+ * bounded by the socket timeout.
+ */
+final class RawPeer implements AutoCloseable {
+    private static final int TIMEOUT_MS = 5_000;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    RawPeer(InetSocketAddress server) throws IOException {
+        socket = new Socket();
+        socket.connect(server, TIMEOUT_MS);
+        socket.setSoTimeout(TIMEOUT_MS);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** Completes the handshake of this build's protocol version. */
+    HelloOk greet() throws IOException {
+        send(new Hello(1, Message.PROTOCOL_VERSION, "raw peer"));
+        Message m = receive();
+        assertEquals(1, m.requestId());
+        return assertInstanceOf(HelloOk.class, m);
+    }
+
+    void send(Message m) throws IOException {
+        ByteBuf b = Unpooled.buffer();
+        try {
+            MessageEncoder.encode(m, b);
+            write(ByteBufUtil.getBytes(b));
+        } finally {
+            b.release();
+        }
+    }
+
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The next message from the server. */
+    Message receive() throws IOException {
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        ByteBuf b = Unpooled.wrappedBuffer(body);
+        try {
+            return MessageDecoder.decode(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Fails unless the server closes this connection (end of stream or reset) within the socket timeout. */
+    void assertClosedByServer() throws IOException {
+        try {
+            byte[] discard = new byte[4096];
+            while (in.read(discard) != -1) {
+                // Skips whatever the server sent before it closed.
+            }
+        } catch (SocketTimeoutException e) {
+            fail("the server kept the connection open for " + TIMEOUT_MS + " ms");
+        } catch (SocketException e) {
+            // A reset: the server closed while our bytes were still unread. Closed either way.
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,144 @@
+package org.petuum.ssp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class CheckpointTest {
+    private static final TableRef DENSE = new TableRef(0, TableSpec.dense("d", 4, 2).staleness(3));
+    private static final TableRef SPARSE = new TableRef(1, TableSpec.sparse("s", 4, 1000).staleness(3));
+
+    private static ShardState<String> shard(int interval) {
+        ShardState<String> s = new ShardState<>(0, new RowPartitioner(1));
+        s.createTable(DENSE);
+        s.createTable(SPARSE);
+        s.beginRun(1, 2, 0, interval);
+        return s;
+    }
+
+    /** Worker w adds (clock + 1) * (w + 1) to cell (0, 0) and to sparse cell (1, 500 + w). */
+    private static ShardState.FlushResult<String> flush(ShardState<String> s, int worker, int clock) {
+        double v = (clock + 1) * (worker + 1);
+        return s.flush(1, worker, clock, List.of(
+                new RowUpdate(0, 0, DenseRow.wrap(new double[] {v, 0})),
+                new RowUpdate(1, 1, SparseRow.of(1000, new int[] {500 + worker}, new double[] {v}))));
+    }
+
+    @Test
+    void imageAtABoundaryHoldsExactlyTheClocksBelowItEvenWhenAWorkerIsAhead() {
+        ShardState<String> s = shard(2);
+        for (int c = 0; c < 4; c++) {
+            assertTrue(flush(s, 0, c).checkpoints().isEmpty(), "worker 1 has not reached the boundary yet");
+        }
+        assertTrue(flush(s, 1, 0).checkpoints().isEmpty());
+        List<CheckpointImage> images = flush(s, 1, 1).checkpoints();
+        assertEquals(1, images.size());
+        CheckpointImage image = images.get(0);
+        assertEquals(2, image.clock());
+        // Clocks 0 and 1: worker 0 adds 1 + 2, worker 1 adds 2 + 4.
+        CheckpointImage.TableImage dense = image.tables().get(0);
+        assertEquals(9.0, dense.values()[0].get(0));
+        CheckpointImage.TableImage sparse = image.tables().get(1);
+        assertEquals(3.0, sparse.values()[0].get(500));
+        assertEquals(6.0, sparse.values()[0].get(501));
+        // The live table still holds worker 0's clocks 2 and 3.
+        assertEquals(9.0 + 3 + 4, s.readRange(0, 0, 1).values()[0].get(0));
+    }
+
+    @Test
+    void everyBoundaryIsTakenOnceAsTheMinimumPassesIt() {
+        ShardState<String> s = shard(1);
+        int taken = 0;
+        for (int c = 0; c < 5; c++) {
+            flush(s, 0, c);
+            List<CheckpointImage> images = flush(s, 1, c).checkpoints();
+            assertEquals(1, images.size());
+            assertEquals(c + 1, images.get(0).clock());
+            taken++;
+        }
+        assertEquals(5, taken);
+    }
+
+    @Test
+    void restoringAnImageRollsTheTablesBackAndTheRunResumesAtItsClock() {
+        ShardState<String> s = shard(2);
+        CheckpointImage start = s.checkpointNow();
+        flush(s, 0, 0);
+        flush(s, 1, 0);
+        flush(s, 0, 1);
+        CheckpointImage atTwo = flush(s, 1, 1).checkpoints().get(0);
+        flush(s, 0, 2);
+        flush(s, 1, 2);
+
+        s.restore(atTwo);
+        s.beginRun(2, 2, 2, 2);
+        assertEquals(2, s.minClock());
+        assertEquals(9.0, s.readRange(0, 0, 4).values()[0].get(0));
+        // The workers resume at clock 2; a flush of clock 2 is the next one expected.
+        assertTrue(flush2(s, 0, 2).applied());
+
+        s.restore(start);
+        assertEquals(0, s.readRange(0, 0, 4).size(), "the start image had no rows");
+    }
+
+    private static ShardState.FlushResult<String> flush2(ShardState<String> s, int worker, int clock) {
+        return s.flush(2, worker, clock, List.of(new RowUpdate(0, 0, DenseRow.wrap(new double[] {1, 1}))));
+    }
+
+    @Test
+    void aCheckpointFileRoundTripsDenseAndSparseRows() throws IOException {
+        CheckpointImage image = randomImage(7);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CheckpointFormat.write(image, out);
+        CheckpointImage back = CheckpointFormat.read(new ByteArrayInputStream(out.toByteArray()), "shard-0");
+        assertEquals(image.clock(), back.clock());
+        assertEquals(image.tables().size(), back.tables().size());
+        for (int t = 0; t < image.tables().size(); t++) {
+            assertEquals(image.tables().get(t).table(), back.tables().get(t).table());
+            assertArrayEquals(image.tables().get(t).rows(), back.tables().get(t).rows());
+            assertArrayEquals(image.tables().get(t).values(), back.tables().get(t).values());
+        }
+    }
+
+    @Test
+    void aTruncatedOrCorruptedCheckpointFileIsRejectedNamingTheFile() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CheckpointFormat.write(randomImage(3), out);
+        byte[] bytes = out.toByteArray();
+
+        byte[] truncated = Arrays.copyOf(bytes, bytes.length - 5);
+        IOException e = assertThrows(IOException.class,
+                () -> CheckpointFormat.read(new ByteArrayInputStream(truncated), "shard-1.ckpt"));
+        assertTrue(e.getMessage().contains("shard-1.ckpt") && e.getMessage().contains("truncated"), e.getMessage());
+
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 0x40;
+        IOException c = assertThrows(IOException.class,
+                () -> CheckpointFormat.read(new ByteArrayInputStream(flipped), "shard-1.ckpt"));
+        assertTrue(c.getMessage().contains("shard-1.ckpt"), c.getMessage());
+
+        byte[] notOne = "hello, world, not a checkpoint".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        IOException m = assertThrows(IOException.class,
+                () -> CheckpointFormat.read(new ByteArrayInputStream(notOne), "x"));
+        assertTrue(m.getMessage().contains("bad magic"), m.getMessage());
+    }
+
+    private static CheckpointImage randomImage(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] a = {rng.nextDouble(), -rng.nextDouble()};
+        double[] b = {1e300, Double.MIN_VALUE};
+        SparseRow sr = SparseRow.of(1000, new int[] {0, 999, 17}, new double[] {rng.nextDouble(), 2, -3});
+        return new CheckpointImage(4, 0, 1, List.of(
+                new CheckpointImage.TableImage(DENSE, new int[] {0, 3}, new RowValues[] {DenseRow.wrap(a), DenseRow.wrap(b)}),
+                new CheckpointImage.TableImage(SPARSE, new int[] {2}, new RowValues[] {sr})));
+    }
+}
