@@ -40,7 +40,7 @@ public record MfOptions(int rank, double learningRate, double decay, double lamb
 
     private static void check(String option, double v, double min, double max) {
         if (!(v >= min && v <= max)) {
-            throw new IllegalArgumentException(option + " : " + v + " (expected: " + fmt(min) + " <= value <= " + fmt(max) + ")");
+            throw new IllegalArgumentException(option + " : " + fmt(v) + " (expected: " + fmt(min) + " <= value <= " + fmt(max) + ")");
         }
     }
 
