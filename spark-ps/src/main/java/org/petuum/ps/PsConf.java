@@ -8,7 +8,11 @@ import java.util.function.Function;
  * Every {@code spark.petuum.*} setting, read and validated once. An invalid value fails with a message that
  * names the key, the value and the allowed range. Defaults work on a laptop.
  *
- * <p>Immutable and serializable: the runner ships it to the tasks.
+ * <p>Authentication is not a {@code spark.petuum.*} setting: it follows {@code spark.authenticate} and uses the
+ * application's secret (see {@link org.petuum.ps.security.PsSecurity}). TLS is one, {@link #SSL_ENABLED}.
+ *
+ * <p>Immutable and serializable: the runner ships it to the tasks. The store passwords are {@code transient}, so
+ * never shipped: only the plugins, which read the Spark configuration themselves, build TLS contexts.
  */
 public final class PsConf implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -22,6 +26,34 @@ public final class PsConf implements Serializable {
     public static final String CONNECT_TIMEOUT = PREFIX + "connectTimeout";
     public static final String REQUEST_TIMEOUT = PREFIX + "requestTimeout";
     public static final String REGISTRATION_TIMEOUT = PREFIX + "registrationTimeout";
+    /**
+     * A server closes a connection it has received nothing on for this long (default 10min, at least 100ms);
+     * a client reconnects when next used. Must exceed {@link #READ_TIMEOUT}: a client waiting for a read sends
+     * nothing on that connection meanwhile. A connection that has not completed its handshake (TLS and
+     * authentication included) within {@link #CONNECT_TIMEOUT} is closed too.
+     */
+    public static final String IDLE_TIMEOUT = PREFIX + "idleTimeout";
+    /** {@code true}: every connection runs over TLS (default {@code false}). */
+    public static final String SSL_ENABLED = PREFIX + "ssl.enabled";
+    /**
+     * Path of the JKS or PKCS12 key store holding the shard servers' key and certificate; required with TLS,
+     * and read on the driver and every executor.
+     */
+    public static final String SSL_KEY_STORE = PREFIX + "ssl.keyStore";
+    /** Password of the key store and of its key (default: none). */
+    public static final String SSL_KEY_STORE_PASSWORD = PREFIX + "ssl.keyStorePassword";
+    /** Path of the JKS or PKCS12 store of certificates that clients trust (default: the JDK's). */
+    public static final String SSL_TRUST_STORE = PREFIX + "ssl.trustStore";
+    /** Password of the trust store (default: none). */
+    public static final String SSL_TRUST_STORE_PASSWORD = PREFIX + "ssl.trustStorePassword";
+    /** The one TLS version spoken, one of {@link #SSL_PROTOCOLS} (default {@code TLSv1.3}). */
+    public static final String SSL_PROTOCOL = PREFIX + "ssl.protocol";
+    /** The values {@link #SSL_PROTOCOL} accepts. */
+    public static final java.util.List<String> SSL_PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
+    public static final String CHECKPOINT_ENABLED = PREFIX + "checkpoint.enabled";
+    public static final String CHECKPOINT_DIR = PREFIX + "checkpoint.dir";
+    public static final String CHECKPOINT_INTERVAL = PREFIX + "checkpoint.interval";
+    public static final String MAX_RUN_ATTEMPTS = PREFIX + "maxRunAttempts";
 
     private final String bindAddress;
     private final int port;
@@ -31,6 +63,17 @@ public final class PsConf implements Serializable {
     private final long connectTimeoutMs;
     private final long requestTimeoutMs;
     private final long registrationTimeoutMs;
+    private final long idleTimeoutMs;
+    private final boolean sslEnabled;
+    private final String sslKeyStore;
+    private final transient String sslKeyStorePassword;
+    private final String sslTrustStore;
+    private final transient String sslTrustStorePassword;
+    private final String sslProtocol;
+    private final boolean checkpointEnabled;
+    private final String checkpointDir;
+    private final int checkpointInterval;
+    private final int maxRunAttempts;
 
     private PsConf(Function<String, String> settings) {
         this.bindAddress = settings.apply(BIND_ADDRESS);
@@ -41,6 +84,36 @@ public final class PsConf implements Serializable {
         this.connectTimeoutMs = millisIn(settings, CONNECT_TIMEOUT, "10s", 10, 600_000L);
         this.requestTimeoutMs = millisIn(settings, REQUEST_TIMEOUT, "60s", 10, 86_400_000L);
         this.registrationTimeoutMs = millisIn(settings, REGISTRATION_TIMEOUT, "60s", 100, 3_600_000L);
+        this.idleTimeoutMs = millisIn(settings, IDLE_TIMEOUT, "10min", 100, 7 * 86_400_000L);
+        if (idleTimeoutMs <= readTimeoutMs) {
+            throw invalid(IDLE_TIMEOUT, valueOr(settings, IDLE_TIMEOUT, "10min"), "longer than " + READ_TIMEOUT + " = "
+                    + readTimeoutMs + "ms", null);
+        }
+        this.sslEnabled = booleanIn(settings, SSL_ENABLED, "false");
+        this.sslKeyStore = settings.apply(SSL_KEY_STORE);
+        this.sslKeyStorePassword = settings.apply(SSL_KEY_STORE_PASSWORD);
+        this.sslTrustStore = settings.apply(SSL_TRUST_STORE);
+        this.sslTrustStorePassword = settings.apply(SSL_TRUST_STORE_PASSWORD);
+        this.sslProtocol = valueOr(settings, SSL_PROTOCOL, "TLSv1.3").trim();
+        if (!SSL_PROTOCOLS.contains(sslProtocol)) {
+            throw invalid(SSL_PROTOCOL, sslProtocol, "one of " + SSL_PROTOCOLS, null);
+        }
+        if (sslEnabled && (sslKeyStore == null || sslKeyStore.isBlank())) {
+            throw invalid(SSL_KEY_STORE, String.valueOf(sslKeyStore), "the path of a JKS or PKCS12 key store when "
+                    + SSL_ENABLED + "=true", null);
+        }
+        if (sslTrustStore != null && sslTrustStore.isBlank()) {
+            throw invalid(SSL_TRUST_STORE, sslTrustStore, "the path of a JKS or PKCS12 trust store, or unset", null);
+        }
+        this.checkpointEnabled = booleanIn(settings, CHECKPOINT_ENABLED, "true");
+        String dir = settings.apply(CHECKPOINT_DIR);
+        this.checkpointDir = dir != null ? dir.trim()
+                : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "petuum-checkpoints").toUri().toString();
+        if (checkpointDir.isEmpty()) {
+            throw invalid(CHECKPOINT_DIR, dir, "a folder path or Hadoop file system URI", null);
+        }
+        this.checkpointInterval = (int) longIn(settings, CHECKPOINT_INTERVAL, "0", 0, 1_000_000);
+        this.maxRunAttempts = (int) longIn(settings, MAX_RUN_ATTEMPTS, "4", 1, 100);
     }
 
     /** Reads the settings from a Spark configuration. */
@@ -93,6 +166,69 @@ public final class PsConf implements Serializable {
     /** How long the driver waits for every executor's shard server to register. */
     public long registrationTimeoutMs() {
         return registrationTimeoutMs;
+    }
+
+    /** Whether runs write a checkpoint of their tables at the start and every {@link #checkpointInterval()} clocks. */
+    public boolean checkpointEnabled() {
+        return checkpointEnabled;
+    }
+
+    /** Where checkpoints go: a local folder or any Hadoop file system URI, shared by the driver and executors. */
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    /** Clocks between checkpoints; 0 keeps only the image of a run's start (a failed run restarts from there). */
+    public int checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** How long a server keeps a connection it has received nothing on. */
+    public long idleTimeoutMs() {
+        return idleTimeoutMs;
+    }
+
+    /** Whether every connection runs over TLS. */
+    public boolean sslEnabled() {
+        return sslEnabled;
+    }
+
+    /** The key store's path; {@code null} when unset. */
+    public String sslKeyStore() {
+        return sslKeyStore;
+    }
+
+    /** {@code null} when unset, and in a copy shipped to a task. */
+    public String sslKeyStorePassword() {
+        return sslKeyStorePassword;
+    }
+
+    /** The trust store's path; {@code null}: the JDK's trusted certificates. */
+    public String sslTrustStore() {
+        return sslTrustStore;
+    }
+
+    /** {@code null} when unset, and in a copy shipped to a task. */
+    public String sslTrustStorePassword() {
+        return sslTrustStorePassword;
+    }
+
+    /** The one TLS version spoken, one of {@link #SSL_PROTOCOLS}. */
+    public String sslProtocol() {
+        return sslProtocol;
+    }
+
+    /** How many times a run is attempted: a failed attempt is recovered from a checkpoint and relaunched. */
+    public int maxRunAttempts() {
+        return maxRunAttempts;
+    }
+
+    private static boolean booleanIn(Function<String, String> s, String key, String dflt) {
+        String raw = valueOr(s, key, dflt).trim();
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw invalid(key, raw, "true or false", null);
     }
 
     private static long longIn(Function<String, String> s, String key, String dflt, long min, long max) {
@@ -148,6 +284,8 @@ public final class PsConf implements Serializable {
     public String toString() {
         return "PsConf{bindAddress=" + bindAddress + ", port=" + port + ", ioThreads=" + ioThreads + ", maxFrameBytes="
                 + maxFrameBytes + ", readTimeoutMs=" + readTimeoutMs + ", connectTimeoutMs=" + connectTimeoutMs
-                + ", requestTimeoutMs=" + requestTimeoutMs + ", registrationTimeoutMs=" + registrationTimeoutMs + "}";
+                + ", idleTimeoutMs=" + idleTimeoutMs + ", sslEnabled=" + sslEnabled
+                + ", requestTimeoutMs=" + requestTimeoutMs + ", registrationTimeoutMs=" + registrationTimeoutMs + ", checkpointEnabled=" + checkpointEnabled
+                + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval + "}";
     }
 }

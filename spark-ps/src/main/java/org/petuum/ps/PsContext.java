@@ -12,6 +12,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.petuum.ps.client.PsClient;
 import org.petuum.ps.internal.BarrierRunner;
 import org.petuum.ps.internal.DriverRuntime;
 import org.petuum.ps.internal.Runtimes;
@@ -39,6 +40,8 @@ import org.petuum.ssp.TableSpec;
  * <p>Thread-safe; calls that change tables or start runs are serialised.
  */
 public final class PsContext {
+    private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(PsContext.class);
+
     private final SparkContext sc;
     private final DriverRuntime runtime;
     private final List<ShardAddress> shards;
@@ -179,12 +182,106 @@ public final class PsContext {
      * Runs one worker per partition of {@code data}, all at once in one gang-scheduled stage, each for as
      * many clocks as its function likes, and returns their results in partition order.
      *
+     * <p>If an attempt fails (a task throws, an executor dies), the tables are restored from the run's newest
+     * complete checkpoint ({@code spark.petuum.checkpoint.*}) and the workers are launched again, starting at
+     * that checkpoint's clock: a worker function must take its clock from {@link PsWorker#currentClock()} and
+     * keep its durable state in tables. Up to {@code spark.petuum.maxRunAttempts} attempts.
+     *
      * @throws PsException if the cluster has fewer task slots than {@code data} has partitions, or a worker failed
      */
     public <T, R> List<R> runWorkers(JavaRDD<T> data, WorkerFunction<T, R> fn) {
         BarrierRunner.checkSlots(data.getNumPartitions(), taskSlots());
         RunPlan plan = runtime.beginRun(data.getNumPartitions());
-        return BarrierRunner.run(data, plan, taskSlots(), fn);
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return BarrierRunner.run(data, plan, fn);
+                } catch (Exception e) {
+                    // Spark does not relaunch a failed barrier result stage; the runner does, after restoring
+                    // the tables from the newest complete checkpoint so nothing is lost or counted twice.
+                    if (!plan.recoverable() || attempt >= runtime.conf().maxRunAttempts()) {
+                        throw e;
+                    }
+                    LOG.warn("run {} attempt {} of {} failed ({}); recovering from its newest checkpoint",
+                            plan.originalRunId(), attempt, runtime.conf().maxRunAttempts(), e.getMessage());
+                    plan = recover(plan, attempt);
+                }
+            }
+        } finally {
+            runtime.endRun(plan);
+        }
+    }
+
+    /**
+     * Runs one worker per partition of {@code data} together with one more worker on the driver (id
+     * {@code data.getNumPartitions()}), which runs {@code driver} on a thread of its own while the stage runs.
+     * The driver's worker takes part in the clocks like any other, so it can schedule the others through
+     * tables: publish an assignment, clock, read what they pushed for that round. A scheduled run is not
+     * recovered from checkpoints (the driver's own state is not in the tables): if either side fails, the other
+     * is stopped and the run fails.
+     */
+    public <T, R, D> ScheduledRun<R, D> runScheduled(JavaRDD<T> data, WorkerFunction<T, R> workers,
+                                                     DriverFunction<D> driver) {
+        int partitions = data.getNumPartitions();
+        BarrierRunner.checkSlots(partitions, taskSlots());
+        RunPlan plan = runtime.beginScheduledRun(partitions + 1);
+        String group = "petuum-run-" + plan.runId();
+        java.util.concurrent.CompletableFuture<D> driverResult = new java.util.concurrent.CompletableFuture<>();
+        Thread driverThread = new Thread(() -> {
+            try (PsWorker self = new PsWorker(runtime.schedulerClient(), plan, partitions)) {
+                driverResult.complete(driver.run(self));
+            } catch (Throwable t) {
+                driverResult.completeExceptionally(t);
+                sc.cancelJobGroup(group);
+            }
+        }, "petuum-scheduler-" + plan.runId());
+        driverThread.setDaemon(true);
+        driverThread.start();
+        List<R> results;
+        try {
+            sc.setJobGroup(group, "petuum scheduled run " + plan.runId(), true);
+            results = BarrierRunner.run(data, plan, workers);
+        } catch (Exception e) {
+            driverThread.interrupt();
+            if (driverResult.isCompletedExceptionally()) {
+                Throwable cause = driverFailure(driverResult);
+                throw new PsException("the driver's part of run " + plan.runId() + " failed: " + cause, false, cause);
+            }
+            throw e;
+        } finally {
+            sc.clearJobGroup();
+            runtime.endRun(plan);
+        }
+        try {
+            return new ScheduledRun<>(results, PsClient.await(driverResult, runtime.conf().requestTimeoutMs(),
+                    () -> "the driver's part of run " + plan.runId()));
+        } catch (PsException e) {
+            throw e.getCause() instanceof PsException ? e : new PsException("the driver's part of run " + plan.runId()
+                    + " failed: " + e.getMessage(), false, e);
+        }
+    }
+
+    private static Throwable driverFailure(java.util.concurrent.CompletableFuture<?> f) {
+        try {
+            f.join();
+            return new IllegalStateException("no failure");
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    /** Recovers a failed attempt; a recovery that fails for a passing reason (a shard lost meanwhile) is retried. */
+    private RunPlan recover(RunPlan plan, int attempt) {
+        for (int tries = 1; ; tries++) {
+            try {
+                return runtime.recover(plan.originalRunId(), attempt);
+            } catch (PsException e) {
+                if (!e.retriable() || tries >= runtime.conf().maxRunAttempts()) {
+                    throw e;
+                }
+                LOG.warn("recovering run {} failed ({}); trying again", plan.originalRunId(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -201,7 +298,8 @@ public final class PsContext {
             for (Iterator<T> i = it; i.hasNext(); ) {
                 partition.add(i.next());
             }
-            for (int c = 0; c < clocks; c++) {
+            // A run resumed from a checkpoint starts at the checkpoint's clock.
+            for (int c = worker.currentClock(); c < clocks; c++) {
                 fn.clock(worker, partition, c);
                 worker.clock();
             }

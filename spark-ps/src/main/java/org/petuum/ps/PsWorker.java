@@ -44,6 +44,7 @@ public final class PsWorker implements AutoCloseable {
      * the table's staleness allows, or a row cached before the barrier would hide updates made before it.
      */
     private long barrierVersion = Long.MIN_VALUE;
+    private final long[] freshAfterSeq;
 
     /** Creates worker {@code workerId} of the planned run on this process's client. */
     public PsWorker(PsClient client, RunPlan plan, int workerId) {
@@ -53,9 +54,11 @@ public final class PsWorker implements AutoCloseable {
         }
         this.client = client;
         this.plan = plan;
-        this.state = new WorkerState(workerId, new RowPartitioner(plan.shards().size()));
+        this.state = new WorkerState(workerId, new RowPartitioner(plan.shards().size()), plan.startClock());
         client.enterRun(plan.runId());
         this.shards = new ShardConnection[plan.shards().size()];
+        this.freshAfterSeq = new long[shards.length];
+        java.util.Arrays.fill(freshAfterSeq, -1);
         for (int i = 0; i < shards.length; i++) {
             shards[i] = client.connection(plan.shards().get(i));
         }
@@ -103,7 +106,7 @@ public final class PsWorker implements AutoCloseable {
         int clock = state.clock();
         for (int s = 0; s < shards.length; s++) {
             List<RowUpdate> updates = byShard.get(s);
-            ShardConnection.Pending p = shards[s].send(
+            ShardConnection.Pending p = shard(s).send(
                     seq -> new Flush(seq, plan.runId(), state.worker(), clock, updates));
             state.flushed(s, p.seq(), updates);
             unackedFlushes.add(p.answer());
@@ -117,21 +120,57 @@ public final class PsWorker implements AutoCloseable {
      */
     public void globalBarrier() {
         clock();
+        awaitClock(ShardState.NO_TABLE, state.clock());
+    }
+
+    /**
+     * Waits until every <em>other</em> worker has completed at least {@code minClock} clocks; afterwards every
+     * read returns rows that hold all their updates of all clocks below {@code minClock}, whatever the table's
+     * staleness (and, as always, all of this worker's own). Lets a scheduling worker wait for the others'
+     * results of a round without ending its own clock.
+     *
+     * @throws PsTimeoutException after {@code spark.petuum.readTimeout}, naming the slowest worker
+     */
+    public void awaitOthers(int minClock) {
+        awaitClock(ShardState.OTHERS_ONLY, minClock);
+    }
+
+    /**
+     * The connection to shard {@code s}, opened anew if the shard closed the old one: a shard closes a
+     * connection idle for {@link PsConf#IDLE_TIMEOUT}, which a long clock can be. Its requests were all answered
+     * by then (a waiting read ends within the shorter read timeout), and sequence numbers continue on the new one.
+     */
+    private ShardConnection shard(int s) {
+        if (!shards[s].isActive()) {
+            shards[s] = client.connection(plan.shards().get(s));
+        }
+        return shards[s];
+    }
+
+    private void awaitClock(int mode, int minClock) {
+        checkOpen();
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
         List<ShardConnection.Pending> waits = new ArrayList<>(shards.length);
-        for (ShardConnection s : shards) {
-            waits.add(s.send(seq -> new GetRows(seq, ShardState.NO_TABLE, clock, state.worker(), clock, timeout,
-                    new int[0])));
+        for (int s = 0; s < shards.length; s++) {
+            waits.add(shard(s).send(seq -> new GetRows(seq, mode, minClock, state.worker(), clock, timeout, new int[0])));
         }
         long start = System.nanoTime();
         for (int s = 0; s < shards.length; s++) {
             int shard = s;
             PsClient.await(waits.get(s).answer(), timeout + plan.conf().requestTimeoutMs(),
-                    () -> plan.shards().get(shard) + " (global barrier of worker " + state.worker() + " at clock "
-                            + clock + ")");
+                    () -> plan.shards().get(shard) + " (worker " + state.worker() + " waiting for clock " + minClock
+                            + ")");
         }
-        barrierVersion = clock;
+        if (mode == ShardState.NO_TABLE) {
+            barrierVersion = Math.max(barrierVersion, minClock);
+        } else {
+            // The minimum clock still counts this worker, so versions cannot express "the others are past
+            // minClock"; instead only rows fetched after these answers count as fresh.
+            for (int s = 0; s < shards.length; s++) {
+                freshAfterSeq[s] = Math.max(freshAfterSeq[s], waits.get(s).seq());
+            }
+        }
         waitNanos += System.nanoTime() - start;
     }
 
@@ -160,7 +199,8 @@ public final class PsWorker implements AutoCloseable {
         for (int i = 0; i < rows.length; i++) {
             table.spec().checkRow(rows[i]);
             CachedRow cached = cache.get(table.id(), rows[i]);
-            if (state.isFresh(table, rows[i], cached) && cached.version() >= barrierVersion) {
+            if (state.isFresh(table, rows[i], cached) && cached.version() >= barrierVersion
+                    && cached.fetchSeq() > freshAfterSeq[state.partitioner().shardOf(rows[i])]) {
                 out[i] = state.view(table, rows[i], cached.values());
             } else {
                 if (missing == null) {
@@ -182,7 +222,7 @@ public final class PsWorker implements AutoCloseable {
         Map<Integer, ShardConnection.Pending> sent = new HashMap<>();
         for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
             int[] ids = e.getValue().stream().mapToInt(i -> rows[i]).toArray();
-            sent.put(e.getKey(), shards[e.getKey()].send(
+            sent.put(e.getKey(), shard(e.getKey()).send(
                     seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids)));
         }
         long start = System.nanoTime();

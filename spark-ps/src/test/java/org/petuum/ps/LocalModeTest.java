@@ -30,6 +30,7 @@ class LocalModeTest {
                 .config("spark.plugins", PetuumPlugin.class.getName())
                 .config("spark.ui.enabled", "false")
                 .config(PsConf.READ_TIMEOUT, "2s")
+                .config(PsConf.MAX_RUN_ATTEMPTS, "1")
                 .getOrCreate();
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ps = PsContext.get(spark);
@@ -112,5 +113,47 @@ class LocalModeTest {
         assertTrue(m.contains("table 'local-stuck'") && m.contains("worker 0 at clock 2")
                 && m.contains("for worker 1, which is at clock 0") && m.contains("clock 2 is needed"), m);
         ps.dropTable("local-stuck");
+    }
+
+    @Test
+    void aScheduledRunLetsTheDriverPublishEachRoundAndReadTheWorkersResults() {
+        ps.createTable(TableSpec.dense("sched-assign", 1, 1));
+        ps.createTable(TableSpec.dense("sched-result", 1, 2));
+        int rounds = 6;
+        JavaRDD<Integer> data = jsc.parallelize(List.of(0, 1), 2);
+        ScheduledRun<Integer, List<Double>> run = ps.runScheduled(data, (worker, it) -> {
+            PsTable assign = worker.table("sched-assign");
+            PsTable result = worker.table("sched-result");
+            worker.clock(); // round r's assignment is published in the driver's clock r
+            for (int r = 0; r < rounds; r++) {
+                double a = assign.get(0)[0];
+                result.inc(0, worker.id(), a * (worker.id() + 1));
+                worker.clock();
+            }
+            return worker.id();
+        }, self -> {
+            PsTable assign = self.table("sched-assign");
+            PsTable result = self.table("sched-result");
+            List<Double> seen = new java.util.ArrayList<>();
+            double published = 0;
+            for (int r = 0; r < rounds; r++) {
+                assign.inc(0, 0, (r + 1) - published);
+                published = r + 1;
+                self.clock();
+                self.awaitOthers(r + 2); // every worker has pushed its result of round r
+                double[] row = result.get(0);
+                seen.add(row[0] + row[1]);
+            }
+            return seen;
+        });
+        assertEquals(List.of(0, 1), run.workers());
+        // After round r the results hold sum_{k<=r} (k + 1) * (1 + 2).
+        List<Double> expected = new java.util.ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            expected.add(3.0 * (r + 1) * (r + 2) / 2);
+        }
+        assertEquals(expected, run.driver());
+        ps.dropTable("sched-assign");
+        ps.dropTable("sched-result");
     }
 }

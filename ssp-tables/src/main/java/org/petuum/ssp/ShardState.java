@@ -22,6 +22,11 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 public final class ShardState<T> {
     /** A read that asks for no table: it only waits for the minimum clock (a global barrier). */
     public static final int NO_TABLE = -1;
+    /**
+     * A read that asks for no table and waits until every worker <em>but the reader</em> has reached the
+     * version: how a scheduling worker waits for the others' results of a round without ending its own clock.
+     */
+    public static final int OTHERS_ONLY = -2;
 
     private final int shardIndex;
     private final RowPartitioner partitioner;
@@ -173,16 +178,15 @@ public final class ShardState<T> {
             }
         }
         boolean advanced = clocks.advance(worker, clock + 1);
-        if (!advanced) {
-            return new FlushResult<>(true, List.of(), List.of());
-        }
         List<CheckpointImage> images = new ArrayList<>();
-        while (clocks.min() >= nextCheckpoint) {
+        while (advanced && clocks.min() >= nextCheckpoint) {
             images.add(imageAt(nextCheckpoint));
             nextCheckpoint += checkpointInterval;
             ahead.headMap(nextCheckpoint).clear();
         }
-        return new FlushResult<>(true, releaseReady(), images);
+        // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
+        boolean othersWaiting = parked.stream().anyMatch(r -> r.tableId == OTHERS_ONLY);
+        return new FlushResult<>(true, advanced || othersWaiting ? releaseReady() : List.of(), images);
     }
 
     /**
@@ -192,13 +196,13 @@ public final class ShardState<T> {
      * @throws IllegalArgumentException for an unknown table or a row not held by this shard
      */
     public Served<T> read(Read<T> read) {
-        if (read.tableId != NO_TABLE) {
+        if (read.tableId != NO_TABLE && read.tableId != OTHERS_ONLY) {
             TableRef t = table(read.tableId);
             for (int row : read.rows) {
                 checkOwned(t, row);
             }
         }
-        if (minClock() >= read.minVersion) {
+        if (ready(read)) {
             return serve(read);
         }
         if (clocks == null || read.worker < 0 || read.worker >= clocks.workers()) {
@@ -345,14 +349,21 @@ public final class ShardState<T> {
         return new RowsSnapshot(tableId, minClock(), out, values);
     }
 
+    private boolean ready(Read<T> r) {
+        if (r.tableId == OTHERS_ONLY && clocks != null && r.worker >= 0 && r.worker < clocks.workers()) {
+            return clocks.minExcluding(r.worker) >= r.minVersion;
+        }
+        return minClock() >= r.minVersion;
+    }
+
     private List<Served<T>> releaseReady() {
         List<Served<T>> out = new ArrayList<>();
-        int min = minClock();
         for (Iterator<Read<T>> it = parked.iterator(); it.hasNext(); ) {
             Read<T> r = it.next();
             // A read of a table dropped while it waited cannot be answered: it stays until its deadline or
             // the next run fails it, with a message that says the table was dropped.
-            if (min >= r.minVersion && (r.tableId == NO_TABLE || tables.containsKey(r.tableId))) {
+            boolean noTable = r.tableId == NO_TABLE || r.tableId == OTHERS_ONLY;
+            if (ready(r) && (noTable || tables.containsKey(r.tableId))) {
                 it.remove();
                 out.add(serve(r));
             }
@@ -361,8 +372,8 @@ public final class ShardState<T> {
     }
 
     private Served<T> serve(Read<T> read) {
-        if (read.tableId == NO_TABLE) {
-            return new Served<>(read.token, new RowsSnapshot(NO_TABLE, minClock(), new int[0], new RowValues[0]));
+        if (read.tableId == NO_TABLE || read.tableId == OTHERS_ONLY) {
+            return new Served<>(read.token, new RowsSnapshot(read.tableId, minClock(), new int[0], new RowValues[0]));
         }
         TableRef t = tables.get(read.tableId);
         Int2ObjectOpenHashMap<RowValues> rows = data.get(read.tableId);
@@ -377,12 +388,23 @@ public final class ShardState<T> {
     private String timeoutMessage(Read<T> r, long nowNanos) {
         TableRef t = tables.get(r.tableId);
         String what = r.tableId == NO_TABLE ? "global barrier"
+                : r.tableId == OTHERS_ONLY ? "wait for the other workers"
                 : t == null ? "table id " + r.tableId + " (dropped)" : "table '" + t.name() + "'";
-        int slowest = clocks.slowestWorker();
+        int slowest = r.tableId == OTHERS_ONLY ? slowestExcluding(r.worker) : clocks.slowestWorker();
         return what + ": worker " + r.worker + " at clock " + r.workerClock + " waited "
                 + (nowNanos - r.arrivalNanos) / 1_000_000 + " ms on shard " + shardIndex
                 + " for worker " + slowest + ", which is at clock " + clocks.clockOf(slowest)
                 + " while clock " + r.minVersion + " is needed";
+    }
+
+    private int slowestExcluding(int worker) {
+        int min = clocks.minExcluding(worker);
+        for (int w = 0; w < clocks.workers(); w++) {
+            if (w != worker && clocks.clockOf(w) == min) {
+                return w;
+            }
+        }
+        return worker;
     }
 
     private void checkRun(long id, int worker) {

@@ -95,10 +95,11 @@ public final class SparseRow extends RowValues {
         if (!(o instanceof SparseRow s) || s.cols != cols) {
             return false;
         }
-        // Equal as vectors: an explicitly stored zero equals an absent cell.
+        // Equal as vectors: an explicitly stored zero equals an absent cell. Cells compare as DenseRow's do
+        // (Double.compare), so that a row holding NaN equals itself and its decoded copy.
         boolean[] same = {true};
-        forEachNonZero((c, v) -> same[0] &= s.get(c) == v);
-        s.forEachNonZero((c, v) -> same[0] &= get(c) == v);
+        forEachNonZero((c, v) -> same[0] &= Double.compare(s.get(c), v) == 0);
+        s.forEachNonZero((c, v) -> same[0] &= Double.compare(get(c), v) == 0);
         return same[0];
     }
 

@@ -42,6 +42,17 @@ public final class VectorClock {
         return min;
     }
 
+    /** The smallest clock of every worker but {@code worker} ({@link Integer#MAX_VALUE} if it is alone). */
+    public int minExcluding(int worker) {
+        int m = Integer.MAX_VALUE;
+        for (int w = 0; w < clocks.length; w++) {
+            if (w != worker) {
+                m = Math.min(m, clocks[w]);
+            }
+        }
+        return m;
+    }
+
     /** The lowest-numbered worker whose clock is the minimum. */
     public int slowestWorker() {
         for (int w = 0; w < clocks.length; w++) {

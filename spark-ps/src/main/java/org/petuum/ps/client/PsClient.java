@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -12,12 +13,15 @@ import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
 import org.petuum.ps.ShardAddress;
+import org.petuum.ps.protocol.AuthChallenge;
+import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.MessageDecoder;
 import org.petuum.ps.protocol.MessageEncoder;
+import org.petuum.ps.security.PsSecurity;
 import org.petuum.shaded.io.netty.bootstrap.Bootstrap;
 import org.petuum.shaded.io.netty.channel.Channel;
 import org.petuum.shaded.io.netty.channel.ChannelFuture;
@@ -30,14 +34,20 @@ import org.petuum.shaded.io.netty.channel.SimpleChannelInboundHandler;
 import org.petuum.shaded.io.netty.channel.nio.NioIoHandler;
 import org.petuum.shaded.io.netty.channel.socket.SocketChannel;
 import org.petuum.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import org.petuum.shaded.io.netty.handler.ssl.SslHandler;
 import org.petuum.shaded.io.netty.util.AttributeKey;
 import org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import org.petuum.shaded.io.netty.util.concurrent.Future;
 import org.petuum.ssp.ProcessCache;
 
 /**
  * This process's side of the parameter server: one connection per shard and the process cache, shared by
  * every task that runs in the JVM. The composition root of the client side; {@link #close()} releases its
  * event loops and connections.
+ *
+ * <p>Every connection is greeted before use: {@code HELLO}, and when the shard asks for it (and it must, when
+ * the {@link PsSecurity} given authenticates) the challenge–response that proves both ends hold the
+ * application's secret. With TLS, a TLS handler is first in every connection's pipeline.
  *
  * <p>Thread-safe: tasks call it concurrently.
  */
@@ -47,6 +57,7 @@ public final class PsClient implements AutoCloseable {
 
     private final String name;
     private final PsConf conf;
+    private final PsSecurity security;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final ProcessCache cache = new ProcessCache();
@@ -54,9 +65,16 @@ public final class PsClient implements AutoCloseable {
     private final ConcurrentHashMap<String, Long> nextSeqs = new ConcurrentHashMap<>();
     private long runId = Long.MIN_VALUE;
 
+    /** A client without authentication and without TLS. */
     public PsClient(String name, PsConf conf) {
+        this(name, conf, PsSecurity.none());
+    }
+
+    /** A client that authenticates and encrypts as {@code security} says. */
+    public PsClient(String name, PsConf conf, PsSecurity security) {
         this.name = name;
         this.conf = conf;
+        this.security = security;
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
                 new DefaultThreadFactory("petuum-client", true), NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap()
@@ -67,6 +85,9 @@ public final class PsClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (security.encrypts()) {
+                            ch.pipeline().addLast(security.newSslHandler(true, conf.connectTimeoutMs()));
+                        }
                         ch.pipeline().addLast(new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
                                 MessageEncoder.INSTANCE, new AnswerHandler());
                     }
@@ -131,20 +152,73 @@ public final class PsClient implements AutoCloseable {
         ShardConnection c = new ShardConnection(shard, ch, firstSeq);
         ch.attr(CONNECTION).set(c);
         ch.closeFuture().addListener(f -> nextSeqs.merge(key, c.nextSeq(), Math::max));
-        Message answer;
         try {
-            answer = await(c.send(seq -> new Hello(seq, Message.PROTOCOL_VERSION, name)).answer(),
-                    conf.connectTimeoutMs(), () -> "the handshake of " + shard);
+            awaitTls(ch, shard);
+            greet(c, shard);
         } catch (PsException e) {
             c.close(); // a connection that never completed its handshake is nobody's to close later
             throw e;
         }
-        if (!(answer instanceof HelloOk)) {
-            c.close();
-            throw new PsException(name + ": " + shard + " answered the handshake with " + answer.type(), false);
-        }
         LOG.debug("{}: connected to {}", name, shard);
         return c;
+    }
+
+    private void awaitTls(Channel ch, ShardAddress shard) {
+        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return;
+        }
+        Future<Channel> done = tls.handshakeFuture();
+        if (!done.awaitUninterruptibly(conf.connectTimeoutMs() + 1000)) {
+            throw new PsTimeoutException(name + ": the TLS handshake with " + shard + " took longer than "
+                    + conf.connectTimeoutMs() + " ms");
+        }
+        if (!done.isSuccess()) {
+            throw new PsException(name + ": the TLS handshake with " + shard + " failed (" + PsConf.SSL_ENABLED
+                    + " must be the same everywhere): " + done.cause(), false, done.cause());
+        }
+    }
+
+    /**
+     * {@code HELLO}, then, when the shard challenges, the proof that this client holds the application's secret
+     * and the check of the shard's proof. A client with a secret refuses a shard that does not authenticate.
+     */
+    private void greet(ShardConnection c, ShardAddress shard) {
+        Message answer = handshakeStep(c, seq -> new Hello(seq, Message.PROTOCOL_VERSION, name), shard);
+        if (answer instanceof AuthChallenge challenge) {
+            if (!security.authenticates()) {
+                throw new PsException(name + ": " + shard + " requires authentication (spark.authenticate=true) "
+                        + "but this client has no secret", false);
+            }
+            byte[] serverNonce = challenge.serverNonce();
+            byte[] clientNonce = security.nonce();
+            byte[] proof = security.clientProof(serverNonce, clientNonce);
+            answer = handshakeStep(c, seq -> new AuthResponse(seq, clientNonce, proof), shard);
+            if (!(answer instanceof HelloOk ok)) {
+                throw unexpected(shard, answer);
+            }
+            if (!security.isServerProof(ok.serverProof(), serverNonce, clientNonce)) {
+                throw new PsException(name + ": " + shard + " did not prove that it holds the application's "
+                        + "secret (spark.authenticate)", false);
+            }
+            return;
+        }
+        if (!(answer instanceof HelloOk)) {
+            throw unexpected(shard, answer);
+        }
+        if (security.authenticates()) {
+            throw new PsException(name + ": " + shard + " did not ask to authenticate, so it cannot have proved that "
+                    + "it holds the application's secret (spark.authenticate=true here)", false);
+        }
+    }
+
+    private Message handshakeStep(ShardConnection c, LongFunction<Message> request,
+                                  ShardAddress shard) {
+        return await(c.send(request).answer(), conf.connectTimeoutMs(), () -> "the handshake of " + shard);
+    }
+
+    private PsException unexpected(ShardAddress shard, Message answer) {
+        return new PsException(name + ": " + shard + " answered the handshake with " + answer.type(), false);
     }
 
     /**

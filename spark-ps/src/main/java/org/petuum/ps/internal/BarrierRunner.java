@@ -27,9 +27,10 @@ public final class BarrierRunner {
      *
      * @throws PsException if the cluster has fewer task slots than {@code data} has partitions
      */
-    public static <T, R> List<R> run(JavaRDD<T> data, RunPlan plan, int taskSlots, WorkerFunction<T, R> fn) {
+    public static <T, R> List<R> run(JavaRDD<T> data, RunPlan plan, WorkerFunction<T, R> fn) {
         int partitions = data.getNumPartitions();
-        if (partitions != plan.numWorkers()) {
+        if (partitions > plan.numWorkers()) {
+            // A scheduled run has one worker more than partitions: the driver's.
             throw new IllegalArgumentException("the plan has " + plan.numWorkers() + " workers but the data has "
                     + partitions + " partitions");
         }
@@ -63,16 +64,16 @@ public final class BarrierRunner {
         @Override
         public scala.collection.Iterator<R> apply(scala.collection.Iterator<T> input) {
             BarrierTaskContext ctx = BarrierTaskContext.get();
-            if (ctx.stageAttemptNumber() > 0) {
-                throw new PsException("run " + plan.runId() + " was relaunched by Spark (stage attempt "
-                        + ctx.stageAttemptNumber() + ") after a task failed; the tables already hold part of the "
-                        + "failed attempt's updates and there is no checkpoint to restore, so the run stops here "
-                        + "instead of counting them twice", false);
-            }
             ExecutorRuntime rt = Runtimes.executor(org.apache.spark.SparkEnv.get());
             if (rt == null) {
                 throw new PsException("no parameter server runs in this executor JVM for application " + plan.appId()
                         + ": was the application started with spark.plugins=org.petuum.ps.PetuumPlugin?", false);
+            }
+            if (ctx.stageAttemptNumber() > 0) {
+                // Spark relaunched the stage by itself; only the runner may relaunch a run, after restoring it.
+                throw new PsException("run " + plan.runId() + " was relaunched by Spark (stage attempt "
+                        + ctx.stageAttemptNumber() + ") without being restored; the tables may hold part of the failed "
+                        + "attempt's updates, so this attempt stops", false);
             }
             R result;
             try (PsWorker worker = new PsWorker(rt.client(), plan, ctx.partitionId())) {

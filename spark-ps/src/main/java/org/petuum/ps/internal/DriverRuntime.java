@@ -25,7 +25,9 @@ import org.petuum.ps.protocol.DropTable;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.PutRows;
 import org.petuum.ps.protocol.ReadRange;
+import org.petuum.ps.protocol.Restore;
 import org.petuum.ps.protocol.Rows;
+import org.petuum.ps.security.PsSecurity;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
@@ -51,12 +53,29 @@ public final class DriverRuntime implements AutoCloseable {
     private final ConcurrentHashMap<String, String> failed = new ConcurrentHashMap<>();
     private final Map<String, TableRef> tables = new LinkedHashMap<>();
     private final AtomicLong runIds = new AtomicLong();
+    private final Map<Long, RunPlan> runs = new java.util.HashMap<>();
+    private final Map<RunKey, RunPlan> recoveries = new java.util.HashMap<>();
+
+    /** One attempt of one run. */
+    private record RunKey(long originalRunId, int attempt) {
+    }
     private PsClient admin;
+    private PsClient scheduler;
+    private CheckpointStore store;
     private List<ShardAddress> layout;
     private int nextTableId;
 
+    private final PsSecurity security;
+
+    /** A runtime whose connections neither authenticate nor encrypt. */
     public DriverRuntime(PsConf conf) {
+        this(conf, PsSecurity.none());
+    }
+
+    /** A runtime whose connections to the shards authenticate and encrypt as {@code security} says. */
+    public DriverRuntime(PsConf conf, PsSecurity security) {
         this.conf = conf;
+        this.security = security;
     }
 
     /** Records the application id once Spark has assigned it (after the plugin started). */
@@ -327,13 +346,181 @@ public final class DriverRuntime implements AutoCloseable {
     public synchronized RunPlan beginRun(int workers) {
         requireLayout();
         long runId = runIds.incrementAndGet();
+        String runDir = conf.checkpointEnabled()
+                ? new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(conf.checkpointDir(), safe(appId)),
+                        "run-" + runId).toString()
+                : "";
+        RunPlan plan = new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf, runId, runDir, 0);
+        startOnShards(plan, !runDir.isEmpty());
+        runs.put(runId, plan);
+        return plan;
+    }
+
+    /** Starts a run with one worker on the driver; it is not recoverable (no checkpoints are written). */
+    public synchronized RunPlan beginScheduledRun(int workers) {
+        requireLayout();
+        long runId = runIds.incrementAndGet();
+        RunPlan plan = new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf, runId, "", 0);
+        startOnShards(plan, false);
+        runs.put(runId, plan);
+        return plan;
+    }
+
+    /** The client the driver's own worker uses in a scheduled run (its own cache, apart from admin requests). */
+    public synchronized PsClient schedulerClient() {
+        if (scheduler == null) {
+            scheduler = new PsClient("scheduler of " + appId, conf, security);
+        }
+        return scheduler;
+    }
+
+    /** The run ended (succeeded or failed for good): forget it and delete its checkpoints. */
+    public synchronized void endRun(RunPlan plan) {
+        runs.remove(plan.originalRunId());
+        recoveries.keySet().removeIf(k -> k.originalRunId() == plan.originalRunId());
+        if (plan.recoverable()) {
+            try {
+                store().deleteRun(plan.checkpointDir());
+            } catch (java.io.IOException e) {
+                LOG.warn("could not delete the checkpoints of run {} in {}", plan.originalRunId(), plan.checkpointDir(), e);
+            }
+        }
+    }
+
+    /**
+     * Recovers a run whose attempt failed: replaces lost shard servers with those of new executors, restores
+     * every shard from the newest complete checkpoint and starts the next attempt of the run at that clock.
+     * Asking again for the same attempt returns the same plan.
+     *
+     * @return the plan the workers resume with
+     */
+    public synchronized RunPlan recover(long originalRunId, int attempt) {
+        RunKey key = new RunKey(originalRunId, attempt);
+        RunPlan done = recoveries.get(key);
+        if (done != null) {
+            return done;
+        }
+        RunPlan run = runs.get(originalRunId);
+        if (run == null) {
+            throw new PsException("run " + originalRunId + " is not active on this driver; it cannot be recovered", false);
+        }
+        if (!run.recoverable()) {
+            throw new PsException("run " + originalRunId + " failed and was relaunched, but checkpoints are off ("
+                    + PsConf.CHECKPOINT_ENABLED + "=false): the tables already hold part of the failed attempt's "
+                    + "updates, so the run stops instead of counting them twice", false);
+        }
+        long start = System.nanoTime();
+        healLayout();
         int n = layout.size();
+        java.util.OptionalInt newest;
+        try {
+            newest = store().newestComplete(run.checkpointDir(), n);
+        } catch (java.io.IOException e) {
+            throw new PsException("cannot list the checkpoints of run " + originalRunId + " in "
+                    + run.checkpointDir() + ": " + e.getMessage(), true, e);
+        }
+        if (newest.isEmpty()) {
+            throw new PsException("run " + originalRunId + " has no complete checkpoint in " + run.checkpointDir()
+                    + " to recover from", false);
+        }
+        int clock = newest.getAsInt();
         List<ShardConnection.Pending> acks = new ArrayList<>();
         for (ShardAddress s : layout) {
-            acks.add(admin().connection(s).send(seq -> new BeginRun(seq, runId, workers, s.index(), n)));
+            acks.add(admin().connection(s).send(seq -> new Restore(seq, run.checkpointDir(), clock)));
         }
-        awaitAll(acks, "starting run " + runId);
-        return new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf);
+        awaitAll(acks, "restoring run " + originalRunId + " from the checkpoint of clock " + clock);
+        RunPlan resumed = new RunPlan(appId, runIds.incrementAndGet(), run.numWorkers(), layout, run.tables(), conf,
+                originalRunId, run.checkpointDir(), clock);
+        startOnShards(resumed, false);
+        recoveries.put(key, resumed);
+        LOG.warn("run {} (attempt {}) resumes at clock {} on {} after {} ms of recovery", originalRunId, attempt, clock,
+                layout, (System.nanoTime() - start) / 1_000_000);
+        return resumed;
+    }
+
+    private void startOnShards(RunPlan plan, boolean writeStartImage) {
+        int n = layout.size();
+        int interval = plan.recoverable() ? conf.checkpointInterval() : 0;
+        List<ShardConnection.Pending> acks = new ArrayList<>();
+        for (ShardAddress s : layout) {
+            acks.add(admin().connection(s).send(seq -> new BeginRun(seq, plan.runId(), plan.numWorkers(), s.index(), n,
+                    plan.startClock(), interval, plan.checkpointDir(), writeStartImage)));
+        }
+        awaitAll(acks, "starting run " + plan.runId());
+    }
+
+    /**
+     * Gives every shard index whose executor is gone to a newly registered executor (waiting for one at most
+     * {@code spark.petuum.registrationTimeout}) and creates the tables on it; its rows come from the checkpoint.
+     */
+    private void healLayout() {
+        long deadline = System.nanoTime() + conf.registrationTimeoutMs() * 1_000_000L;
+        List<ShardAddress> healed = new ArrayList<>(layout);
+        for (int i = 0; i < healed.size(); i++) {
+            ShardAddress s = healed.get(i);
+            RegisterShard r = registered.get(s.executorId());
+            if (r != null && r.host().equals(s.host()) && r.port() == s.port() && reachable(s)) {
+                continue;
+            }
+            // Spark may not have reported the executor's loss yet; an unreachable shard server is gone either way.
+            registered.remove(s.executorId(), r);
+            RegisterShard replacement = null;
+            while (replacement == null) {
+                for (RegisterShard candidate : registered.values()) {
+                    boolean used = healed.stream().anyMatch(a -> a.executorId().equals(candidate.executorId()));
+                    if (!used) {
+                        replacement = candidate;
+                        break;
+                    }
+                }
+                if (replacement == null) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new PsTimeoutException("shard " + i + " was served by executor " + s.executorId()
+                                + ", which is gone, and no new executor registered a shard server within "
+                                + conf.registrationTimeoutMs() + " ms (" + PsConf.REGISTRATION_TIMEOUT + ")");
+                    }
+                    try {
+                        wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new PsException("interrupted while waiting for a replacement shard server", true, e);
+                    }
+                }
+            }
+            ShardAddress next = new ShardAddress(i, replacement.executorId(), replacement.host(), replacement.port());
+            healed.set(i, next);
+            LOG.warn("{} is gone; executor {} takes over shard {}", s, replacement.executorId(), i);
+            List<ShardConnection.Pending> acks = new ArrayList<>();
+            for (TableRef t : tables.values()) {
+                acks.add(admin().connection(next).send(seq -> new CreateTable(seq, t.id(), t.spec(), next.index(),
+                        healed.size())));
+            }
+            for (ShardConnection.Pending p : acks) {
+                PsClient.await(p.answer(), conf.requestTimeoutMs(), () -> next + " (creating tables)");
+            }
+        }
+        layout = List.copyOf(healed);
+    }
+
+    private boolean reachable(ShardAddress s) {
+        try {
+            admin().connection(s);
+            return true;
+        } catch (PsException e) {
+            LOG.warn("{} does not answer: {}", s, e.getMessage());
+            return false;
+        }
+    }
+
+    private synchronized CheckpointStore store() {
+        if (store == null) {
+            store = CheckpointStore.forThisJvm();
+        }
+        return store;
+    }
+
+    private static String safe(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private void requireLayout() {
@@ -344,7 +531,7 @@ public final class DriverRuntime implements AutoCloseable {
 
     private PsClient admin() {
         if (admin == null) {
-            admin = new PsClient("coordinator of " + appId, conf);
+            admin = new PsClient("coordinator of " + appId, conf, security);
         }
         return admin;
     }
@@ -362,6 +549,10 @@ public final class DriverRuntime implements AutoCloseable {
         if (admin != null) {
             admin.close();
             admin = null;
+        }
+        if (scheduler != null) {
+            scheduler.close();
+            scheduler = null;
         }
     }
 }

@@ -8,6 +8,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.petuum.ps.PsConf;
+import org.petuum.ps.security.PsSecurity;
 
 /**
  * The driver half of the plugin: starts the {@link DriverRuntime}, follows executors as they come and go,
@@ -21,7 +22,7 @@ public final class PsDriverPlugin implements DriverPlugin {
     @Override
     public Map<String, String> init(SparkContext sc, PluginContext ctx) {
         PsConf conf = PsConf.from(sc.conf());
-        runtime = new DriverRuntime(conf);
+        runtime = new DriverRuntime(conf, PsSecurity.forSpark(sc.env().securityManager(), conf));
         DriverRuntime rt = runtime;
         sc.addSparkListener(new SparkListener() {
             @Override
@@ -45,6 +46,7 @@ public final class PsDriverPlugin implements DriverPlugin {
             runtime.register(r);
             return "ok";
         }
+
         throw new IllegalArgumentException("unexpected plugin message " + message);
     }
 

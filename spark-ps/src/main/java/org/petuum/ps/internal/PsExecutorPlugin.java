@@ -8,6 +8,7 @@ import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.client.PsClient;
+import org.petuum.ps.security.PsSecurity;
 import org.petuum.ps.server.ShardServer;
 
 /**
@@ -29,8 +30,9 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
         try {
             PsConf conf = PsConf.from(ctx.conf());
             String host = conf.bindAddress() != null ? conf.bindAddress() : executorHost(ctx);
-            server = ShardServer.start("shard on executor " + executorId, conf, host);
-            runtime = new ExecutorRuntime(executorId, server, new PsClient("executor " + executorId, conf));
+            PsSecurity security = PsSecurity.forSpark(SparkEnv.get().securityManager(), conf);
+            server = ShardServer.start("shard on executor " + executorId, conf, host, security);
+            runtime = new ExecutorRuntime(executorId, server, new PsClient("executor " + executorId, conf, security));
             Runtimes.putExecutor(envKey, runtime);
             ctx.ask(RegisterShard.up(executorId, host, server.address().getPort()));
         } catch (Throwable t) {

@@ -1,5 +1,7 @@
 package org.petuum.ps.protocol;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.ssp.Consistency;
@@ -38,7 +40,14 @@ final class Codec {
         }
         byte[] b = new byte[n];
         in.readBytes(b);
-        return new String(b, StandardCharsets.UTF_8);
+        // Strict: a lenient decode turns each bad byte into U+FFFD (3 bytes), so the string would no longer fit
+        // the limit when sent on, and a path would silently name another file.
+        ByteBuffer bytes = ByteBuffer.wrap(b);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(field + ": not UTF-8 at byte " + bytes.position() + " of " + n, e);
+        }
     }
 
     /** Reads a non-negative element count and checks that {@code count * minBytesEach} bytes follow. */
@@ -57,6 +66,28 @@ final class Codec {
             throw new ProtocolException("truncated " + field + ": needs " + bytes + " bytes but only "
                     + in.readableBytes() + " remain");
         }
+    }
+
+    /**
+     * A copy of {@code bytes}, which must hold exactly {@code length} bytes.
+     *
+     * @throws IllegalArgumentException naming {@code field} otherwise
+     */
+    static byte[] checkedCopy(byte[] bytes, int length, String field) {
+        if (bytes == null || bytes.length != length) {
+            throw new IllegalArgumentException(field + ": " + (bytes == null ? "null" : bytes.length + " bytes")
+                    + " (expected: " + length + " bytes)");
+        }
+        return bytes.clone();
+    }
+
+    /** Lower-case hex of {@code bytes}, for {@code toString}. */
+    static String hex(byte[] bytes) {
+        StringBuilder b = new StringBuilder(2 * bytes.length);
+        for (byte x : bytes) {
+            b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+        }
+        return b.toString();
     }
 
     static int intArrayLength(int[] a) {

@@ -9,7 +9,11 @@ public record ErrorResponse(long requestId, Code code, String message) implement
 
     public ErrorResponse {
         if (message.length() > MAX_MESSAGE_CHARS) {
-            message = message.substring(0, MAX_MESSAGE_CHARS - 15) + " …(truncated)";
+            int cut = MAX_MESSAGE_CHARS - 15;
+            if (Character.isHighSurrogate(message.charAt(cut - 1))) {
+                cut--; // half a surrogate pair would be sent as '?', and the decoded message would differ
+            }
+            message = message.substring(0, cut) + " …(truncated)";
         }
     }
 

@@ -36,6 +36,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case ROWS -> Rows.decode(frame);
                 case READ_RANGE -> ReadRange.decode(frame);
                 case PUT_ROWS -> PutRows.decode(frame);
+                case AUTH_CHALLENGE -> AuthChallenge.decode(frame);
+                case AUTH_RESPONSE -> AuthResponse.decode(frame);
+                case RESTORE -> Restore.decode(frame);
             };
         } catch (ProtocolException e) {
             throw new ProtocolException(type + " frame rejected: " + e.getMessage(), e);

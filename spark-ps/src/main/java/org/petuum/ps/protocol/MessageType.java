@@ -16,7 +16,10 @@ public enum MessageType {
     GET_ROWS(9),
     ROWS(10),
     READ_RANGE(11),
-    PUT_ROWS(12);
+    PUT_ROWS(12),
+    AUTH_CHALLENGE(13),
+    AUTH_RESPONSE(14),
+    RESTORE(15);
 
     private static final MessageType[] BY_ID = new MessageType[128];
 

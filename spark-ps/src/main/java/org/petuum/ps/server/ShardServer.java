@@ -6,27 +6,24 @@ import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
-import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.Hello;
-import org.petuum.ps.protocol.HelloOk;
-import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.MessageDecoder;
 import org.petuum.ps.protocol.MessageEncoder;
 import org.petuum.ps.protocol.ProtocolException;
+import org.petuum.ps.security.PsSecurity;
 import org.petuum.shaded.io.netty.bootstrap.ServerBootstrap;
 import org.petuum.shaded.io.netty.channel.Channel;
-import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
 import org.petuum.shaded.io.netty.channel.ChannelInitializer;
 import org.petuum.shaded.io.netty.channel.ChannelOption;
 import org.petuum.shaded.io.netty.channel.EventLoopGroup;
 import org.petuum.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import org.petuum.shaded.io.netty.channel.SimpleChannelInboundHandler;
 import org.petuum.shaded.io.netty.channel.group.ChannelGroup;
 import org.petuum.shaded.io.netty.channel.group.DefaultChannelGroup;
 import org.petuum.shaded.io.netty.channel.nio.NioIoHandler;
 import org.petuum.shaded.io.netty.channel.socket.SocketChannel;
 import org.petuum.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.petuum.shaded.io.netty.handler.timeout.IdleStateHandler;
 import org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import org.petuum.shaded.io.netty.util.concurrent.GlobalEventExecutor;
 import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
@@ -36,8 +33,11 @@ import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
  * table. The composition root of the executor's server side: it owns its event loops, and {@link #close()}
  * releases all of them.
  *
- * <p>Every connection must start with a {@link Hello} of this build's protocol version. A malformed frame,
- * an oversized one or a broken handshake closes that connection only, with a logged reason.
+ * <p>Every connection must start with a {@link Hello} of this build's protocol version and, when the
+ * {@link PsSecurity} given authenticates, prove that it holds the application's secret before any table
+ * operation (see {@code ConnectionHandler}). With TLS, a TLS handler is first in every connection's pipeline. A
+ * malformed frame, an oversized one, a broken or unfinished handshake ({@link PsConf#CONNECT_TIMEOUT}) or a
+ * connection silent for {@link PsConf#IDLE_TIMEOUT} closes that connection only, with a logged reason.
  */
 public final class ShardServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ShardServer.class);
@@ -53,7 +53,8 @@ public final class ShardServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final ScheduledFuture<?> expiry;
 
-    private ShardServer(String name, PsConf conf, String host, LongSupplier nanoTime) throws InterruptedException {
+    private ShardServer(String name, PsConf conf, String host, LongSupplier nanoTime, PsSecurity security)
+            throws InterruptedException {
         this.name = name;
         this.conf = conf;
         this.service = new ShardService(name, nanoTime, conf.maxFrameBytes());
@@ -69,8 +70,14 @@ public final class ShardServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
-                            ch.pipeline().addLast(new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
-                                    MessageEncoder.INSTANCE, new ConnectionHandler());
+                            if (security.encrypts()) {
+                                ch.pipeline().addLast(security.newSslHandler(false, conf.connectTimeoutMs()));
+                            }
+                            ch.pipeline().addLast(
+                                    new IdleStateHandler(conf.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS),
+                                    new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
+                                    MessageEncoder.INSTANCE,
+                                    new ConnectionHandler(name, service, security, conf.connectTimeoutMs()));
                         }
                     });
             this.serverChannel = b.bind(new InetSocketAddress(host, conf.port())).sync().channel();
@@ -80,7 +87,7 @@ public final class ShardServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        LOG.info("{}: serving on {}", name, serverChannel.localAddress());
+        LOG.info("{}: serving on {} ({})", name, serverChannel.localAddress(), security);
     }
 
     /**
@@ -89,13 +96,22 @@ public final class ShardServer implements AutoCloseable {
      * @param name a name for log and error messages, e.g. "shard on executor 1"
      */
     public static ShardServer start(String name, PsConf conf, String host) throws InterruptedException {
-        return new ShardServer(name, conf, host, System::nanoTime);
+        return new ShardServer(name, conf, host, System::nanoTime, PsSecurity.none());
     }
 
     /** As {@link #start(String, PsConf, String)}, with an injected clock for read deadlines. */
     public static ShardServer start(String name, PsConf conf, String host, LongSupplier nanoTime)
             throws InterruptedException {
-        return new ShardServer(name, conf, host, nanoTime);
+        return new ShardServer(name, conf, host, nanoTime, PsSecurity.none());
+    }
+
+    /**
+     * As {@link #start(String, PsConf, String)}, with every connection authenticated and encrypted as
+     * {@code security} says.
+     */
+    public static ShardServer start(String name, PsConf conf, String host, PsSecurity security)
+            throws InterruptedException {
+        return new ShardServer(name, conf, host, System::nanoTime, security);
     }
 
     public InetSocketAddress address() {
@@ -117,46 +133,8 @@ public final class ShardServer implements AutoCloseable {
         serverChannel.close().awaitUninterruptibly(conf.connectTimeoutMs());
         connections.close().awaitUninterruptibly(conf.connectTimeoutMs());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        service.close();
         LOG.info("{}: stopped", name);
-    }
-
-    /** One connection: checks the handshake, then hands requests to the shard. Not shareable. */
-    private final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
-        private boolean greeted;
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Message m) {
-            if (!greeted) {
-                if (!(m instanceof Hello h)) {
-                    throw new ProtocolException("expected HELLO as the first message but got " + m.type());
-                }
-                if (h.protocolVersion() != Message.PROTOCOL_VERSION) {
-                    ctx.writeAndFlush(new ErrorResponse(h.requestId(), ErrorResponse.Code.BAD_REQUEST,
-                            name + ": protocol version " + h.protocolVersion() + " is not supported (expected "
-                                    + Message.PROTOCOL_VERSION + ")")).addListener(f -> ctx.close());
-                    return;
-                }
-                greeted = true;
-                ctx.writeAndFlush(new HelloOk(h.requestId(), Message.PROTOCOL_VERSION, name));
-                return;
-            }
-            if (m instanceof Hello) {
-                throw new ProtocolException("HELLO received twice");
-            }
-            service.handle(ctx.channel(), m);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            service.connectionClosed(ctx.channel());
-            super.channelInactive(ctx);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.warn("{}: closing connection from {}: {}", name, ctx.channel().remoteAddress(), rootMessage(cause));
-            ctx.close();
-        }
     }
 
     static String rootMessage(Throwable t) {

@@ -14,8 +14,11 @@ import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.PutRows;
 import org.petuum.ps.protocol.ReadRange;
+import org.petuum.ps.protocol.Restore;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
+import org.petuum.ps.internal.CheckpointStore;
+import org.petuum.ssp.CheckpointImage;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.ShardState;
 import org.petuum.ssp.TableRef;
@@ -38,11 +41,71 @@ final class ShardService {
     private final LongSupplier nanoTime;
     private final int maxFrameBytes;
     private ShardState<Token> state;
+    private int numShards;
+    private String checkpointDir;
+    private CheckpointStore store;
+    private java.util.concurrent.ExecutorService writer;
 
     ShardService(String name, LongSupplier nanoTime, int maxFrameBytes) {
         this.name = name;
         this.nanoTime = nanoTime;
         this.maxFrameBytes = maxFrameBytes;
+    }
+
+    private synchronized CheckpointStore store() {
+        if (store == null) {
+            store = CheckpointStore.forThisJvm();
+        }
+        return store;
+    }
+
+    /** One thread writes periodic checkpoints in order, off the network threads. */
+    private synchronized java.util.concurrent.ExecutorService writer() {
+        if (writer == null) {
+            writer = java.util.concurrent.Executors.newSingleThreadExecutor(
+                    new org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory("petuum-checkpoint", true));
+        }
+        return writer;
+    }
+
+    private void writeCheckpoint(String dir, CheckpointImage image) {
+        long start = System.nanoTime();
+        long bytes;
+        try {
+            bytes = store().write(dir, image);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write the checkpoint of clock " + image.clock() + " to " + dir
+                    + ": " + e.getMessage(), e);
+        }
+        LOG.info("{}: checkpoint of clock {} written ({} bytes in {} ms)", name, image.clock(), bytes,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void writeCheckpointLogged(String dir, CheckpointImage image) {
+        try {
+            writeCheckpoint(dir, image);
+        } catch (RuntimeException e) {
+            // A missing periodic checkpoint only means recovery starts from an older one.
+            LOG.error("{}: {}", name, e.getMessage(), e);
+        }
+    }
+
+    /** Stops the checkpoint writer, letting a write in progress finish (bounded). */
+    void close() {
+        java.util.concurrent.ExecutorService w;
+        synchronized (this) {
+            w = writer;
+        }
+        if (w != null) {
+            w.shutdown();
+            try {
+                if (!w.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("{}: a checkpoint write did not finish within 30 s of shutdown", name);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A connection closed: its waiting reads will never be answered, so stop holding them. */
@@ -79,10 +142,21 @@ final class ShardService {
             reply(ch, new Ack(d.requestId(), true));
         } else if (m instanceof BeginRun b) {
             List<ShardState.Expired<Token>> failed;
+            CheckpointImage start = null;
+            boolean checkpoints = !b.checkpointDir().isEmpty();
             synchronized (this) {
-                failed = layout(b.shardIndex(), b.numShards()).beginRun(b.runId(), b.workers());
+                ShardState<Token> st = layout(b.shardIndex(), b.numShards());
+                failed = st.beginRun(b.runId(), b.workers(), b.startClock(), checkpoints ? b.checkpointInterval() : 0);
+                checkpointDir = checkpoints ? b.checkpointDir() : null;
+                if (checkpoints && b.writeStartImage()) {
+                    start = st.checkpointNow();
+                }
             }
             failExpired(failed, ErrorResponse.Code.BAD_REQUEST);
+            if (start != null) {
+                // The image a failed run falls back to: written before the run may start.
+                writeCheckpoint(b.checkpointDir(), start);
+            }
             reply(ch, new Ack(b.requestId(), true));
         } else if (m instanceof Flush f) {
             ShardState.FlushResult<Token> result;
@@ -91,6 +165,12 @@ final class ShardService {
             }
             reply(ch, new Ack(f.requestId(), result.applied()));
             serve(result.released());
+            if (!result.checkpoints().isEmpty()) {
+                String dir = checkpointDir;
+                for (CheckpointImage image : result.checkpoints()) {
+                    writer().execute(() -> writeCheckpointLogged(dir, image));
+                }
+            }
         } else if (m instanceof GetRows g) {
             long now = nanoTime.getAsLong();
             ShardState.Served<Token> served;
@@ -107,6 +187,25 @@ final class ShardService {
                 rows = new Rows(r.requestId(), active().readRange(r.tableId(), r.fromRow(), r.toRow()));
             }
             reply(ch, rows);
+        } else if (m instanceof Restore r) {
+            int shard;
+            int shards;
+            synchronized (this) {
+                shard = active().shardIndex();
+                shards = numShards;
+            }
+            CheckpointImage image;
+            try {
+                image = store().read(r.checkpointDir(), r.clock(), shard, shards);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read the checkpoint of clock " + r.clock() + " in "
+                        + r.checkpointDir() + ": " + e.getMessage(), e);
+            }
+            synchronized (this) {
+                active().restore(image);
+            }
+            LOG.info("{}: restored {} cells from the checkpoint of clock {}", name, image.cells(), r.clock());
+            reply(ch, new Ack(r.requestId(), true));
         } else if (m instanceof PutRows p) {
             synchronized (this) {
                 active().putRows(p.tableId(), p.rows(), p.values());
@@ -136,6 +235,7 @@ final class ShardService {
     private ShardState<Token> layout(int shardIndex, int numShards) {
         if (state == null) {
             state = new ShardState<>(shardIndex, new RowPartitioner(numShards));
+            this.numShards = numShards;
         } else if (state.shardIndex() != shardIndex) {
             throw new IllegalStateException("this server is shard " + state.shardIndex() + ", not shard " + shardIndex);
         }

@@ -73,6 +73,7 @@ class CodecTest {
                 new CreateTable(10, 13, TableSpec.dense("a", 1, 1).consistency(Consistency.async()), 4, 5),
                 new DropTable(11, 12),
                 new BeginRun(12, 99L << 33, 64, 2, 3),
+                new BeginRun(23, 7, 4, 0, 2, 30, 10, "hdfs://nn:8020/ckpt/app-1/run-3", true),
                 new Flush(13, 5, 2, 17, List.of(
                         new RowUpdate(0, 3, dense),
                         new RowUpdate(12, (1 << 20) - 1, sparse),
@@ -85,7 +86,12 @@ class CodecTest {
                 new Rows(19, new RowsSnapshot(-1, 0, new int[0], new RowValues[0])),
                 new ReadRange(20, 0, 0, Integer.MAX_VALUE),
                 new PutRows(21, 0, new int[] {0, 5}, new RowValues[] {dense, sparse}),
-                new PutRows(22, 3, new int[0], new RowValues[0]));
+                new PutRows(22, 3, new int[0], new RowValues[0]),
+                new Restore(24, "file:/tmp/petuum-checkpoints/app-1/run-3", 20),
+                new HelloOk(25, Message.PROTOCOL_VERSION, "shard that proved itself", filled(AuthResponse.PROOF_BYTES, 7)),
+                new AuthChallenge(26, filled(AuthChallenge.NONCE_BYTES, -128)),
+                new AuthResponse(Long.MIN_VALUE, filled(AuthChallenge.NONCE_BYTES, 0),
+                        filled(AuthResponse.PROOF_BYTES, 127)));
     }
 
     @ParameterizedTest
@@ -128,7 +134,9 @@ class CodecTest {
                 Map.entry(MessageType.ACK, 4), Map.entry(MessageType.CREATE_TABLE, 5),
                 Map.entry(MessageType.DROP_TABLE, 6), Map.entry(MessageType.BEGIN_RUN, 7),
                 Map.entry(MessageType.FLUSH, 8), Map.entry(MessageType.GET_ROWS, 9), Map.entry(MessageType.ROWS, 10),
-                Map.entry(MessageType.READ_RANGE, 11), Map.entry(MessageType.PUT_ROWS, 12));
+                Map.entry(MessageType.READ_RANGE, 11), Map.entry(MessageType.PUT_ROWS, 12),
+                Map.entry(MessageType.AUTH_CHALLENGE, 13), Map.entry(MessageType.AUTH_RESPONSE, 14),
+                Map.entry(MessageType.RESTORE, 15));
         for (MessageType t : MessageType.values()) {
             assertEquals(expected.get(t), (int) t.id(), "id of " + t + " (a new type needs a new, unused id here)");
             assertEquals(t, MessageType.of(t.id()));
@@ -232,7 +240,7 @@ class CodecTest {
 
         ProtocolException e = rejectBody(body);
 
-        assertMentions(e, "BEGIN_RUN", "truncated", "needs 28 bytes", "only 16 remain");
+        assertMentions(e, "BEGIN_RUN", "truncated", "needs 36 bytes", "only 16 remain");
     }
 
     @Test
@@ -336,7 +344,40 @@ class CodecTest {
         }
     }
 
+    @Test
+    void helloOkWithAProofNeitherEmptyNorOfProofLengthIsRefused() {
+        ByteBuf body = Unpooled.buffer().writeByte(MessageType.HELLO_OK.id()).writeLong(1).writeInt(1).writeInt(0)
+                .writeByte(5).writeZero(5);
+        assertMentions(rejectBody(body), "HELLO_OK", "5 bytes", "0 or " + AuthResponse.PROOF_BYTES);
+    }
+
+    @Test
+    void authResponseCutShortOfItsProofIsRefused() {
+        ByteBuf body = Unpooled.buffer().writeByte(MessageType.AUTH_RESPONSE.id()).writeLong(1)
+                .writeZero(AuthChallenge.NONCE_BYTES + AuthResponse.PROOF_BYTES - 1);
+        assertMentions(rejectBody(body), "AUTH_RESPONSE", "truncated");
+    }
+
+    @Test
+    void authMessagesKeepTheirBytesFromTheCallersArrays() {
+        byte[] nonce = filled(AuthChallenge.NONCE_BYTES, 1);
+        AuthChallenge c = new AuthChallenge(1, nonce);
+        nonce[0] = 99;
+        c.serverNonce()[1] = 99;
+        assertEquals(new AuthChallenge(1, filled(AuthChallenge.NONCE_BYTES, 1)), c);
+        assertThrows(IllegalArgumentException.class, () -> new AuthResponse(1, new byte[3], new byte[32]));
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** {@code n} bytes counting up from {@code first}. */
+    private static byte[] filled(int n, int first) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (first + i);
+        }
+        return b;
+    }
 
     private EmbeddedChannel channel(int limit) {
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(limit), new MessageDecoder(),

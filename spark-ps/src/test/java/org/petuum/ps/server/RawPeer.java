@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,18 +14,21 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import org.petuum.ps.protocol.AuthChallenge;
+import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.MessageDecoder;
 import org.petuum.ps.protocol.MessageEncoder;
+import org.petuum.ps.security.PsSecurity;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.shaded.io.netty.buffer.ByteBufUtil;
 import org.petuum.shaded.io.netty.buffer.Unpooled;
 
 /**
- * A blocking plain-socket peer that can send a server any bytes at all, well-formed or not. Every read is
- * bounded by the socket timeout.
+ * A blocking plain-socket peer that can send a server any bytes at all, well-formed or not, or play a server
+ * to a real client ({@link #accepted}). Every read is bounded by the socket timeout.
  */
 final class RawPeer implements AutoCloseable {
     private static final int TIMEOUT_MS = 5_000;
@@ -32,12 +38,55 @@ final class RawPeer implements AutoCloseable {
     private final OutputStream out;
 
     RawPeer(InetSocketAddress server) throws IOException {
-        socket = new Socket();
-        socket.connect(server, TIMEOUT_MS);
+        this(connect(server));
+    }
+
+    private RawPeer(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(TIMEOUT_MS);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    /** A peer on a connection accepted by a server socket of the test. */
+    static RawPeer accepted(Socket socket) throws IOException {
+        return new RawPeer(socket);
+    }
+
+    private static Socket connect(InetSocketAddress server) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(server, TIMEOUT_MS);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Sends HELLO to a server that authenticates; returns its challenge. */
+    AuthChallenge helloExpectingChallenge() throws IOException {
+        send(new Hello(1, Message.PROTOCOL_VERSION, "raw peer"));
+        Message m = receive();
+        assertEquals(1, m.requestId());
+        return assertInstanceOf(AuthChallenge.class, m);
+    }
+
+    /**
+     * Completes the authenticated handshake with the secret of {@code security}, checking the server's proof.
+     *
+     * @return the response sent, for replaying it
+     */
+    AuthResponse authenticate(PsSecurity security) throws IOException {
+        byte[] serverNonce = helloExpectingChallenge().serverNonce();
+        byte[] clientNonce = security.nonce();
+        AuthResponse response = new AuthResponse(2, clientNonce, security.clientProof(serverNonce, clientNonce));
+        send(response);
+        HelloOk ok = assertInstanceOf(HelloOk.class, receive());
+        assertEquals(2, ok.requestId());
+        assertTrue(security.isServerProof(ok.serverProof(), serverNonce, clientNonce), "the server's proof");
+        return response;
     }
 
     /** Completes the handshake of this build's protocol version. */
@@ -48,14 +97,19 @@ final class RawPeer implements AutoCloseable {
         return assertInstanceOf(HelloOk.class, m);
     }
 
-    void send(Message m) throws IOException {
-        ByteBuf b = Unpooled.buffer();
-        try {
-            MessageEncoder.encode(m, b);
-            write(ByteBufUtil.getBytes(b));
-        } finally {
-            b.release();
+    /** Sends the messages' frames in one write, so that the server may read them all at once. */
+    void send(Message... ms) throws IOException {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (Message m : ms) {
+            ByteBuf b = Unpooled.buffer();
+            try {
+                MessageEncoder.encode(m, b);
+                frames.writeBytes(ByteBufUtil.getBytes(b));
+            } finally {
+                b.release();
+            }
         }
+        write(frames.toByteArray());
     }
 
     void write(byte[] bytes) throws IOException {

@@ -1,0 +1,162 @@
+package org.petuum.ps.server;
+
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.petuum.ps.protocol.AuthChallenge;
+import org.petuum.ps.protocol.AuthResponse;
+import org.petuum.ps.protocol.ErrorResponse;
+import org.petuum.ps.protocol.Hello;
+import org.petuum.ps.protocol.HelloOk;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.ProtocolException;
+import org.petuum.ps.security.PsSecurity;
+import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
+import org.petuum.shaded.io.netty.channel.SimpleChannelInboundHandler;
+import org.petuum.shaded.io.netty.handler.timeout.IdleStateEvent;
+import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One connection of a shard server: runs the handshake, then hands requests to the shard.
+ *
+ * <p>The handshake: {@link Hello} of this build's protocol version, answered by {@link HelloOk}; or, when the
+ * server authenticates, by an {@link AuthChallenge}, to which the client must answer with an {@link AuthResponse}
+ * carrying a valid proof before {@link HelloOk} (with the server's proof) is sent. A wrong proof is answered
+ * with an {@link ErrorResponse} and the connection closed; any other message before the handshake completes
+ * closes the connection without an answer. Until then nothing reaches the shard. A connection that has not
+ * completed its handshake within {@code handshakeTimeoutMs}, or that stays silent for the idle timeout (an
+ * {@link IdleStateEvent} from the pipeline), is closed.
+ *
+ * <p>Not shareable; every method runs on the connection's event-loop thread, which owns the handshake state.
+ */
+final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
+    private static final Logger LOG = LogManager.getLogger(ConnectionHandler.class);
+
+    private enum State { AWAIT_HELLO, AWAIT_AUTH, READY, CLOSING }
+
+    private final String name;
+    private final ShardService service;
+    private final PsSecurity security;
+    private final long handshakeTimeoutMs;
+    private State state = State.AWAIT_HELLO;
+    private byte[] serverNonce;
+    private ScheduledFuture<?> handshakeDeadline;
+
+    ConnectionHandler(String name, ShardService service, PsSecurity security, long handshakeTimeoutMs) {
+        this.name = name;
+        this.service = service;
+        this.security = security;
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        handshakeDeadline = ctx.executor().schedule(() -> {
+            if (state != State.READY && ctx.channel().isActive()) {
+                LOG.warn("{}: closing connection from {}: no completed handshake within {} ms", name,
+                        ctx.channel().remoteAddress(), handshakeTimeoutMs);
+                close(ctx);
+            }
+        }, handshakeTimeoutMs, TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+        switch (state) {
+            case READY -> {
+                if (m instanceof Hello || m instanceof AuthResponse) {
+                    throw new ProtocolException(m.type() + " after the handshake");
+                }
+                service.handle(ctx.channel(), m);
+            }
+            case AWAIT_HELLO -> hello(ctx, m);
+            case AWAIT_AUTH -> authenticate(ctx, m);
+            case CLOSING -> {
+                // Frames that arrived in the same read as the one that failed the connection: dropped unread.
+            }
+        }
+    }
+
+    private void hello(ChannelHandlerContext ctx, Message m) {
+        if (!(m instanceof Hello h)) {
+            throw new ProtocolException("expected HELLO as the first message but got " + m.type());
+        }
+        if (h.protocolVersion() != Message.PROTOCOL_VERSION) {
+            refuse(ctx, h.requestId(), "protocol version " + h.protocolVersion() + " is not supported (expected "
+                    + Message.PROTOCOL_VERSION + ")");
+            return;
+        }
+        if (security.authenticates()) {
+            serverNonce = security.nonce();
+            state = State.AWAIT_AUTH;
+            ctx.writeAndFlush(new AuthChallenge(h.requestId(), serverNonce));
+        } else {
+            ready(ctx, new HelloOk(h.requestId(), Message.PROTOCOL_VERSION, name));
+        }
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, Message m) {
+        if (!(m instanceof AuthResponse r)) {
+            throw new ProtocolException("expected AUTH_RESPONSE but got " + m.type() + " before authenticating");
+        }
+        byte[] clientNonce = r.clientNonce();
+        if (!security.isClientProof(r.proof(), serverNonce, clientNonce)) {
+            LOG.warn("{}: closing connection from {}: authentication failed", name, ctx.channel().remoteAddress());
+            refuse(ctx, r.requestId(), "authentication failed: the client does not hold this application's secret "
+                    + "(spark.authenticate)");
+            return;
+        }
+        ready(ctx, new HelloOk(r.requestId(), Message.PROTOCOL_VERSION, name,
+                security.serverProof(serverNonce, clientNonce)));
+    }
+
+    private void ready(ChannelHandlerContext ctx, HelloOk answer) {
+        state = State.READY;
+        serverNonce = null;
+        if (handshakeDeadline != null) {
+            handshakeDeadline.cancel(false);
+        }
+        ctx.writeAndFlush(answer);
+    }
+
+    /** Answers {@code requestId} with a BAD_REQUEST error, then closes. */
+    private void refuse(ChannelHandlerContext ctx, long requestId, String why) {
+        state = State.CLOSING;
+        ctx.writeAndFlush(new ErrorResponse(requestId, ErrorResponse.Code.BAD_REQUEST, name + ": " + why))
+                .addListener(f -> ctx.close());
+    }
+
+    private void close(ChannelHandlerContext ctx) {
+        state = State.CLOSING;
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            LOG.info("{}: closing connection from {}: idle", name, ctx.channel().remoteAddress());
+            close(ctx);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (handshakeDeadline != null) {
+            handshakeDeadline.cancel(false);
+        }
+        service.connectionClosed(ctx.channel());
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (state != State.CLOSING) {
+            LOG.warn("{}: closing connection from {}: {}", name, ctx.channel().remoteAddress(),
+                    ShardServer.rootMessage(cause));
+        }
+        close(ctx);
+    }
+}

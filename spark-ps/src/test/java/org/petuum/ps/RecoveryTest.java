@@ -1,0 +1,132 @@
+package org.petuum.ps;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.petuum.ssp.TableSpec;
+
+/**
+ * A run survives a task that fails and an executor JVM that dies: Spark relaunches the barrier stage, the
+ * tables come back from the newest complete checkpoint, and the workers resume from its clock. Counters end
+ * with the exact expected sums, equal to a failure-free run.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class RecoveryTest {
+    private static final int ROWS = 8;
+    private static final int CLOCKS = 12;
+
+    @TempDir
+    static Path checkpoints;
+    private static SparkSession spark;
+    private static JavaSparkContext jsc;
+    private static PsContext ps;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("RecoveryTest")
+                .config("spark.plugins", PetuumPlugin.class.getName())
+                .config("spark.ui.enabled", "false")
+                .config("spark.executor.memory", "768m")
+                .config("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")
+                .config(PsConf.CHECKPOINT_DIR, checkpoints.toUri().toString())
+                .config(PsConf.CHECKPOINT_INTERVAL, "3")
+                .config(PsConf.READ_TIMEOUT, "60s")
+                .getOrCreate();
+        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ps = PsContext.get(spark);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    /**
+     * Every clock, worker w adds (clock + 1) to column w of every row; worker 1 fails once at {@code failAtClock}
+     * (throws, or kills its JVM). Returns the clock each worker of the last attempt started at.
+     */
+    private static List<Integer> countingRun(String table, int failAtClock, boolean killJvm) {
+        JavaRDD<Integer> data = jsc.parallelize(List.of(0, 1), 2);
+        // Fail once only: the marker file tells a relaunched worker that the failure already happened.
+        String marker = checkpoints.resolve("failed-once-" + table).toString();
+        return ps.runWorkers(data, (worker, it) -> {
+            int started = worker.currentClock();
+            PsTable t = worker.table(table);
+            for (int c = worker.currentClock(); c < CLOCKS; c++) {
+                // The read keeps the workers within the staleness bound of each other, so when worker 1 fails
+                // at clock c every worker has completed at least c - 1 clocks and a checkpoint exists.
+                t.get(0);
+                // Clocks of real work take time; without it a crash can come before a checkpoint is on disk.
+                Thread.sleep(20);
+                if (c == failAtClock && worker.id() == 1 && new java.io.File(marker).createNewFile()) {
+                    if (killJvm) {
+                        Runtime.getRuntime().halt(137); // an executor crash, not an exception
+                    }
+                    throw new IllegalStateException("injected failure of worker 1 at clock " + c);
+                }
+                for (int r = 0; r < ROWS; r++) {
+                    t.inc(r, worker.id(), c + 1);
+                }
+                worker.clock();
+            }
+            return started;
+        });
+    }
+
+    private static void assertExactSums(String table) {
+        double expected = CLOCKS * (CLOCKS + 1) / 2.0;
+        double[][] cells = ps.readDense(table);
+        for (int r = 0; r < ROWS; r++) {
+            assertArrayEquals(new double[] {expected, expected}, cells[r], "row " + r + " of " + table);
+        }
+    }
+
+    @Test
+    void aTaskThatFailsMidRunIsRecoveredFromACheckpointWithNothingLostOrDoubled() {
+        ps.createTable(TableSpec.dense("recover-task", ROWS, 2).staleness(1));
+        ps.createTable(TableSpec.dense("recover-reference", ROWS, 2).staleness(1));
+        List<Integer> started = countingRun("recover-task", 7, false);
+
+        for (int s : started) {
+            assertTrue(s == 3 || s == 6, "workers resume at a checkpoint clock after 0: " + started);
+        }
+        assertExactSums("recover-task");
+        countingRun("recover-reference", -1, false);
+        assertArrayEquals(ps.readDense("recover-reference"), ps.readDense("recover-task"),
+                "the recovered run ends with the same tables as a failure-free run");
+        ps.dropTable("recover-task");
+        ps.dropTable("recover-reference");
+    }
+
+    @Test
+    void aKilledExecutorJvmIsReplacedAndTheRunCompletesWithExactSums() {
+        List<String> before = ps.runWorkers(jsc.parallelize(List.of(0, 1), 2),
+                (worker, it) -> SparkEnv.get().executorId());
+        ps.createTable(TableSpec.dense("recover-kill", ROWS, 2).staleness(1));
+        List<Integer> started = countingRun("recover-kill", 10, true);
+        for (int s : started) {
+            assertTrue(s == 3 || s == 6 || s == 9, "workers resume at a checkpoint clock after 0: " + started);
+        }
+        assertExactSums("recover-kill");
+        List<String> after = ps.runWorkers(jsc.parallelize(List.of(0, 1), 2),
+                (worker, it) -> SparkEnv.get().executorId());
+        assertTrue(!after.containsAll(before), "an executor was replaced: before " + before + ", after " + after);
+        assertEquals(2, ps.taskSlots());
+        ps.dropTable("recover-kill");
+    }
+}
