@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 public final class TableSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The widest dense row: 2^24 doubles (128 MiB), a bound on what one row can make a shard allocate. */
+    public static final int MAX_DENSE_COLS = 1 << 24;
+
     /** Longest accepted table name, in characters. */
     public static final int MAX_NAME_LENGTH = 128;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -37,6 +40,10 @@ public final class TableSpec implements Serializable {
         this.rows = checkPositive("rows", rows);
         this.cols = checkPositive("cols", cols);
         this.consistency = Objects.requireNonNull(consistency, "consistency");
+        if (storage == Storage.DENSE && cols > MAX_DENSE_COLS) {
+            throw new IllegalArgumentException("cols : " + cols + " (expected: <= " + MAX_DENSE_COLS
+                    + " for a dense table; use a sparse table for wider rows)");
+        }
     }
 
     /** A table of {@code rows} dense rows of {@code cols} doubles, BSP until told otherwise. */

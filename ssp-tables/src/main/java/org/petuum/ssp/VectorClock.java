@@ -9,6 +9,9 @@ import java.util.Arrays;
  * <p>Not thread-safe: owned by its {@link ShardState}.
  */
 public final class VectorClock {
+    /** The most workers a run may have (a bound on what a request can make a shard allocate). */
+    public static final int MAX_WORKERS = 1 << 16;
+
     private final int[] clocks;
     private int min;
 
@@ -18,8 +21,8 @@ public final class VectorClock {
 
     /** Every worker at clock {@code start} (a run resumed from a checkpoint). */
     public VectorClock(int workers, int start) {
-        if (workers <= 0) {
-            throw new IllegalArgumentException("workers : " + workers + " (expected: > 0)");
+        if (workers <= 0 || workers > MAX_WORKERS) {
+            throw new IllegalArgumentException("workers : " + workers + " (expected: 1 <= workers <= " + MAX_WORKERS + ")");
         }
         if (start < 0) {
             throw new IllegalArgumentException("start : " + start + " (expected: >= 0)");

@@ -110,4 +110,12 @@ class TableSpecTest {
         TableSpec t = TableSpec.sparse("docs", 7, 9).staleness(3);
         assertEquals(t, ConsistencyTest.roundTrip(t));
     }
+
+    @Test
+    void denseRowsWiderThanTheBoundAreRefusedPointingToSparseTables() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TableSpec.dense("wide", 1, (1 << 24) + 1));
+        assertTrue(e.getMessage().contains("cols : 16777217") && e.getMessage().contains("sparse"), e.getMessage());
+        assertEquals(1 << 30, TableSpec.sparse("wide", 1, 1 << 30).cols());
+    }
 }

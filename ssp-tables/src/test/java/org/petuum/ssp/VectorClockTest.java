@@ -65,9 +65,11 @@ class VectorClockTest {
     }
 
     @Test
-    void needsAtLeastOneWorker() {
-        assertEquals("workers : 0 (expected: > 0)",
+    void needsAtLeastOneWorkerAndAtMostTheBound() {
+        assertEquals("workers : 0 (expected: 1 <= workers <= 65536)",
                 assertThrows(IllegalArgumentException.class, () -> new VectorClock(0)).getMessage());
+        assertEquals("workers : 1073741824 (expected: 1 <= workers <= 65536)",
+                assertThrows(IllegalArgumentException.class, () -> new VectorClock(1 << 30)).getMessage());
     }
 
     @Test
