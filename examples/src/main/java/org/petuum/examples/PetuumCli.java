@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code petuum} command line. */
 @Command(name = "petuum", mixinStandardHelpOptions = true, version = "petuum 0.1.0",
         description = "Distributed machine learning on Spark with bounded-staleness parameter server tables.",
-        subcommands = {MfCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MfCommand.class, org.petuum.examples.lasso.LassoCommand.class, CommandLine.HelpCommand.class})
 public final class PetuumCli implements Runnable {
 
     @CommandLine.Spec

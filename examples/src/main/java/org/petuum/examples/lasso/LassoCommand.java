@@ -1,0 +1,179 @@
+package org.petuum.examples.lasso;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.petuum.examples.data.CsvReader;
+import org.petuum.examples.data.LibsvmReader;
+import org.petuum.examples.data.RegressionData;
+import org.petuum.ps.PetuumPlugin;
+import org.petuum.ps.PsContext;
+import org.petuum.scheduler.lasso.ColumnBlock;
+import org.petuum.scheduler.lasso.LassoMath;
+import org.petuum.scheduler.lasso.LassoParams;
+import org.petuum.scheduler.lasso.LassoResult;
+import org.petuum.scheduler.lasso.ScheduledLasso;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code petuum lasso}: Lasso by STRADS-style scheduled coordinate descent. */
+@Command(name = "lasso", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Lasso regression, min ||y - X b||^2 / (2n) + lambda ||b||_1 (no intercept), by scheduled "
+                + "coordinate descent: the rows are partitioned across the workers, and a scheduler on the driver picks "
+                + "the coordinates of each round (dynamic priority with a dependency check, or random)."})
+public final class LassoCommand implements Callable<Integer> {
+
+    enum Format { AUTO, LIBSVM, CSV }
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "LIBSVM ('label index:value ...') or CSV file, gzip if the name ends in .gz.")
+    Path input;
+
+    @Option(names = "--format", defaultValue = "AUTO", description = "AUTO (CSV if the name has .csv or .tsv, else "
+            + "LIBSVM), LIBSVM or CSV (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "CSV only: a file with one label per row.")
+    Path labels;
+
+    @Option(names = "--label-column", paramLabel = "N", description = "CSV only: the 1-based column holding the label "
+            + "(default: the last column, unless --labels is given).")
+    Integer labelColumn;
+
+    @Option(names = "--lambda", description = "The L1 weight (default: --lambda-ratio times lambda_max).")
+    Double lambda;
+
+    @Option(names = "--lambda-ratio", defaultValue = "0.1",
+            description = "lambda as a fraction of lambda_max, the smallest lambda giving all zeros (default: ${DEFAULT-VALUE}).")
+    double lambdaRatio;
+
+    @Option(names = "--schedule", defaultValue = "DYNAMIC", description = "DYNAMIC or RANDOM (default: ${DEFAULT-VALUE}).")
+    LassoParams.Schedule schedule;
+
+    @Option(names = "--candidates", defaultValue = "32", description = "Variables drawn per round (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--correlation-threshold", defaultValue = "0.1", description = "Dependency filter: largest "
+            + "|correlation| between variables updated in one round (default: ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--tolerance", defaultValue = "1e-9", description = "Stop when no coordinate could lower the "
+            + "objective by more than this fraction (default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--max-rounds", defaultValue = "100000", description = "Round limit (default: ${DEFAULT-VALUE}).")
+    int maxRounds;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Workers (default: every task slot of the cluster).")
+    Integer workers;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the schedule (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: the one spark-submit gives, else local[*]).")
+    String master;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the non-zero coefficients here as CSV "
+            + "(feature,coefficient; features 1-based).")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("--workers : " + workers + " (expected: >= 1)");
+        }
+        if (!(lambdaRatio > 0 && lambdaRatio <= 1)) {
+            throw new IllegalArgumentException("--lambda-ratio : " + lambdaRatio + " (expected: 0 < value <= 1)");
+        }
+        if (lambda != null && !(lambda >= 0 && Double.isFinite(lambda))) {
+            throw new IllegalArgumentException("--lambda : " + lambda + " (expected: >= 0 and finite)");
+        }
+        RegressionData data = read();
+        out.printf(Locale.ROOT, "read %,d rows of %,d features from %s%n", data.rows().size(), data.features(), input);
+        double lambdaMax = LassoMath.lambdaMax(ColumnBlock.of(data.rows(), data.features()));
+        double l = lambda != null ? lambda : lambdaRatio * lambdaMax;
+        LassoParams params = new LassoParams(l, schedule, candidates, threshold, 1e-6, tolerance, 0, maxRounds, seed);
+
+        SparkSession spark = session();
+        try {
+            PsContext ps = PsContext.get(spark);
+            int w = workers != null ? workers : ps.taskSlots();
+            out.printf(Locale.ROOT, "lambda %.6g (lambda_max %.6g), %s schedule, %d candidates per round, %d worker(s)%n",
+                    l, lambdaMax, schedule.name().toLowerCase(Locale.ROOT), candidates, w);
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            long start = System.nanoTime();
+            LassoResult fit = ScheduledLasso.fit(ps, jsc.parallelize(data.rows(), w), data.features(), params);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "%s after %,d rounds (%,d full passes), %,d coordinate updates, %.2f s%n",
+                    fit.converged() ? "converged" : "stopped at the round limit", fit.rounds(), fit.fullPasses(),
+                    fit.updates(), seconds);
+            out.printf(Locale.ROOT, "objective %.10g%n", fit.objective());
+            out.printf(Locale.ROOT, "non-zero coefficients %d of %d%n", fit.support(), data.features());
+            if (output != null) {
+                StringBuilder sb = new StringBuilder("feature,coefficient\n");
+                for (int j = 0; j < fit.beta().length; j++) {
+                    if (fit.beta()[j] != 0) {
+                        sb.append(j + 1).append(',').append(fit.beta()[j]).append('\n');
+                    }
+                }
+                Files.writeString(output, sb);
+                out.println("coefficients written to " + output);
+            }
+            return fit.converged() ? 0 : 1;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private RegressionData read() {
+        String name = input.getFileName() == null ? "" : input.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean csv = format == Format.CSV || (format == Format.AUTO && (name.contains(".csv") || name.contains(".tsv")));
+        if (!csv) {
+            if (labels != null || labelColumn != null) {
+                throw new IllegalArgumentException("--labels and --label-column apply to CSV input only");
+            }
+            return LibsvmReader.read(input);
+        }
+        if (labels != null && labelColumn != null) {
+            throw new IllegalArgumentException("--labels and --label-column : both given (expected: one of them)");
+        }
+        if (labelColumn != null && labelColumn < 1) {
+            throw new IllegalArgumentException("--label-column : " + labelColumn + " (expected: >= 1)");
+        }
+        if (labels != null) {
+            return CsvReader.read(input, -1, labels);
+        }
+        return labelColumn != null ? CsvReader.read(input, labelColumn - 1, null)
+                : CsvReader.read(input, CsvReader.LAST_COLUMN, null);
+    }
+
+    private SparkSession session() {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder b = SparkSession.builder().appName("petuum lasso");
+        if (master != null) {
+            b.master(master);
+        } else if (!conf.contains("spark.master")) {
+            b.master("local[*]");
+        }
+        String plugins = conf.get("spark.plugins", "");
+        if (!plugins.contains(PetuumPlugin.class.getName())) {
+            b.config("spark.plugins", plugins.isEmpty() ? PetuumPlugin.class.getName()
+                    : plugins + "," + PetuumPlugin.class.getName());
+        }
+        if (!conf.contains("spark.ui.showConsoleProgress")) {
+            b.config("spark.ui.showConsoleProgress", "false");
+        }
+        return b.getOrCreate();
+    }
+}

@@ -1,0 +1,35 @@
+package org.petuum.scheduler.lasso;
+
+import java.util.List;
+
+/**
+ * What a scheduled Lasso run found and how it got there.
+ *
+ * @param beta        the coefficients
+ * @param objective   {@code F(beta)}, from the workers' residuals at the last full pass and the exact decreases
+ *                    of the updates after it
+ * @param lambdaMax   {@code max_j |x_j . y| / n}
+ * @param rounds      rounds run (full passes included)
+ * @param fullPasses  of which full passes
+ * @param updates     coordinate updates made
+ * @param converged   whether the tolerance was met (else {@code maxRounds} ran out)
+ * @param trace       the objective after each round
+ */
+public record LassoResult(double[] beta, double objective, double lambdaMax, int rounds, int fullPasses,
+                          long updates, boolean converged, List<TracePoint> trace) {
+
+    /** The state after one round: updates so far, nanoseconds since the first round, {@code F}. */
+    public record TracePoint(int round, long updates, long nanos, double objective) {
+    }
+
+    /** The number of non-zero coefficients. */
+    public int support() {
+        int s = 0;
+        for (double b : beta) {
+            if (b != 0) {
+                s++;
+            }
+        }
+        return s;
+    }
+}
