@@ -54,6 +54,11 @@ public final class PsConf implements Serializable {
     public static final String CHECKPOINT_DIR = PREFIX + "checkpoint.dir";
     public static final String CHECKPOINT_INTERVAL = PREFIX + "checkpoint.interval";
     public static final String MAX_RUN_ATTEMPTS = PREFIX + "maxRunAttempts";
+    /**
+     * Managed communication: each worker may send updates of clock-bounded tables (BSP, SSP, ESSP) between
+     * clocks, largest relative change first, within this many megabits per second; 0 turns it off.
+     */
+    public static final String BANDWIDTH_MBPS = PREFIX + "bandwidthMbps";
 
     private final String bindAddress;
     private final int port;
@@ -74,6 +79,7 @@ public final class PsConf implements Serializable {
     private final String checkpointDir;
     private final int checkpointInterval;
     private final int maxRunAttempts;
+    private final double bandwidthMbps;
 
     private PsConf(Function<String, String> settings) {
         this.bindAddress = settings.apply(BIND_ADDRESS);
@@ -114,6 +120,7 @@ public final class PsConf implements Serializable {
         }
         this.checkpointInterval = (int) longIn(settings, CHECKPOINT_INTERVAL, "0", 0, 1_000_000);
         this.maxRunAttempts = (int) longIn(settings, MAX_RUN_ATTEMPTS, "4", 1, 100);
+        this.bandwidthMbps = doubleIn(settings, BANDWIDTH_MBPS, "0", 0, 1_000_000);
     }
 
     /** Reads the settings from a Spark configuration. */
@@ -219,6 +226,24 @@ public final class PsConf implements Serializable {
     }
 
     /** How many times a run is attempted: a failed attempt is recovered from a checkpoint and relaunched. */
+    public double bandwidthMbps() {
+        return bandwidthMbps;
+    }
+
+    private static double doubleIn(Function<String, String> s, String key, String dflt, double min, double max) {
+        String raw = valueOr(s, key, dflt);
+        double v;
+        try {
+            v = Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(key, raw, "a number in [" + min + ", " + max + "]", e);
+        }
+        if (!(v >= min && v <= max)) {
+            throw invalid(key, raw, "a number in [" + min + ", " + max + "]", null);
+        }
+        return v;
+    }
+
     public int maxRunAttempts() {
         return maxRunAttempts;
     }

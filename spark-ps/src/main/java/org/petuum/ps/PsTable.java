@@ -13,6 +13,11 @@ import org.petuum.ssp.TableSpec;
  * bound allows, and every update this worker made itself (read-my-writes), including those not yet sent.
  * It blocks until the shard can guarantee that, at most {@code spark.petuum.readTimeout}.
  *
+ * <p>In a table with a server-side optimizer ({@link TableSpec#updateRule()} is AdaGrad or Adam) an increment is
+ * a gradient, which changes the values only when a shard applies its optimizer step to it. There, read-my-writes
+ * means that every gradient this worker has <em>sent</em> (at its {@link PsWorker#clock()}) has been applied;
+ * the gradients of its current clock are not in what it reads.
+ *
  * <p>Not thread-safe: use it from the task thread that owns its worker.
  */
 public final class PsTable {
@@ -61,19 +66,26 @@ public final class PsTable {
         return worker.read(ref, rows);
     }
 
-    /** Adds {@code delta} to cell ({@code row}, {@code col}). */
+    /**
+     * Adds {@code delta} to cell ({@code row}, {@code col}). In a table with an optimizer this pushes a gradient:
+     * a worker's gradients of one row within one clock add up, and the shard takes one optimizer step with their
+     * sum when the clock's updates arrive.
+     */
     public void inc(int row, int col, double delta) {
         oplog().inc(ref, row, col, delta);
+        worker.afterInc(ref, row);
     }
 
-    /** Adds a dense delta of {@code cols} doubles to row {@code row}. */
+    /** Adds a dense delta of {@code cols} doubles to row {@code row} (a gradient in an optimizer table, as above). */
     public void inc(int row, double[] delta) {
         oplog().inc(ref, row, delta);
+        worker.afterInc(ref, row);
     }
 
-    /** Adds {@code values[i]} to column {@code cols[i]} of row {@code row}. */
+    /** Adds {@code values[i]} to column {@code cols[i]} of row {@code row} (a gradient in an optimizer table). */
     public void inc(int row, int[] cols, double[] values) {
         oplog().inc(ref, row, cols, values);
+        worker.afterInc(ref, row);
     }
 
     private OpLog oplog() {
@@ -82,6 +94,7 @@ public final class PsTable {
 
     @Override
     public String toString() {
-        return "PsTable{" + ref.name() + ", " + ref.spec().consistency() + "}";
+        return "PsTable{" + ref.name() + ", " + ref.spec().consistency()
+                + (ref.spec().updateRule().isAdd() ? "" : ", " + ref.spec().updateRule()) + "}";
     }
 }

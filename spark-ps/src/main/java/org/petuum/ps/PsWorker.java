@@ -43,7 +43,11 @@ public final class PsWorker implements AutoCloseable {
      * The clock of the last global barrier: no read after it may return a row of an older version, whatever
      * the table's staleness allows, or a row cached before the barrier would hide updates made before it.
      */
+    /** How long a reader of a pushing table waits for a push before it asks the shard instead. */
+    private static final long PUSH_WAIT_MS = 1000;
     private long barrierVersion = Long.MIN_VALUE;
+    private long fetches;
+    private final org.petuum.ps.client.EarlyUpdates early;
     private final long[] freshAfterSeq;
 
     /** Creates worker {@code workerId} of the planned run on this process's client. */
@@ -65,6 +69,8 @@ public final class PsWorker implements AutoCloseable {
         for (TableRef t : plan.tables()) {
             tables.put(t.name(), new PsTable(this, t));
         }
+        this.early = new org.petuum.ps.client.EarlyUpdates(state, plan.runId(), plan.numWorkers(), plan.tables(),
+                this::shard, client.cache(), plan.conf(), client.nanoTime());
     }
 
     /** This worker's id: its partition's index, in {@code [0, numWorkers())}. */
@@ -101,6 +107,7 @@ public final class PsWorker implements AutoCloseable {
      */
     public void clock() {
         checkOpen();
+        early.beforeClock(plan.tables());
         checkFlushes(false);
         List<List<RowUpdate>> byShard = state.drainByShard();
         int clock = state.clock();
@@ -167,8 +174,10 @@ public final class PsWorker implements AutoCloseable {
         } else {
             // The minimum clock still counts this worker, so versions cannot express "the others are past
             // minClock"; instead only rows fetched after these answers count as fresh.
+            // A row counts only if the shard produced it after handling a request sent after these answers
+            // (a pushed row may have been produced while the wait was parked).
             for (int s = 0; s < shards.length; s++) {
-                freshAfterSeq[s] = Math.max(freshAfterSeq[s], waits.get(s).seq());
+                freshAfterSeq[s] = Math.max(freshAfterSeq[s], shard(s).nextSeq() - 1);
             }
         }
         waitNanos += System.nanoTime() - start;
@@ -181,6 +190,7 @@ public final class PsWorker implements AutoCloseable {
     @Override
     public void close() {
         if (!closed) {
+            early.awaitAll();
             checkFlushes(true);
             closed = true;
         }
@@ -190,18 +200,39 @@ public final class PsWorker implements AutoCloseable {
         return state;
     }
 
+    /** Called by {@link PsTable} after every increment. */
+    void afterInc(TableRef table, int row) {
+        early.afterInc(table, row);
+    }
+
+    /** The read requests this worker sent to shards (reads the process cache could not serve). */
+    public long fetches() {
+        return fetches;
+    }
+
+    /** Bytes this worker sent between clocks under managed communication. */
+    public long managedBytes() {
+        return early.managedBytes();
+    }
+
     /** Reads rows of a table under its consistency model (see {@link PsTable}). */
     RowValues[] read(TableRef table, int[] rows) {
         checkOpen();
+        early.beforeRead();
         ProcessCache cache = client.cache();
         RowValues[] out = new RowValues[rows.length];
         Map<Integer, List<Integer>> missing = null;
         for (int i = 0; i < rows.length; i++) {
             table.spec().checkRow(rows[i]);
             CachedRow cached = cache.get(table.id(), rows[i]);
+            if (cached != null && table.spec().consistency().pushes() && cached.version() < minVersionOf(table)) {
+                // This process already holds the row, so the shard pushes it as soon as it is fresh enough:
+                // wait for that rather than ask.
+                cached = awaitPush(table, rows[i], cached);
+            }
             if (state.isFresh(table, rows[i], cached) && cached.version() >= barrierVersion
                     && cached.fetchSeq() > freshAfterSeq[state.partitioner().shardOf(rows[i])]) {
-                out[i] = state.view(table, rows[i], cached.values());
+                out[i] = state.view(table, rows[i], cached);
             } else {
                 if (missing == null) {
                     missing = new HashMap<>();
@@ -215,12 +246,32 @@ public final class PsWorker implements AutoCloseable {
         return out;
     }
 
+    private long minVersionOf(TableRef table) {
+        return Math.max(state.minVersion(table), barrierVersion);
+    }
+
+    private CachedRow awaitPush(TableRef table, int row, CachedRow cached) {
+        long start = System.nanoTime();
+        long limit = Math.min(plan.conf().readTimeoutMs(), PUSH_WAIT_MS) * 1_000_000L;
+        try {
+            CachedRow pushed = client.cache().awaitVersion(table.id(), row, minVersionOf(table), start + limit);
+            return pushed != null ? pushed : cached;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PsException("interrupted while waiting for a push of table '" + table.name() + "' row " + row,
+                    true, e);
+        } finally {
+            waitNanos += System.nanoTime() - start;
+        }
+    }
+
     private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
         long minVersion = Math.max(state.minVersion(table), barrierVersion);
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
         Map<Integer, ShardConnection.Pending> sent = new HashMap<>();
         for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
+            fetches++;
             int[] ids = e.getValue().stream().mapToInt(i -> rows[i]).toArray();
             sent.put(e.getKey(), shard(e.getKey()).send(
                     seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids)));
@@ -231,12 +282,14 @@ public final class PsWorker implements AutoCloseable {
             Message m = PsClient.await(e.getValue().answer(), timeout + plan.conf().requestTimeoutMs(),
                     () -> plan.shards().get(shard) + " for table '" + table.name() + "' (worker " + state.worker()
                             + " at clock " + clock + ")");
-            RowsSnapshot snap = ((Rows) m).snapshot();
+            Rows answer = (Rows) m;
+            RowsSnapshot snap = answer.snapshot();
             List<Integer> positions = missing.get(shard);
             for (int k = 0; k < snap.size(); k++) {
-                CachedRow fetched = new CachedRow(snap.version(), e.getValue().seq(), snap.values()[k]);
+                // The watermark, not the request's own number: a read that waited may hold later requests too.
+                CachedRow fetched = new CachedRow(snap.version(), answer.watermark(), snap.values()[k]);
                 client.cache().install(table.id(), snap.rows()[k], fetched);
-                out[positions.get(k)] = state.view(table, snap.rows()[k], fetched.values());
+                out[positions.get(k)] = state.view(table, snap.rows()[k], fetched);
             }
         }
         waitNanos += System.nanoTime() - start;

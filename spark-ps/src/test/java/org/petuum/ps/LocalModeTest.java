@@ -29,7 +29,7 @@ class LocalModeTest {
         spark = SparkSession.builder().master("local[2]").appName("LocalModeTest")
                 .config("spark.plugins", PetuumPlugin.class.getName())
                 .config("spark.ui.enabled", "false")
-                .config(PsConf.READ_TIMEOUT, "2s")
+                .config(PsConf.READ_TIMEOUT, "6s")
                 .config(PsConf.MAX_RUN_ATTEMPTS, "1")
                 .getOrCreate();
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -105,7 +105,7 @@ class LocalModeTest {
                 worker.clock();
                 t.get(0); // needs worker 1 at clock 2; worker 1 never clocks
             } else {
-                Thread.sleep(4000);
+                Thread.sleep(9000);
             }
             return 0;
         }));

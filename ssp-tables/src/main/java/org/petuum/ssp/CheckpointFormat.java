@@ -16,16 +16,18 @@ import java.util.zip.CheckedOutputStream;
  * The checkpoint file of one shard:
  * <pre>
  *   magic "PTMCKPT1" | int version | int clock | int shardIndex | int numShards | int tables
- *   per table:  int id | UTF name | byte storage | int rows | int cols | byte model | int staleness | int storedRows
+ *   per table:  int id | UTF name | byte storage | int rows | int cols | byte model | int staleness
+ *               | double valueBound | byte updateRule | double × its parameter count | int storedRows
  *     per row:  int row | dense: double × cols  |  sparse: int n, (int col, double value) × n
  *   long CRC32C of every byte above
  * </pre>
  * A file that is truncated, has a bad magic, version or checksum is rejected with an {@link IOException} that
- * says which; a partial file is never mistaken for a checkpoint.
+ * says which; a partial file is never mistaken for a checkpoint. Optimizer state ({@link OptimizerState}) is
+ * not part of a checkpoint.
  */
 public final class CheckpointFormat {
     private static final byte[] MAGIC = "PTMCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private CheckpointFormat() {
     }
@@ -49,6 +51,11 @@ public final class CheckpointFormat {
             d.writeInt(spec.cols());
             d.writeByte(spec.consistency().model().ordinal());
             d.writeInt(spec.consistency().staleness());
+            d.writeDouble(spec.consistency().valueBound());
+            d.writeByte(spec.updateRule().kind().ordinal());
+            for (double p : spec.updateRule().parameters()) {
+                d.writeDouble(p);
+            }
             d.writeInt(t.rows().length);
             for (int i = 0; i < t.rows().length; i++) {
                 d.writeInt(t.rows()[i]);
@@ -109,8 +116,23 @@ public final class CheckpointFormat {
                 int cols = d.readInt();
                 byte model = d.readByte();
                 int staleness = d.readInt();
+                double valueBound = d.readDouble();
+                Consistency.Model[] models = Consistency.Model.values();
+                if (model < 0 || model >= models.length) {
+                    throw new IOException(name + ": table '" + tableName + "' has consistency model " + model);
+                }
+                byte ruleKind = d.readByte();
+                UpdateRule.Kind[] kinds = UpdateRule.Kind.values();
+                if (ruleKind < 0 || ruleKind >= kinds.length) {
+                    throw new IOException(name + ": table '" + tableName + "' has update rule " + ruleKind);
+                }
+                double[] ruleParameters = new double[kinds[ruleKind].parameterCount()];
+                for (int p = 0; p < ruleParameters.length; p++) {
+                    ruleParameters[p] = d.readDouble();
+                }
                 TableSpec spec = (storage == 0 ? TableSpec.dense(tableName, rows, cols) : TableSpec.sparse(tableName, rows, cols))
-                        .consistency(model == 0 ? Consistency.bsp() : model == 1 ? Consistency.ssp(staleness) : Consistency.async());
+                        .consistency(Consistency.of(models[model], staleness, valueBound))
+                        .updateRule(UpdateRule.of(kinds[ruleKind], ruleParameters));
                 int stored = d.readInt();
                 if (stored < 0 || stored > rows) {
                     throw new IOException(name + ": table '" + tableName + "' claims " + stored + " stored rows of " + rows);

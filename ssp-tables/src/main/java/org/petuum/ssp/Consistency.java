@@ -8,8 +8,11 @@ import java.util.Objects;
  *
  * <p>A row of <em>version</em> {@code k} holds every update that every worker made in its clocks {@code < k}.
  * A worker that has completed {@code c} clocks may read a row of version {@code k} iff {@code k >= c - s},
- * where {@code s} is the staleness. {@code s = 0} is bulk synchronous parallel (BSP). {@link Model#ASYNC}
- * reads whatever the shard holds and never waits.
+ * where {@code s} is the staleness. {@code s = 0} is bulk synchronous parallel (BSP). {@link Model#ESSP} has
+ * the same bound, but shards push fresh rows to the processes that read them whenever their clock advances,
+ * so reads rarely wait. {@link Model#ASYNC} reads whatever the shard holds and never waits.
+ * {@link Model#VALUE_BOUND} bounds values instead of clocks: a read never misses updates of other workers
+ * whose magnitude (largest change of one cell, summed over updates) reaches {@code v}.
  *
  * <p>Immutable and serializable; instances are values.
  */
@@ -26,7 +29,11 @@ public final class Consistency implements Serializable {
         /** Stale synchronous parallel: a read at clock c sees every update of every clock before c - s. */
         SSP,
         /** No bound: reads never wait. */
-        ASYNC
+        ASYNC,
+        /** Eager SSP: the SSP bound, with shards pushing fresh rows to the readers as their clock advances. */
+        ESSP,
+        /** Value-bounded: what a read may miss of other workers' updates is below {@code v} in magnitude. */
+        VALUE_BOUND
     }
 
     private static final Consistency BSP = new Consistency(Model.BSP, 0);
@@ -34,10 +41,16 @@ public final class Consistency implements Serializable {
 
     private final Model model;
     private final int staleness;
+    private final double valueBound;
 
     private Consistency(Model model, int staleness) {
+        this(model, staleness, 0);
+    }
+
+    private Consistency(Model model, int staleness, double valueBound) {
         this.model = model;
         this.staleness = staleness;
+        this.valueBound = valueBound;
     }
 
     /** Bulk synchronous parallel: staleness 0. */
@@ -51,11 +64,58 @@ public final class Consistency implements Serializable {
      * @throws IllegalArgumentException if {@code s} is outside {@code [0, MAX_STALENESS]}
      */
     public static Consistency ssp(int s) {
+        checkStaleness(s);
+        return s == 0 ? BSP : new Consistency(Model.SSP, s);
+    }
+
+    /**
+     * Eager SSP with staleness {@code s}: the SSP guarantee, and shards push every row a process has read to it
+     * when their minimum clock advances.
+     */
+    public static Consistency essp(int s) {
+        checkStaleness(s);
+        return new Consistency(Model.ESSP, s);
+    }
+
+    /**
+     * Value-bounded consistency: a read of a row never misses updates of other workers whose total magnitude
+     * (the largest change of one cell, summed over their updates) reaches {@code v}. Writers send a row's
+     * updates as soon as their unsent and unacknowledged magnitude would reach their share of {@code v}.
+     *
+     * @throws IllegalArgumentException if {@code v} is not finite and positive
+     */
+    public static Consistency valueBound(double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("value bound : " + v + " (expected: finite and > 0)");
+        }
+        return new Consistency(Model.VALUE_BOUND, 0, v);
+    }
+
+    /**
+     * The model with these parameters (what a codec reads back); the parameter a model does not use is ignored.
+     *
+     * @throws IllegalArgumentException if a used parameter is out of range
+     */
+    public static Consistency of(Model model, int staleness, double valueBound) {
+        switch (model) {
+            case BSP:
+                return BSP;
+            case SSP:
+                return ssp(staleness);
+            case ESSP:
+                return essp(staleness);
+            case ASYNC:
+                return ASYNC;
+            default:
+                return valueBound(valueBound);
+        }
+    }
+
+    private static void checkStaleness(int s) {
         if (s < 0 || s > MAX_STALENESS) {
             throw new IllegalArgumentException(
                     "staleness : " + s + " (expected: 0 <= staleness <= " + MAX_STALENESS + ")");
         }
-        return s == 0 ? BSP : new Consistency(Model.SSP, s);
     }
 
     /** Asynchronous: reads never wait for other workers. */
@@ -64,8 +124,8 @@ public final class Consistency implements Serializable {
     }
 
     /**
-     * Parses the forms that {@link #toString()} prints: {@code BSP}, {@code SSP(3)}, {@code ASYNC}
-     * (case-insensitive).
+     * Parses the forms that {@link #toString()} prints: {@code BSP}, {@code SSP(3)}, {@code ESSP(3)},
+     * {@code ASYNC}, {@code VALUE_BOUND(0.5)} (case-insensitive).
      */
     public static Consistency parse(String text) {
         String t = text.trim().toUpperCase(java.util.Locale.ROOT);
@@ -75,29 +135,45 @@ public final class Consistency implements Serializable {
         if (t.equals("ASYNC")) {
             return ASYNC;
         }
-        if (t.startsWith("SSP(") && t.endsWith(")")) {
-            try {
+        try {
+            if (t.startsWith("SSP(") && t.endsWith(")")) {
                 return ssp(Integer.parseInt(t.substring(4, t.length() - 1).trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("consistency : '" + text + "' has no integer staleness", e);
             }
+            if (t.startsWith("ESSP(") && t.endsWith(")")) {
+                return essp(Integer.parseInt(t.substring(5, t.length() - 1).trim()));
+            }
+            if (t.startsWith("VALUE_BOUND(") && t.endsWith(")")) {
+                return valueBound(Double.parseDouble(t.substring(12, t.length() - 1).trim()));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("consistency : '" + text + "' has no number in its parentheses", e);
         }
-        throw new IllegalArgumentException(
-                "consistency : '" + text + "' (expected: BSP, SSP(s) with 0 <= s <= " + MAX_STALENESS + ", or ASYNC)");
+        throw new IllegalArgumentException("consistency : '" + text + "' (expected: BSP, SSP(s) or ESSP(s) with 0 <= s <= "
+                + MAX_STALENESS + ", ASYNC, or VALUE_BOUND(v) with v > 0)");
     }
 
     public Model model() {
         return model;
     }
 
-    /** The staleness bound {@code s}; 0 for BSP and ASYNC. */
+    /** The staleness bound {@code s}; 0 for BSP, ASYNC and VALUE_BOUND. */
     public int staleness() {
         return staleness;
     }
 
-    /** Whether a read can ever wait for other workers under this model. */
+    /** The value bound {@code v} of {@link Model#VALUE_BOUND}; 0 for the others. */
+    public double valueBound() {
+        return valueBound;
+    }
+
+    /** Whether reads are bounded by clocks (BSP, SSP, ESSP): they may wait for slower workers. */
     public boolean bounded() {
-        return model != Model.ASYNC;
+        return model == Model.BSP || model == Model.SSP || model == Model.ESSP;
+    }
+
+    /** Whether shards push fresh rows to the processes that read them (ESSP). */
+    public boolean pushes() {
+        return model == Model.ESSP;
     }
 
     /**
@@ -110,17 +186,26 @@ public final class Consistency implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Consistency c && c.model == model && c.staleness == staleness;
+        return o instanceof Consistency c && c.model == model && c.staleness == staleness
+                && Double.compare(c.valueBound, valueBound) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, staleness);
+        return Objects.hash(model, staleness, valueBound);
     }
 
     @Override
     public String toString() {
-        return model == Model.SSP ? "SSP(" + staleness + ")" : model.name();
+        switch (model) {
+            case SSP:
+            case ESSP:
+                return model.name() + "(" + staleness + ")";
+            case VALUE_BOUND:
+                return "VALUE_BOUND(" + valueBound + ")";
+            default:
+                return model.name();
+        }
     }
 
     private Object readResolve() {

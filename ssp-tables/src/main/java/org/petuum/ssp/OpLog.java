@@ -63,6 +63,22 @@ public final class OpLog {
         return t == null ? null : t.get(row);
     }
 
+    /** Removes and returns the pending change to one row, or {@code null} if there is none. */
+    public RowValues remove(int tableId, int row) {
+        Int2ObjectOpenHashMap<RowValues> t = tables.get(tableId);
+        RowValues r = t == null ? null : t.remove(row);
+        if (r != null) {
+            rows--;
+        }
+        return r;
+    }
+
+    /** The rows of one table with pending changes (a copy). */
+    public int[] rows(int tableId) {
+        Int2ObjectOpenHashMap<RowValues> t = tables.get(tableId);
+        return t == null ? new int[0] : t.keySet().toIntArray();
+    }
+
     /** The number of rows with pending changes. */
     public int size() {
         return rows;

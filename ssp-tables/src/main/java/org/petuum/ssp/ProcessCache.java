@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProcessCache {
     private final ConcurrentHashMap<Long, CachedRow> rows = new ConcurrentHashMap<>();
+    private final Object installed = new Object();
+    private volatile int waiters;
 
     private static long key(int tableId, int row) {
         return ((long) tableId << 32) | (row & 0xffffffffL);
@@ -25,6 +27,36 @@ public final class ProcessCache {
     /** Installs a fetched row unless a row fetched later is already there. */
     public void install(int tableId, int row, CachedRow fetched) {
         rows.merge(key(tableId, row), fetched, (old, neu) -> neu.fetchSeq() > old.fetchSeq() ? neu : old);
+        if (waiters > 0) {
+            synchronized (installed) {
+                installed.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until the cached row has at least {@code minVersion}, at most until {@code deadlineNanos}
+     * ({@link System#nanoTime()} time): how a reader of a pushing table waits for the shard's push instead of
+     * asking for the row.
+     *
+     * @return the cached row then (possibly still older, or {@code null}, if the deadline passed)
+     */
+    public CachedRow awaitVersion(int tableId, int row, long minVersion, long deadlineNanos) throws InterruptedException {
+        synchronized (installed) {
+            waiters++;
+            try {
+                while (true) {
+                    CachedRow c = rows.get(key(tableId, row));
+                    long left = deadlineNanos - System.nanoTime();
+                    if ((c != null && c.version() >= minVersion) || left <= 0) {
+                        return c;
+                    }
+                    installed.wait(Math.max(1, left / 1_000_000));
+                }
+            } finally {
+                waiters--;
+            }
+        }
     }
 
     /** Forgets every row of one table (it was dropped or recreated). */

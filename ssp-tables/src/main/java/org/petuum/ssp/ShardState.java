@@ -32,6 +32,8 @@ public final class ShardState<T> {
     private final RowPartitioner partitioner;
     private final Int2ObjectOpenHashMap<TableRef> tables = new Int2ObjectOpenHashMap<>();
     private final Int2ObjectOpenHashMap<Int2ObjectOpenHashMap<RowValues>> data = new Int2ObjectOpenHashMap<>();
+    /** The optimizer state of every table whose update rule is not plain addition. */
+    private final Int2ObjectOpenHashMap<OptimizerState> optimizers = new Int2ObjectOpenHashMap<>();
     private final List<Read<T>> parked = new ArrayList<>();
 
     private long runId = -1;
@@ -68,12 +70,19 @@ public final class ShardState<T> {
         }
         tables.put(table.id(), table);
         data.put(table.id(), new Int2ObjectOpenHashMap<>());
+        if (!table.spec().updateRule().isAdd()) {
+            optimizers.put(table.id(), new OptimizerState(table.spec()));
+        }
     }
 
     /** Drops a table and its rows; unknown ids are ignored (dropping is idempotent). */
     public void dropTable(int tableId) {
+        for (var byTable : subscriptions.values()) {
+            byTable.remove(tableId);
+        }
         tables.remove(tableId);
         data.remove(tableId);
+        optimizers.remove(tableId);
     }
 
     /** The table with this id, or an error that names the id. */
@@ -118,6 +127,7 @@ public final class ShardState<T> {
         this.nextCheckpoint = checkpointInterval == 0 ? Integer.MAX_VALUE
                 : (startClock / checkpointInterval + 1) * checkpointInterval;
         this.ahead.clear();
+        this.subscriptions.clear();
         return failed;
     }
 
@@ -154,29 +164,8 @@ public final class ShardState<T> {
             throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " flushed clock "
                     + clock + " but its next clock here is " + current + " (a flush was lost)");
         }
-        for (RowUpdate u : updates) {
-            TableRef t = table(u.tableId());
-            checkOwned(t, u.row());
-            if (u.delta().cols() != t.spec().cols()) {
-                throw new IllegalArgumentException("table '" + t.name() + "' row " + u.row() + ": update has "
-                        + u.delta().cols() + " columns, expected " + t.spec().cols());
-            }
-        }
-        for (RowUpdate u : updates) {
-            Int2ObjectOpenHashMap<RowValues> rows = data.get(u.tableId());
-            RowValues row = rows.get(u.row());
-            if (row == null) {
-                row = tables.get(u.tableId()).spec().zeroRow();
-                rows.put(u.row(), row);
-            }
-            row.addAll(u.delta());
-        }
-        if (clock >= nextCheckpoint) {
-            List<RowUpdate> kept = ahead.computeIfAbsent(clock, c -> new ArrayList<>());
-            for (RowUpdate u : updates) {
-                kept.add(new RowUpdate(u.tableId(), u.row(), u.delta().copy()));
-            }
-        }
+        checkUpdates(updates);
+        applyUpdates(clock, updates);
         boolean advanced = clocks.advance(worker, clock + 1);
         List<CheckpointImage> images = new ArrayList<>();
         while (advanced && clocks.min() >= nextCheckpoint) {
@@ -186,7 +175,123 @@ public final class ShardState<T> {
         }
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
         boolean othersWaiting = parked.stream().anyMatch(r -> r.tableId == OTHERS_ONLY);
-        return new FlushResult<>(true, advanced || othersWaiting ? releaseReady() : List.of(), images);
+        List<Served<T>> released = advanced || othersWaiting ? releaseReady() : List.of();
+        return new FlushResult<>(true, released, images, advanced ? pushes() : List.of());
+    }
+
+    /**
+     * Applies updates that {@code worker} sends before the end of its clock {@code clock} (managed
+     * communication, value-bounded tables). They do not advance its clock; the flush of the clock still comes.
+     *
+     * @throws IllegalArgumentException if the run, worker, a table, row or column is wrong, or the clock is not
+     *                                  the worker's current one here; nothing is applied then
+     */
+    public void applyEarly(long runId, int worker, int clock, List<RowUpdate> updates) {
+        checkRun(runId, worker);
+        if (clock != clocks.clockOf(worker)) {
+            throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " sent updates of clock "
+                    + clock + " but its current clock here is " + clocks.clockOf(worker));
+        }
+        checkUpdates(updates);
+        applyUpdates(clock, updates);
+    }
+
+    private void checkUpdates(List<RowUpdate> updates) {
+        for (RowUpdate u : updates) {
+            TableRef t = table(u.tableId());
+            checkOwned(t, u.row());
+            if (u.delta().cols() != t.spec().cols()) {
+                throw new IllegalArgumentException("table '" + t.name() + "' row " + u.row() + ": update has "
+                        + u.delta().cols() + " columns, expected " + t.spec().cols());
+            }
+        }
+    }
+
+    private void applyUpdates(int clock, List<RowUpdate> updates) {
+        // A later checkpoint must leave these out until the slowest worker reaches their clock.
+        List<RowUpdate> kept = clock >= nextCheckpoint ? ahead.computeIfAbsent(clock, c -> new ArrayList<>()) : null;
+        for (RowUpdate u : updates) {
+            Int2ObjectOpenHashMap<RowValues> rows = data.get(u.tableId());
+            RowValues row = rows.get(u.row());
+            if (row == null) {
+                row = tables.get(u.tableId()).spec().zeroRow();
+                rows.put(u.row(), row);
+            }
+            RowValues change = applyUpdate(tables.get(u.tableId()), u.row(), row, u.delta());
+            if (kept != null) {
+                kept.add(new RowUpdate(u.tableId(), u.row(), change.copy()));
+            }
+        }
+    }
+
+    /**
+     * Applies one pushed update to a stored row under its table's {@link UpdateRule}: adds {@code delta}, or runs
+     * one optimizer step with {@code delta} as the gradient.
+     *
+     * @return the change made to {@code target} (for plain addition, {@code delta} itself: do not mutate it)
+     */
+    private RowValues applyUpdate(TableRef t, int row, RowValues target, RowValues delta) {
+        OptimizerState optimizer = optimizers.get(t.id());
+        if (optimizer == null) {
+            target.addAll(delta);
+            return delta;
+        }
+        return optimizer.step(row, target, delta);
+    }
+
+    // ---- eager push (ESSP) --------------------------------------------------------------------------------
+
+    /** Rows of pushing tables that each subscriber (a client process) has read: subscriber → table → rows. */
+    private final java.util.Map<Object, Int2ObjectOpenHashMap<org.petuum.shaded.fastutil.ints.IntOpenHashSet>>
+            subscriptions = new java.util.HashMap<>();
+
+    private void subscribe(Object subscriber, TableRef t, int[] rows) {
+        var byTable = subscriptions.computeIfAbsent(subscriber, k -> new Int2ObjectOpenHashMap<>());
+        var set = byTable.get(t.id());
+        if (set == null) {
+            set = new org.petuum.shaded.fastutil.ints.IntOpenHashSet();
+            byTable.put(t.id(), set);
+        }
+        for (int r : rows) {
+            set.add(r);
+        }
+    }
+
+    /** Forgets what {@code subscriber} subscribed to (its connection closed); returns the number of rows. */
+    public int unsubscribe(Object subscriber) {
+        var byTable = subscriptions.remove(subscriber);
+        int n = 0;
+        if (byTable != null) {
+            for (var rows : byTable.values()) {
+                n += rows.size();
+            }
+        }
+        return n;
+    }
+
+    /** Fresh copies of every subscribed row of every pushing table, per subscriber, at the current minimum clock. */
+    private List<Push> pushes() {
+        if (subscriptions.isEmpty()) {
+            return List.of();
+        }
+        List<Push> out = new ArrayList<>();
+        for (var e : subscriptions.entrySet()) {
+            for (var t : e.getValue().int2ObjectEntrySet()) {
+                TableRef table = tables.get(t.getIntKey());
+                if (table == null || t.getValue().isEmpty()) {
+                    continue;
+                }
+                int[] rows = t.getValue().toIntArray();
+                Int2ObjectOpenHashMap<RowValues> stored = data.get(table.id());
+                RowValues[] values = new RowValues[rows.length];
+                for (int i = 0; i < rows.length; i++) {
+                    RowValues row = stored.get(rows[i]);
+                    values[i] = row == null ? table.spec().zeroRow() : row.copy();
+                }
+                out.add(new Push(e.getKey(), new RowsSnapshot(table.id(), minClock(), rows, values)));
+            }
+        }
+        return out;
     }
 
     /**
@@ -261,6 +366,9 @@ public final class ShardState<T> {
             RowValues row = t.spec().zeroRow();
             row.addAll(values[i]);
             stored.put(rows[i], row);
+            if (optimizers.containsKey(tableId)) {
+                optimizers.get(tableId).reset(rows[i]);
+            }
         }
     }
 
@@ -295,6 +403,9 @@ public final class ShardState<T> {
                 rows.put(t.rows()[i], t.values()[i].copy());
             }
             data.put(t.table().id(), rows);
+            if (optimizers.containsKey(t.table().id())) {
+                optimizers.get(t.table().id()).clear(); // checkpoints hold no optimizer state (see UpdateRule)
+            }
         }
     }
 
@@ -372,6 +483,12 @@ public final class ShardState<T> {
     }
 
     private Served<T> serve(Read<T> read) {
+        if (read.subscriber != null && read.tableId >= 0) {
+            TableRef t = tables.get(read.tableId);
+            if (t != null && t.spec().consistency().pushes()) {
+                subscribe(read.subscriber, t, read.rows);
+            }
+        }
         if (read.tableId == NO_TABLE || read.tableId == OTHERS_ONLY) {
             return new Served<>(read.token, new RowsSnapshot(read.tableId, minClock(), new int[0], new RowValues[0]));
         }
@@ -436,6 +553,7 @@ public final class ShardState<T> {
         final int workerClock;
         final long arrivalNanos;
         final long deadlineNanos;
+        final Object subscriber;
 
         /**
          * @param token        what the caller needs to answer it
@@ -449,6 +567,16 @@ public final class ShardState<T> {
          */
         public Read(T token, int tableId, int[] rows, long minVersion, int worker, int workerClock,
                     long arrivalNanos, long deadlineNanos) {
+            this(token, tableId, rows, minVersion, worker, workerClock, arrivalNanos, deadlineNanos, null);
+        }
+
+        /**
+         * As the other constructor, and {@code subscriber} (the reader's process, e.g. its connection) is sent
+         * fresh copies of the rows of a pushing (ESSP) table whenever the minimum clock advances.
+         */
+        public Read(T token, int tableId, int[] rows, long minVersion, int worker, int workerClock,
+                    long arrivalNanos, long deadlineNanos, Object subscriber) {
+            this.subscriber = subscriber;
             this.token = token;
             this.tableId = tableId;
             this.rows = rows;
@@ -472,9 +600,18 @@ public final class ShardState<T> {
      * The result of a flush: whether it was applied, the waiting reads it released, and the checkpoint images
      * of the clock boundaries it completed.
      */
-    public record FlushResult<T>(boolean applied, List<Served<T>> released, List<CheckpointImage> checkpoints) {
+    public record FlushResult<T>(boolean applied, List<Served<T>> released, List<CheckpointImage> checkpoints,
+                                 List<Push> pushes) {
         public FlushResult(boolean applied, List<Served<T>> released) {
-            this(applied, released, List.of());
+            this(applied, released, List.of(), List.of());
         }
+
+        public FlushResult(boolean applied, List<Served<T>> released, List<CheckpointImage> checkpoints) {
+            this(applied, released, checkpoints, List.of());
+        }
+    }
+
+    /** Fresh rows for one subscriber of a pushing table. */
+    public record Push(Object subscriber, RowsSnapshot rows) {
     }
 }

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What a table is: its name, whether rows are dense or sparse, its shape and its consistency model.
+ * What a table is: its name, whether rows are dense or sparse, its shape, its consistency model and how its
+ * shards apply updates ({@link UpdateRule}: plain addition unless told otherwise).
  *
  * <p>Immutable; the {@code with…} style methods return a new spec. Validation happens in the factory
  * methods, so a spec that exists is valid.
@@ -33,13 +34,16 @@ public final class TableSpec implements Serializable {
     private final int rows;
     private final int cols;
     private final Consistency consistency;
+    private final UpdateRule updateRule;
 
-    private TableSpec(String name, Storage storage, int rows, int cols, Consistency consistency) {
+    private TableSpec(String name, Storage storage, int rows, int cols, Consistency consistency,
+                      UpdateRule updateRule) {
         this.name = checkName(name);
         this.storage = Objects.requireNonNull(storage, "storage");
         this.rows = checkPositive("rows", rows);
         this.cols = checkPositive("cols", cols);
         this.consistency = Objects.requireNonNull(consistency, "consistency");
+        this.updateRule = Objects.requireNonNull(updateRule, "updateRule");
         if (storage == Storage.DENSE && cols > MAX_DENSE_COLS) {
             throw new IllegalArgumentException("cols : " + cols + " (expected: <= " + MAX_DENSE_COLS
                     + " for a dense table; use a sparse table for wider rows)");
@@ -48,12 +52,12 @@ public final class TableSpec implements Serializable {
 
     /** A table of {@code rows} dense rows of {@code cols} doubles, BSP until told otherwise. */
     public static TableSpec dense(String name, int rows, int cols) {
-        return new TableSpec(name, Storage.DENSE, rows, cols, Consistency.bsp());
+        return new TableSpec(name, Storage.DENSE, rows, cols, Consistency.bsp(), UpdateRule.add());
     }
 
     /** A table of {@code rows} sparse rows with column ids in {@code [0, cols)}, BSP until told otherwise. */
     public static TableSpec sparse(String name, int rows, int cols) {
-        return new TableSpec(name, Storage.SPARSE, rows, cols, Consistency.bsp());
+        return new TableSpec(name, Storage.SPARSE, rows, cols, Consistency.bsp(), UpdateRule.add());
     }
 
     /** This spec under {@code SSP(s)} ({@code s = 0} is BSP). */
@@ -63,7 +67,15 @@ public final class TableSpec implements Serializable {
 
     /** This spec under another consistency model. */
     public TableSpec consistency(Consistency c) {
-        return new TableSpec(name, storage, rows, cols, c);
+        return new TableSpec(name, storage, rows, cols, c, updateRule);
+    }
+
+    /**
+     * This spec with another update rule: with an optimizer ({@link UpdateRule#adaGrad}, {@link UpdateRule#adam})
+     * the increments workers push are gradients, and the shards step the values with state of their own.
+     */
+    public TableSpec updateRule(UpdateRule rule) {
+        return new TableSpec(name, storage, rows, cols, consistency, rule);
     }
 
     public String name() {
@@ -84,6 +96,11 @@ public final class TableSpec implements Serializable {
 
     public Consistency consistency() {
         return consistency;
+    }
+
+    /** How shards apply updates; {@link UpdateRule#add()} unless set. */
+    public UpdateRule updateRule() {
+        return updateRule;
     }
 
     /** A zero row of this table's storage and width. */
@@ -130,17 +147,17 @@ public final class TableSpec implements Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof TableSpec t && t.name.equals(name) && t.storage == storage && t.rows == rows
-                && t.cols == cols && t.consistency.equals(consistency);
+                && t.cols == cols && t.consistency.equals(consistency) && t.updateRule.equals(updateRule);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, storage, rows, cols, consistency);
+        return Objects.hash(name, storage, rows, cols, consistency, updateRule);
     }
 
     @Override
     public String toString() {
         return "TableSpec{name=" + name + ", storage=" + storage + ", rows=" + rows + ", cols=" + cols
-                + ", consistency=" + consistency + "}";
+                + ", consistency=" + consistency + ", updateRule=" + updateRule + "}";
     }
 }

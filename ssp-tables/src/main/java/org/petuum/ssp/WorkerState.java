@@ -12,11 +12,16 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
  * <p>A cached row is fresh enough when
  * <ul>
  *   <li>its version satisfies the table's staleness bound for this worker's clock (bounded models), and</li>
- *   <li>it was fetched after this worker last sent an update of that row (read-my-writes): the worker's own
- *       updates are never missing from what it reads. Under {@code ASYNC}, where versions bound nothing, a
- *       row must have been fetched after the worker's last clock on that row's shard, so reads stay live.</li>
+ *   <li>it includes this worker's last update of that row (read-my-writes): its {@code fetchSeq}, the last
+ *       request of this process the shard had handled when it produced the row, is at least the sequence
+ *       number of that update; or the worker still holds in a small log every update of that row it sent
+ *       since, and {@link #view(TableRef, int, CachedRow)} adds them back (as Bösen applies a worker's
+ *       own updates to its process's rows), so rows it writes every clock need not be fetched every clock. Under {@code ASYNC}, where versions bound nothing, a row must include the
+ *       worker's last clock on that row's shard, so reads stay live. Under {@code VALUE_BOUND} no cached row
+ *       is fresh: the writers keep the bound, and readers read what the shard holds.</li>
  * </ul>
- * Updates not yet sent are added to whatever is read ({@link #view}).
+ * Updates not yet sent are added to whatever is read ({@link #view}), except in tables with an optimizer
+ * ({@link UpdateRule}), where they are gradients rather than changes of the values.
  *
  * <p>Not thread-safe: owned by the worker's task thread.
  */
@@ -26,6 +31,18 @@ public final class WorkerState {
     private final OpLog oplog = new OpLog();
     private final long[] lastFlushSeq;
     private final Int2ObjectOpenHashMap<Int2LongOpenHashMap> ownRowSeq = new Int2ObjectOpenHashMap<>();
+    /** Per row, this worker's sent updates that a cached row may not hold yet (oldest first). */
+    private final java.util.Map<Long, java.util.ArrayDeque<Sent>> ownLog = new java.util.HashMap<>();
+    private final java.util.Map<Long, Long> droppedFromLog = new java.util.HashMap<>();
+    private static final int OWN_LOG_LIMIT = 32;
+
+    /** An update this worker sent, with the sequence number of its message; the delta is shared, never mutated. */
+    private record Sent(long seq, RowValues delta) {
+    }
+
+    private static long key(int tableId, int row) {
+        return ((long) tableId << 32) | (row & 0xffffffffL);
+    }
     private int clock;
 
     public WorkerState(int worker, RowPartitioner partitioner) {
@@ -69,22 +86,61 @@ public final class WorkerState {
             return false;
         }
         Consistency c = table.spec().consistency();
+        if (c.model() == Consistency.Model.VALUE_BOUND) {
+            // The bound is kept by the writers; a reader only has to read what the shard holds now.
+            return false;
+        }
         if (!c.bounded()) {
-            return cached.fetchSeq() > lastFlushSeq[partitioner.shardOf(row)];
+            return cached.fetchSeq() >= lastFlushSeq[partitioner.shardOf(row)];
         }
         if (cached.version() < c.minVersion(clock)) {
             return false;
         }
         Int2LongOpenHashMap own = ownRowSeq.get(table.id());
-        return own == null || !own.containsKey(row) || cached.fetchSeq() > own.get(row);
+        if (own == null || !own.containsKey(row) || cached.fetchSeq() >= own.get(row)) {
+            return true;
+        }
+        // The row lacks some of this worker's own sent updates; view(...) adds them back from the log, as long
+        // as the log still holds every one sent after the row was produced (and they are plain additions).
+        if (!table.spec().updateRule().isAdd()) {
+            return false;
+        }
+        long key = key(table.id(), row);
+        return ownLog.containsKey(key) && cached.fetchSeq() >= droppedFromLog.getOrDefault(key, Long.MIN_VALUE);
     }
 
-    /** What this worker sees of a row: {@code base} plus its own updates not yet sent, as a new row. */
+    /**
+     * What this worker sees of a row: {@code base} plus its own updates not yet sent, as a new row. In a table
+     * with an optimizer, {@code base} alone (as a copy): the unsent gradients change nothing until applied.
+     */
     public RowValues view(TableRef table, int row, RowValues base) {
         RowValues out = base.copy();
         RowValues pending = oplog.pending(table.id(), row);
-        if (pending != null) {
+        // In an optimizer table a pending update is a gradient: only the shard's step turns it into a change.
+        if (pending != null && table.spec().updateRule().isAdd()) {
             out.addAll(pending);
+        }
+        return out;
+    }
+
+    /**
+     * What this worker sees of a cached or fetched row: its values, plus this worker's own updates that were
+     * sent after the row was produced (so the row does not hold them yet), plus those not sent at all. Own
+     * updates the row holds are dropped from the log.
+     */
+    public RowValues view(TableRef table, int row, CachedRow cached) {
+        RowValues out = view(table, row, cached.values());
+        java.util.ArrayDeque<Sent> log = ownLog.get(key(table.id(), row));
+        if (log == null) {
+            return out;
+        }
+        while (!log.isEmpty() && log.peekFirst().seq() <= cached.fetchSeq()) {
+            log.removeFirst();
+        }
+        if (table.spec().updateRule().isAdd()) {
+            for (Sent sent : log) {
+                out.addAll(sent.delta());
+            }
         }
         return out;
     }
@@ -115,6 +171,13 @@ public final class WorkerState {
             }
             // Like lastFlushSeq: a flush recorded late never lowers the bar a cached row must pass.
             own.put(u.row(), own.containsKey(u.row()) ? Math.max(own.get(u.row()), seq) : seq);
+            long key = key(u.tableId(), u.row());
+            java.util.ArrayDeque<Sent> log = ownLog.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            log.addLast(new Sent(seq, u.delta()));
+            if (log.size() > OWN_LOG_LIMIT) {
+                // Bounded memory: a row read from a cache older than what was dropped must be fetched again.
+                droppedFromLog.merge(key, log.removeFirst().seq(), Math::max);
+            }
         }
     }
 

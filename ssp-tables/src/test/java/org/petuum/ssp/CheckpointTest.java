@@ -132,6 +132,50 @@ class CheckpointTest {
         assertTrue(m.getMessage().contains("bad magic"), m.getMessage());
     }
 
+    @Test
+    void aCheckpointFileKeepsEachTablesUpdateRule() throws IOException {
+        TableRef adaGrad = new TableRef(5, TableSpec.dense("g", 2, 2).updateRule(UpdateRule.adaGrad(0.1, 1e-8)));
+        TableRef adam = new TableRef(6, TableSpec.sparse("m", 2, 50).staleness(1)
+                .updateRule(UpdateRule.adam(1e-3, 0.9, 0.999, 1e-7)));
+        CheckpointImage image = new CheckpointImage(3, 0, 1, List.of(
+                new CheckpointImage.TableImage(DENSE, new int[0], new RowValues[0]),
+                new CheckpointImage.TableImage(adaGrad, new int[] {1}, new RowValues[] {DenseRow.wrap(new double[] {1, -2})}),
+                new CheckpointImage.TableImage(adam, new int[] {0},
+                        new RowValues[] {SparseRow.of(50, new int[] {49}, new double[] {0.5})})));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CheckpointFormat.write(image, out);
+        CheckpointImage back = CheckpointFormat.read(new ByteArrayInputStream(out.toByteArray()), "shard-0");
+        for (int t = 0; t < 3; t++) {
+            assertEquals(image.tables().get(t).table(), back.tables().get(t).table());
+            assertArrayEquals(image.tables().get(t).values(), back.tables().get(t).values());
+        }
+        assertEquals(UpdateRule.adam(1e-3, 0.9, 0.999, 1e-7), back.tables().get(2).table().spec().updateRule());
+    }
+
+    @Test
+    void anImageLeavesOutTheOptimizerStepsOfClocksAtOrPastItsBoundary() {
+        TableRef t = new TableRef(0, TableSpec.dense("g", 2, 1).staleness(3).updateRule(UpdateRule.adaGrad(0.5, 1e-8)));
+        ShardState<String> s = new ShardState<>(0, new RowPartitioner(1));
+        s.createTable(t);
+        s.beginRun(1, 2, 0, 2);
+        // Row 0 steps at (worker 0, clock 0), (1, 0), (0, 1), then worker 0 runs ahead: (0, 2) is past boundary 2.
+        s.flush(1, 0, 0, List.of(grad(0, 1.0)));
+        s.flush(1, 1, 0, List.of(grad(0, 3.0)));
+        s.flush(1, 0, 1, List.of(grad(0, -2.0)));
+        double atBoundary = s.readRange(0, 0, 1).values()[0].get(0);
+        s.flush(1, 0, 2, List.of(grad(0, 4.0)));
+        CheckpointImage image = s.flush(1, 1, 1, List.of(grad(1, 1.0))).checkpoints().get(0);
+
+        double live = s.readRange(0, 0, 1).values()[0].get(0);
+        assertEquals(atBoundary - 0.5 * 4 / (Math.sqrt(1 + 9 + 4 + 16) + 1e-8), live, 1e-15, "the live row took four steps");
+        assertEquals(atBoundary, image.tables().get(0).values()[0].get(0), 1e-15,
+                "the image holds the row as the three steps below the boundary left it");
+    }
+
+    private static RowUpdate grad(int row, double g) {
+        return new RowUpdate(0, row, DenseRow.wrap(new double[] {g}));
+    }
+
     private static CheckpointImage randomImage(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] a = {rng.nextDouble(), -rng.nextDouble()};

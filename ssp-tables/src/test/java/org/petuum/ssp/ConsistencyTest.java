@@ -69,7 +69,21 @@ class ConsistencyTest {
     void parseRejectsUnknownTextNamingWhatIsAccepted() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Consistency.parse("eventual"));
         assertTrue(e.getMessage().contains("'eventual'"), e.getMessage());
-        assertTrue(e.getMessage().contains("BSP, SSP(s) with 0 <= s <= 1000000, or ASYNC"), e.getMessage());
+        assertTrue(e.getMessage().contains("BSP, SSP(s) or ESSP(s) with 0 <= s <= 1000000, ASYNC, or VALUE_BOUND(v)"),
+                e.getMessage());
+    }
+
+    @Test
+    void esspAndValueBoundRoundTripThroughTheirText() {
+        for (Consistency c : new Consistency[] {Consistency.essp(2), Consistency.valueBound(0.25), Consistency.essp(0)}) {
+            assertEquals(c, Consistency.parse(c.toString()));
+        }
+        assertEquals("ESSP(2)", Consistency.essp(2).toString());
+        assertEquals(Long.MIN_VALUE, Consistency.valueBound(1).minVersion(7), "value-bounded reads never wait on clocks");
+        assertEquals(5, Consistency.essp(2).minVersion(7));
+        assertTrue(Consistency.essp(2).pushes() && Consistency.essp(2).bounded());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Consistency.valueBound(0));
+        assertTrue(e.getMessage().startsWith("value bound : 0.0"), e.getMessage());
     }
 
     @Test

@@ -64,16 +64,15 @@ class SspInvariantTest {
 
     static Stream<Arguments> brokenRules() {
         SspSimulation.FreshnessRule anyCachedRow = (w, t, row, cached) -> cached != null;
-        SspSimulation.FreshnessRule versionOnly =
-                (w, t, row, cached) -> cached != null && cached.version() >= w.minVersion(t);
         SspSimulation.FreshnessRule staleByOne =
                 (w, t, row, cached) -> cached != null && cached.version() >= w.minVersion(t) - 1
                         && w.isFresh(t, row, new CachedRow(w.minVersion(t), cached.fetchSeq(), cached.values()));
+        // A rule that ignores read-my-writes breaks nothing any more: a worker's view adds back its own updates
+        // that a cached row lacks (WorkerState keeps them in a log), so only the staleness bound can be broken.
         return Stream.of(
                 Arguments.of("accepts any cached row", Consistency.bsp(), anyCachedRow, "staleness 0 requires"),
-                Arguments.of("ignores read-my-writes", Consistency.ssp(3), versionOnly, "(read-my-writes)"),
                 Arguments.of("allows one clock too many", Consistency.ssp(1), staleByOne, "staleness 1 requires"),
-                Arguments.of("accepts any cached row", Consistency.async(), anyCachedRow, "(read-my-writes)"));
+                Arguments.of("accepts any cached row", Consistency.ssp(3), anyCachedRow, "staleness 3 requires"));
     }
 
     @ParameterizedTest(name = "{1}: a rule that {0} is caught")

@@ -40,13 +40,13 @@ final class SspSimulation {
     private sealed interface ToShard permits FlushMsg, ReadMsg {
     }
 
-    private record FlushMsg(int worker, int clock, List<RowUpdate> updates, boolean duplicate) implements ToShard {
+    private record FlushMsg(long seq, int worker, int clock, List<RowUpdate> updates, boolean duplicate) implements ToShard {
     }
 
     private record ReadMsg(Request request) implements ToShard {
     }
 
-    private record Answer(Request request, RowsSnapshot rows) {
+    private record Answer(Request request, RowsSnapshot rows, long watermark) {
     }
 
     private static final class Worker {
@@ -88,6 +88,8 @@ final class SspSimulation {
     private final ProcessCache[] caches;
     private final Worker[] ws;
     private final long[][] nextSeq;
+    /** Per (process, shard): the last request of that process the shard has handled. */
+    private final long[][] handled;
     private final List<List<ArrayDeque<ToShard>>> up = new ArrayList<>();
     private final List<List<ArrayDeque<Answer>>> down = new ArrayList<>();
     private final String setup;
@@ -134,6 +136,10 @@ final class SspSimulation {
             down.add(toProcesses);
         }
         this.nextSeq = new long[processes][shards];
+        this.handled = new long[processes][shards];
+        for (long[] h : handled) {
+            java.util.Arrays.fill(h, -1);
+        }
         this.ws = new Worker[workers];
         StringBuilder speeds = new StringBuilder();
         for (int w = 0; w < workers; w++) {
@@ -212,7 +218,7 @@ final class SspSimulation {
             CachedRow cached = caches[w.process].get(table.id(), row);
             if (rule.isFresh(state, table, row, cached)) {
                 cacheHits++;
-                completeRead(w, row, cached.version(), cached.values(), "cache");
+                completeRead(w, row, cached, "cache");
             } else {
                 int shard = partitioner.shardOf(row);
                 Request r = new Request(w.process, state.worker(), row, nextSeq[w.process][shard]++, state.clock(),
@@ -229,7 +235,7 @@ final class SspSimulation {
             List<List<RowUpdate>> byShard = state.drainByShard();
             for (int s = 0; s < shards; s++) {
                 long seq = nextSeq[w.process][s]++;
-                up.get(w.process).get(s).add(new FlushMsg(state.worker(), state.clock(), byShard.get(s), false));
+                up.get(w.process).get(s).add(new FlushMsg(seq, state.worker(), state.clock(), byShard.get(s), false));
                 state.flushed(s, seq, byShard.get(s));
             }
             state.advanceClock();
@@ -247,6 +253,8 @@ final class SspSimulation {
         ShardState<Request> shard = shardStates.get(s);
         ToShard msg = up.get(process).get(s).poll();
         if (msg instanceof FlushMsg f) {
+            // Like the server: the request counts as handled before it changes anything.
+            handled[process][s] = Math.max(handled[process][s], f.seq());
             ShardState.FlushResult<Request> result;
             try {
                 result = shard.flush(RUN, f.worker(), f.clock(), f.updates());
@@ -267,7 +275,7 @@ final class SspSimulation {
                 }
                 if (random.nextDouble() < DUPLICATE_PROBABILITY) {
                     // A resend, as after a reconnect: same worker, clock and updates.
-                    up.get(process).get(s).add(new FlushMsg(f.worker(), f.clock(), f.updates(), true));
+                    up.get(process).get(s).add(new FlushMsg(f.seq(), f.worker(), f.clock(), f.updates(), true));
                 }
             }
             for (ShardState.Served<Request> served : result.released()) {
@@ -275,6 +283,7 @@ final class SspSimulation {
             }
         } else {
             Request r = ((ReadMsg) msg).request();
+            handled[process][s] = Math.max(handled[process][s], r.seq());
             ShardState.Served<Request> served = shard.read(new ShardState.Read<>(r, table.id(), new int[] {r.row()},
                     r.minVersion(), r.worker(), r.clock(), now, now + 1_000_000_000_000L));
             if (served != null) {
@@ -290,7 +299,9 @@ final class SspSimulation {
     }
 
     private void answer(int shard, ShardState.Served<Request> served) {
-        down.get(shard).get(served.token().process()).add(new Answer(served.token(), served.rows()));
+        // The answer holds every request of that process up to the last one this shard has handled.
+        down.get(shard).get(served.token().process()).add(new Answer(served.token(), served.rows(),
+                handled[served.token().process()][shard]));
     }
 
     private void deliverToProcess(int shard, int process) {
@@ -305,17 +316,18 @@ final class SspSimulation {
             throw new Violation("shard " + shard + " answered a read for version " + r.minVersion()
                     + " with version " + rows.version());
         }
-        caches[process].install(table.id(), r.row(), new CachedRow(rows.version(), r.seq(), rows.values()[0]));
+        caches[process].install(table.id(), r.row(), new CachedRow(rows.version(), a.watermark(), rows.values()[0]));
         Worker w = ws[r.worker()];
         if (w.blockedOn != r) {
             throw new Violation("worker " + r.worker() + " got an answer it did not wait for: " + r);
         }
         w.blockedOn = null;
-        completeRead(w, r.row(), rows.version(), rows.values()[0], "shard " + shard);
+        completeRead(w, r.row(), new CachedRow(rows.version(), a.watermark(), rows.values()[0]), "shard " + shard);
     }
 
     /** Checks what the worker sees of {@code row} and counts the read as done. */
-    private void completeRead(Worker w, int row, long version, RowValues base, String from) {
+    private void completeRead(Worker w, int row, CachedRow got, String from) {
+        long version = got.version();
         reads++;
         if (w.readsBefore > 0) {
             w.readsBefore--;
@@ -325,7 +337,7 @@ final class SspSimulation {
         WorkerState state = w.state;
         int me = state.worker();
         int c = state.clock();
-        RowValues seen = state.view(table, row, base);
+        RowValues seen = state.view(table, row, got);
         String where = "worker " + me + " at clock " + c + " read row " + row + " (version " + version + ", from "
                 + from + ") = " + java.util.Arrays.toString(seen.toArray()) + ": ";
         for (int other = 0; other < workers; other++) {

@@ -58,12 +58,28 @@ class WorkerStateTest {
     }
 
     @Test
-    void rowFetchedBeforeTheWorkersOwnFlushOfItIsNotFresh() {
+    void rowProducedBeforeTheWorkersOwnFlushIsSeenWithThatFlushAddedBack() {
         WorkerState w = new WorkerState(0, TWO_SHARDS);
         writeAndClock(w, SSP1, 4, 10);
-        assertFalse(w.isFresh(SSP1, 4, cached(5, 9)), "fetched before the flush: misses the worker's own update");
-        assertFalse(w.isFresh(SSP1, 4, cached(5, 10)));
-        assertTrue(w.isFresh(SSP1, 4, cached(5, 11)), "fetched after the flush on the same connection");
+        CachedRow before = cached(5, 9);
+        assertTrue(w.isFresh(SSP1, 4, before), "the worker's own flush is in its log");
+        assertArrayEquals(new double[] {1, 0}, w.view(SSP1, 4, before).toArray(), "the flush is added back");
+        CachedRow holding = cached(5, 10);
+        assertArrayEquals(new double[] {0, 0}, w.view(SSP1, 4, holding).toArray(),
+                "a row that holds the flush (up to sequence 10) is not counted twice");
+        assertArrayEquals(new double[] {0, 0}, w.view(SSP1, 4, cached(5, 11)).toArray());
+    }
+
+    @Test
+    void rowOlderThanTheOwnUpdateLogIsNotFresh() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        for (int i = 0; i < 40; i++) {
+            writeAndClock(w, SSP1, 4, 10 + i);
+        }
+        assertFalse(w.isFresh(SSP1, 4, cached(100, 9)), "the oldest own updates left the log");
+        assertTrue(w.isFresh(SSP1, 4, cached(100, 30)));
+        assertArrayEquals(new double[] {19, 0}, w.view(SSP1, 4, cached(100, 30)).toArray(),
+                "the 19 flushes after sequence 30 are added back");
     }
 
     @Test
@@ -81,8 +97,8 @@ class WorkerStateTest {
         clockWithoutWrites(w, 20);
         assertTrue(w.isFresh(SSP1, 4, cached(1, 11)), "the clock without writes of row 4 does not matter");
         writeAndClock(w, SSP1, 4, 30);
-        assertFalse(w.isFresh(SSP1, 4, cached(2, 29)));
-        assertTrue(w.isFresh(SSP1, 4, cached(2, 31)));
+        assertArrayEquals(new double[] {1, 0}, w.view(SSP1, 4, cached(2, 29)).toArray(), "flush 30 added back");
+        assertArrayEquals(new double[] {0, 0}, w.view(SSP1, 4, cached(2, 31)).toArray());
     }
 
     @Test
@@ -91,8 +107,8 @@ class WorkerStateTest {
         List<RowUpdate> row4 = List.of(new RowUpdate(SSP1.id(), 4, DenseRow.wrap(new double[] {1, 0})));
         w.flushed(0, 10, row4);
         w.flushed(0, 8, row4);
-        assertFalse(w.isFresh(SSP1, 4, cached(5, 9)), "the flush with sequence 10 is still missing from it");
-        assertTrue(w.isFresh(SSP1, 4, cached(5, 11)));
+        assertArrayEquals(new double[] {2, 0}, w.view(SSP1, 4, cached(5, 7)).toArray(), "both flushes added back");
+        assertArrayEquals(new double[] {0, 0}, w.view(SSP1, 4, cached(5, 11)).toArray());
     }
 
     @Test
@@ -103,10 +119,10 @@ class WorkerStateTest {
         w.flushed(1, 3, List.of());
         w.advanceClock();
         assertFalse(w.isFresh(ASYNC, 6, cached(0, 9)), "even a row the worker never wrote");
-        assertFalse(w.isFresh(ASYNC, 6, cached(Long.MAX_VALUE, 10)), "a version does not help under ASYNC");
-        assertTrue(w.isFresh(ASYNC, 6, cached(0, 11)));
-        assertTrue(w.isFresh(ASYNC, 5, cached(0, 4)), "row 5 is on shard 1, last flushed with sequence 3");
-        assertFalse(w.isFresh(ASYNC, 5, cached(0, 3)));
+        assertFalse(w.isFresh(ASYNC, 6, cached(Long.MAX_VALUE, 9)), "a version does not help under ASYNC");
+        assertTrue(w.isFresh(ASYNC, 6, cached(0, 10)), "a row holding everything up to the flush");
+        assertTrue(w.isFresh(ASYNC, 5, cached(0, 3)), "row 5 is on shard 1, last flushed with sequence 3");
+        assertFalse(w.isFresh(ASYNC, 5, cached(0, 2)));
     }
 
     @Test

@@ -38,7 +38,10 @@ import org.petuum.shaded.io.netty.handler.ssl.SslHandler;
 import org.petuum.shaded.io.netty.util.AttributeKey;
 import org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import org.petuum.shaded.io.netty.util.concurrent.Future;
+import org.petuum.ps.protocol.RowPush;
+import org.petuum.ssp.CachedRow;
 import org.petuum.ssp.ProcessCache;
+import org.petuum.ssp.RowsSnapshot;
 
 /**
  * This process's side of the parameter server: one connection per shard and the process cache, shared by
@@ -63,7 +66,8 @@ public final class PsClient implements AutoCloseable {
     private final ProcessCache cache = new ProcessCache();
     private final ConcurrentHashMap<String, ShardConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> nextSeqs = new ConcurrentHashMap<>();
-    private long runId = Long.MIN_VALUE;
+    private volatile long runId = Long.MIN_VALUE;
+    private final java.util.function.LongSupplier nanoTime;
 
     /** A client without authentication and without TLS. */
     public PsClient(String name, PsConf conf) {
@@ -72,6 +76,12 @@ public final class PsClient implements AutoCloseable {
 
     /** A client that authenticates and encrypts as {@code security} says. */
     public PsClient(String name, PsConf conf, PsSecurity security) {
+        this(name, conf, security, System::nanoTime);
+    }
+
+    /** As {@link #PsClient(String, PsConf, PsSecurity)}, with an injected clock for bandwidth budgets. */
+    public PsClient(String name, PsConf conf, PsSecurity security, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.name = name;
         this.conf = conf;
         this.security = security;
@@ -100,6 +110,11 @@ public final class PsClient implements AutoCloseable {
 
     public PsConf conf() {
         return conf;
+    }
+
+    /** The clock that budgets of this process's workers run on. */
+    public java.util.function.LongSupplier nanoTime() {
+        return nanoTime;
     }
 
     /** The rows this process has fetched, shared by its tasks. */
@@ -256,10 +271,25 @@ public final class PsClient implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    /** Routes answers to the requests waiting for them. */
+    /** Installs rows a shard pushed (ESSP tables); a push of an earlier run is dropped. */
+    private void installPush(RowPush p) {
+        if (p.runId() != runId) {
+            return;
+        }
+        RowsSnapshot snap = p.snapshot();
+        for (int i = 0; i < snap.size(); i++) {
+            cache.install(snap.tableId(), snap.rows()[i], new CachedRow(snap.version(), p.watermark(), snap.values()[i]));
+        }
+    }
+
+    /** Routes answers to the requests waiting for them, and pushed rows to the cache. */
     private final class AnswerHandler extends SimpleChannelInboundHandler<Message> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+            if (m instanceof RowPush p) {
+                installPush(p);
+                return;
+            }
             ShardConnection c = ctx.channel().attr(CONNECTION).get();
             if (c != null) {
                 c.answer(m);

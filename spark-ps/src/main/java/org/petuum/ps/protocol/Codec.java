@@ -9,6 +9,7 @@ import org.petuum.ssp.DenseRow;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.SparseRow;
 import org.petuum.ssp.TableSpec;
+import org.petuum.ssp.UpdateRule;
 
 /**
  * Field encodings shared by the messages. Every {@code read…} checks that the bytes it needs are there
@@ -176,7 +177,7 @@ final class Codec {
     }
 
     static int specLength(TableSpec spec) {
-        return stringLength(spec.name()) + 1 + 4 + 4 + 1 + 4;
+        return stringLength(spec.name()) + 1 + 4 + 4 + 1 + 4 + 8 + 1 + 8 * spec.updateRule().kind().parameterCount();
     }
 
     static void writeSpec(ByteBuf out, TableSpec spec) {
@@ -186,29 +187,44 @@ final class Codec {
         out.writeInt(spec.cols());
         out.writeByte(spec.consistency().model().ordinal());
         out.writeInt(spec.consistency().staleness());
+        out.writeDouble(spec.consistency().valueBound());
+        out.writeByte(spec.updateRule().kind().ordinal());
+        for (double p : spec.updateRule().parameters()) {
+            out.writeDouble(p);
+        }
     }
 
     static TableSpec readSpec(ByteBuf in) {
         String name = readString(in, "table name");
-        need(in, 14, "table spec");
+        need(in, 22, "table spec");
         byte storage = in.readByte();
         int rows = in.readInt();
         int cols = in.readInt();
         byte model = in.readByte();
         int staleness = in.readInt();
+        double valueBound = in.readDouble();
+        Consistency.Model[] models = Consistency.Model.values();
+        if (storage != 0 && storage != 1) {
+            throw new ProtocolException("table storage " + storage + " (expected: 0 dense or 1 sparse)");
+        }
+        if (model < 0 || model >= models.length) {
+            throw new ProtocolException("consistency model " + model + " (expected: 0.." + (models.length - 1) + ")");
+        }
+        need(in, 1, "table update rule");
+        byte ruleKind = in.readByte();
+        UpdateRule.Kind[] kinds = UpdateRule.Kind.values();
+        if (ruleKind < 0 || ruleKind >= kinds.length) {
+            throw new ProtocolException("update rule " + ruleKind + " (expected: 0.." + (kinds.length - 1) + ")");
+        }
+        double[] ruleParameters = new double[kinds[ruleKind].parameterCount()];
+        need(in, 8 * ruleParameters.length, "update rule parameters");
+        for (int p = 0; p < ruleParameters.length; p++) {
+            ruleParameters[p] = in.readDouble();
+        }
         try {
-            TableSpec spec = storage == 0 ? TableSpec.dense(name, rows, cols)
-                    : storage == 1 ? TableSpec.sparse(name, rows, cols) : null;
-            if (spec == null) {
-                throw new ProtocolException("table storage " + storage + " (expected: 0 dense or 1 sparse)");
-            }
-            Consistency c = switch (model) {
-                case 0 -> Consistency.bsp();
-                case 1 -> Consistency.ssp(staleness);
-                case 2 -> Consistency.async();
-                default -> throw new ProtocolException("consistency model " + model + " (expected: 0..2)");
-            };
-            return spec.consistency(c);
+            TableSpec spec = storage == 0 ? TableSpec.dense(name, rows, cols) : TableSpec.sparse(name, rows, cols);
+            return spec.consistency(Consistency.of(models[model], staleness, valueBound))
+                    .updateRule(UpdateRule.of(kinds[ruleKind], ruleParameters));
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("invalid table spec: " + e.getMessage(), e);
         }

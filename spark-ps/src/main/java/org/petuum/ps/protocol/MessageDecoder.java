@@ -39,6 +39,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case AUTH_CHALLENGE -> AuthChallenge.decode(frame);
                 case AUTH_RESPONSE -> AuthResponse.decode(frame);
                 case RESTORE -> Restore.decode(frame);
+                case ROW_PUSH -> RowPush.decode(frame);
+                case UPDATE -> Update.decode(frame);
             };
         } catch (ProtocolException e) {
             throw new ProtocolException(type + " frame rejected: " + e.getMessage(), e);

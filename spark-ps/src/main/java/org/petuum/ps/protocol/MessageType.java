@@ -19,7 +19,9 @@ public enum MessageType {
     PUT_ROWS(12),
     AUTH_CHALLENGE(13),
     AUTH_RESPONSE(14),
-    RESTORE(15);
+    RESTORE(15),
+    ROW_PUSH(16),
+    UPDATE(17);
 
     private static final MessageType[] BY_ID = new MessageType[128];
 

@@ -5,8 +5,17 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
 
-/** Rows answered to a {@link GetRows} or {@link ReadRange}, with the version they were read at. */
-public record Rows(long requestId, RowsSnapshot snapshot) implements Message {
+/**
+ * Rows answered to a {@link GetRows} or {@link ReadRange}, with the version they were read at and the
+ * {@code watermark}: they hold every request the asking process sent on this connection up to that sequence
+ * number, and none after it (a read that waited for slower workers may be answered after later requests).
+ */
+public record Rows(long requestId, long watermark, RowsSnapshot snapshot) implements Message {
+    /** Rows whose watermark is the request they answer (an answer given at once). */
+    public Rows(long requestId, RowsSnapshot snapshot) {
+        this(requestId, requestId, snapshot);
+    }
+
     @Override
     public MessageType type() {
         return MessageType.ROWS;
@@ -14,7 +23,7 @@ public record Rows(long requestId, RowsSnapshot snapshot) implements Message {
 
     @Override
     public int encodedLength() {
-        int n = 8 + 4 + 8 + 4;
+        int n = 8 + 8 + 4 + 8 + 4;
         for (RowValues v : snapshot.values()) {
             n += 4 + Codec.rowLength(v);
         }
@@ -24,6 +33,7 @@ public record Rows(long requestId, RowsSnapshot snapshot) implements Message {
     @Override
     public void encode(ByteBuf out) {
         out.writeLong(requestId);
+        out.writeLong(watermark);
         out.writeInt(snapshot.tableId());
         out.writeLong(snapshot.version());
         out.writeInt(snapshot.size());
@@ -34,8 +44,9 @@ public record Rows(long requestId, RowsSnapshot snapshot) implements Message {
     }
 
     public static Rows decode(ByteBuf in) {
-        Codec.need(in, 20, "ROWS");
+        Codec.need(in, 28, "ROWS");
         long id = in.readLong();
+        long watermark = in.readLong();
         int table = in.readInt();
         long version = in.readLong();
         int n = Codec.readCount(in, "ROWS rows", 9);
@@ -46,12 +57,13 @@ public record Rows(long requestId, RowsSnapshot snapshot) implements Message {
             rows[i] = in.readInt();
             values[i] = Codec.readRow(in, "ROWS row");
         }
-        return new Rows(id, new RowsSnapshot(table, version, rows, values));
+        return new Rows(id, watermark, new RowsSnapshot(table, version, rows, values));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Rows r && r.requestId == requestId && r.snapshot.tableId() == snapshot.tableId()
+        return o instanceof Rows r && r.requestId == requestId && r.watermark == watermark
+                && r.snapshot.tableId() == snapshot.tableId()
                 && r.snapshot.version() == snapshot.version() && Arrays.equals(r.snapshot.rows(), snapshot.rows())
                 && Arrays.equals(r.snapshot.values(), snapshot.values());
     }
@@ -63,7 +75,7 @@ public record Rows(long requestId, RowsSnapshot snapshot) implements Message {
 
     @Override
     public String toString() {
-        return "Rows{requestId=" + requestId + ", tableId=" + snapshot.tableId() + ", version=" + snapshot.version()
+        return "Rows{requestId=" + requestId + ", watermark=" + watermark + ", tableId=" + snapshot.tableId() + ", version=" + snapshot.version()
                 + ", rows=" + snapshot.size() + "}";
     }
 }

@@ -15,6 +15,7 @@ import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.PutRows;
 import org.petuum.ps.protocol.ReadRange;
 import org.petuum.ps.protocol.Restore;
+import org.petuum.ps.protocol.Update;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
 import org.petuum.ps.internal.CheckpointStore;
@@ -42,6 +43,7 @@ final class ShardService {
     private final int maxFrameBytes;
     private ShardState<Token> state;
     private int numShards;
+    private final java.util.Map<Channel, Long> lastHandled = new java.util.HashMap<>();
     private String checkpointDir;
     private CheckpointStore store;
     private java.util.concurrent.ExecutorService writer;
@@ -110,9 +112,38 @@ final class ShardService {
 
     /** A connection closed: its waiting reads will never be answered, so stop holding them. */
     synchronized void connectionClosed(Channel channel) {
+        lastHandled.remove(channel);
         if (state != null) {
             state.dropWaiting(t -> t.channel() == channel);
+            state.unsubscribe(channel);
         }
+    }
+
+    /**
+     * Records, under the lock and before the request changes anything, that {@code channel}'s requests up to
+     * {@code seq} are handled: a pushed row then holds every request of that process up to its watermark.
+     */
+    private void handled(Channel channel, long seq) {
+        lastHandled.put(channel, seq);
+    }
+
+    /** A push to send once the lock is released. */
+    private record RowPush(Channel channel, org.petuum.ps.protocol.RowPush message) {
+    }
+
+    private List<RowPush> pushMessages(List<ShardState.Push> pushes) {
+        if (pushes.isEmpty()) {
+            return List.of();
+        }
+        List<RowPush> out = new java.util.ArrayList<>(pushes.size());
+        for (ShardState.Push p : pushes) {
+            Channel ch = (Channel) p.subscriber();
+            Long watermark = lastHandled.get(ch);
+            if (watermark != null) {
+                out.add(new RowPush(ch, new org.petuum.ps.protocol.RowPush(state.runId(), watermark, p.rows())));
+            }
+        }
+        return out;
     }
 
     /** Handles one request from {@code channel}. Never throws: failures become an {@link ErrorResponse}. */
@@ -160,11 +191,19 @@ final class ShardService {
             reply(ch, new Ack(b.requestId(), true));
         } else if (m instanceof Flush f) {
             ShardState.FlushResult<Token> result;
+            List<RowPush> pushes;
+            List<Answer> answers;
             synchronized (this) {
+                handled(ch, f.requestId());
                 result = active().flush(f.runId(), f.worker(), f.clock(), f.updates());
+                pushes = pushMessages(result.pushes());
+                answers = answers(result.released());
             }
             reply(ch, new Ack(f.requestId(), result.applied()));
-            serve(result.released());
+            send(answers);
+            for (RowPush p : pushes) {
+                reply(p.channel(), p.message());
+            }
             if (!result.checkpoints().isEmpty()) {
                 String dir = checkpointDir;
                 for (CheckpointImage image : result.checkpoints()) {
@@ -173,14 +212,21 @@ final class ShardService {
             }
         } else if (m instanceof GetRows g) {
             long now = nanoTime.getAsLong();
-            ShardState.Served<Token> served;
+            List<Answer> answers;
             synchronized (this) {
-                served = active().read(new ShardState.Read<>(new Token(ch, g.requestId()), g.tableId(), g.rows(),
-                        g.minVersion(), g.worker(), g.workerClock(), now, now + g.timeoutMs() * 1_000_000L));
+                handled(ch, g.requestId());
+                ShardState.Served<Token> served = active().read(new ShardState.Read<>(new Token(ch, g.requestId()),
+                        g.tableId(), g.rows(), g.minVersion(), g.worker(), g.workerClock(), now,
+                        now + g.timeoutMs() * 1_000_000L, ch));
+                answers = served == null ? List.of() : answers(List.of(served));
             }
-            if (served != null) {
-                serve(List.of(served));
+            send(answers);
+        } else if (m instanceof Update u) {
+            synchronized (this) {
+                handled(ch, u.requestId());
+                active().applyEarly(u.runId(), u.worker(), u.clock(), u.updates());
             }
+            reply(ch, new Ack(u.requestId(), true));
         } else if (m instanceof ReadRange r) {
             Rows rows;
             synchronized (this) {
@@ -249,9 +295,27 @@ final class ShardService {
         return state;
     }
 
-    private void serve(List<ShardState.Served<Token>> served) {
+    /** An answer to send once the lock is released. */
+    private record Answer(Channel channel, Rows rows) {
+    }
+
+    /** Answers to served reads, each with its connection's watermark taken now, under the lock. */
+    private List<Answer> answers(List<ShardState.Served<Token>> served) {
+        if (served.isEmpty()) {
+            return List.of();
+        }
+        List<Answer> out = new java.util.ArrayList<>(served.size());
         for (ShardState.Served<Token> s : served) {
-            reply(s.token().channel(), new Rows(s.token().requestId(), s.rows()));
+            Channel ch = s.token().channel();
+            long watermark = lastHandled.getOrDefault(ch, s.token().requestId());
+            out.add(new Answer(ch, new Rows(s.token().requestId(), watermark, s.rows())));
+        }
+        return out;
+    }
+
+    private void send(List<Answer> answers) {
+        for (Answer a : answers) {
+            reply(a.channel(), a.rows());
         }
     }
 

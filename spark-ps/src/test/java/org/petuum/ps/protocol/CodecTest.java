@@ -32,6 +32,7 @@ import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.SparseRow;
 import org.petuum.ssp.TableSpec;
+import org.petuum.ssp.UpdateRule;
 
 /**
  * The wire codec on {@link EmbeddedChannel}s (no sockets): every message type survives encode and decode,
@@ -71,6 +72,10 @@ class CodecTest {
                 new CreateTable(9, 12, TableSpec.sparse("topic-word_counts.v2", 1 << 20, 1 << 30)
                         .consistency(Consistency.ssp(3)), 0, 1),
                 new CreateTable(10, 13, TableSpec.dense("a", 1, 1).consistency(Consistency.async()), 4, 5),
+                new CreateTable(27, 14, TableSpec.dense("adagrad-weights", 3, 50).staleness(2)
+                        .updateRule(UpdateRule.adaGrad(0.1, 1e-8)), 0, 2),
+                new CreateTable(28, 15, TableSpec.sparse("adam-embeddings", 1000, 1 << 24)
+                        .updateRule(UpdateRule.adam(1e-3, 0.9, 0.999, Double.MIN_VALUE)), 1, 2),
                 new DropTable(11, 12),
                 new BeginRun(12, 99L << 33, 64, 2, 3),
                 new BeginRun(23, 7, 4, 0, 2, 30, 10, "hdfs://nn:8020/ckpt/app-1/run-3", true),
@@ -88,6 +93,11 @@ class CodecTest {
                 new PutRows(21, 0, new int[] {0, 5}, new RowValues[] {dense, sparse}),
                 new PutRows(22, 3, new int[0], new RowValues[0]),
                 new Restore(24, "file:/tmp/petuum-checkpoints/app-1/run-3", 20),
+                new RowPush(3, 41, new RowsSnapshot(0, 9, new int[] {3, 9}, new RowValues[] {dense, dense.copy()})),
+                new RowPush(3, -1, new RowsSnapshot(12, 0, new int[0], new RowValues[0])),
+                new Update(25, 5, 1, 7, List.of(new RowUpdate(0, 3, dense), new RowUpdate(12, 4, sparse))),
+                new Update(26, 5, 0, 0, List.of()),
+                new Rows(27, 31, new RowsSnapshot(0, 7, new int[] {3}, new RowValues[] {dense})),
                 new HelloOk(25, Message.PROTOCOL_VERSION, "shard that proved itself", filled(AuthResponse.PROOF_BYTES, 7)),
                 new AuthChallenge(26, filled(AuthChallenge.NONCE_BYTES, -128)),
                 new AuthResponse(Long.MIN_VALUE, filled(AuthChallenge.NONCE_BYTES, 0),
@@ -136,7 +146,8 @@ class CodecTest {
                 Map.entry(MessageType.FLUSH, 8), Map.entry(MessageType.GET_ROWS, 9), Map.entry(MessageType.ROWS, 10),
                 Map.entry(MessageType.READ_RANGE, 11), Map.entry(MessageType.PUT_ROWS, 12),
                 Map.entry(MessageType.AUTH_CHALLENGE, 13), Map.entry(MessageType.AUTH_RESPONSE, 14),
-                Map.entry(MessageType.RESTORE, 15));
+                Map.entry(MessageType.RESTORE, 15), Map.entry(MessageType.ROW_PUSH, 16),
+                Map.entry(MessageType.UPDATE, 17));
         for (MessageType t : MessageType.values()) {
             assertEquals(expected.get(t), (int) t.id(), "id of " + t + " (a new type needs a new, unused id here)");
             assertEquals(t, MessageType.of(t.id()));
@@ -300,7 +311,7 @@ class CodecTest {
     void sparseRowWithColumnOutsideItsWidthIsRefused() {
         ByteBuf body = Unpooled.buffer();
         body.writeByte(MessageType.ROWS.id());
-        body.writeLong(1).writeInt(0).writeLong(0);
+        body.writeLong(1).writeLong(1).writeInt(0).writeLong(0); // request id, watermark, table, version
         body.writeInt(1); // one row
         body.writeInt(0); // row id
         body.writeByte(1).writeInt(10).writeInt(1).writeInt(10).writeDouble(1); // sparse, width 10, column 10
@@ -331,6 +342,19 @@ class CodecTest {
         ProtocolException e = rejectBody(body);
 
         assertMentions(e, "CREATE_TABLE", "rows : 0");
+    }
+
+    @Test
+    void invalidUpdateRuleIsRefusedNamingTheParameterOrTheKind() {
+        ByteBuf frame = encode(new CreateTable(1, 0, TableSpec.dense("t", 4, 4)
+                .updateRule(UpdateRule.adaGrad(0.1, 1e-8)), 0, 1));
+        // The spec ends with the rule: kind byte, learning rate, epsilon; then the shard layout (two ints).
+        int lrAt = frame.writerIndex() - 8 - 16;
+        frame.setDouble(lrAt, -1);
+        assertMentions(rejectBody(frame.retainedSlice(4, frame.readableBytes() - 4)),
+                "CREATE_TABLE", "learningRate : -1.0");
+        frame.setByte(lrAt - 1, 7);
+        assertMentions(rejectBody(frame.slice(4, frame.readableBytes() - 4)), "CREATE_TABLE", "update rule 7");
     }
 
     @Test

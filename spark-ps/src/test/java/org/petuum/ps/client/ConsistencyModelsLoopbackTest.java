@@ -1,0 +1,328 @@
+package org.petuum.ps.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.petuum.ps.PsConf;
+import org.petuum.ps.PsTable;
+import org.petuum.ps.PsWorker;
+import org.petuum.ps.ShardAddress;
+import org.petuum.ps.internal.RunPlan;
+import org.petuum.ps.protocol.Ack;
+import org.petuum.ps.protocol.BeginRun;
+import org.petuum.ps.protocol.CreateTable;
+import org.petuum.ps.protocol.Message;
+import org.petuum.ps.protocol.ReadRange;
+import org.petuum.ps.protocol.Rows;
+import org.petuum.ps.server.ShardServer;
+import org.petuum.ssp.Consistency;
+import org.petuum.ssp.TableRef;
+import org.petuum.ssp.TableSpec;
+
+/**
+ * The guarantees of eager-push SSP, value-bounded consistency and managed communication, each checked on
+ * every read (or over every window) by workers on threads against two shard servers on loopback.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ConsistencyModelsLoopbackTest {
+    private static final int SHARDS = 2;
+    private static final int WORKERS = 3;
+    private static final long WAIT_MS = 20_000;
+    private static final Map<String, String> BASE = Map.of(
+            PsConf.IO_THREADS, "1",
+            PsConf.REQUEST_TIMEOUT, "20s",
+            PsConf.READ_TIMEOUT, "20s");
+
+    private final List<ShardServer> servers = new ArrayList<>();
+    private final List<ShardAddress> shards = new ArrayList<>();
+    private final List<PsClient> clients = new ArrayList<>();
+    private PsClient coordinator;
+    private ExecutorService threads;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        for (int i = 0; i < SHARDS; i++) {
+            ShardServer s = ShardServer.start("shard " + i, PsConf.from(BASE), "127.0.0.1");
+            servers.add(s);
+            shards.add(new ShardAddress(i, "exec-" + i, "127.0.0.1", s.address().getPort()));
+        }
+        coordinator = new PsClient("coordinator", PsConf.from(BASE));
+        clients.add(coordinator);
+        threads = Executors.newFixedThreadPool(WORKERS);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        threads.shutdownNow();
+        assertTrue(threads.awaitTermination(WAIT_MS, TimeUnit.MILLISECONDS), "worker threads did not stop");
+        clients.forEach(PsClient::close);
+        servers.forEach(ShardServer::close);
+    }
+
+    /**
+     * Every worker adds 1 to cell (r, w) of every row at each clock; a read at clock c must hold at least c - s
+     * of every other worker's clocks, and exactly c of its own.
+     */
+    private long[] runCounters(TableRef table, int clocks, int staleness) throws Exception {
+        RunPlan plan = beginRun(1, table);
+        long[] fetches = new long[WORKERS];
+        runWorkers(w -> {
+            SplittableRandom rng = new SplittableRandom(w);
+            try (PsWorker worker = new PsWorker(client("worker " + w), plan, w)) {
+                PsTable t = worker.table(table.name());
+                for (int c = 0; c < clocks; c++) {
+                    double[][] rows = t.get(allRows(table));
+                    for (int r = 0; r < rows.length; r++) {
+                        for (int o = 0; o < WORKERS; o++) {
+                            double seen = rows[r][o];
+                            if (o == w ? seen != c : seen < c - staleness) {
+                                throw new AssertionError("worker " + w + " at clock " + c + " read row " + r + " with "
+                                        + seen + " clocks of worker " + o + " (staleness " + staleness + ")");
+                            }
+                        }
+                    }
+                    for (int r = 0; r < rows.length; r++) {
+                        t.inc(r, w, 1);
+                    }
+                    if (rng.nextInt(4) == 0) {
+                        Thread.sleep(1 + rng.nextInt(3)); // workers progress at different speeds
+                    }
+                    worker.clock();
+                }
+                fetches[w] = worker.fetches();
+            }
+        });
+        return fetches;
+    }
+
+    @Test
+    void esspNeverServesARowStalerThanItsBoundAndPushesSaveMostFetches() throws Exception {
+        int clocks = 40;
+        TableRef essp = new TableRef(0, TableSpec.dense("essp", 6, WORKERS).consistency(Consistency.essp(1)));
+        long[] pushed = runCounters(essp, clocks, 1);
+        stopAndRestart();
+        TableRef ssp = new TableRef(0, TableSpec.dense("ssp", 6, WORKERS).staleness(1));
+        long[] pulled = runCounters(ssp, clocks, 1);
+        long pushedTotal = java.util.Arrays.stream(pushed).sum();
+        long pulledTotal = java.util.Arrays.stream(pulled).sum();
+        assertTrue(pushedTotal < pulledTotal / 2, "with pushes the workers fetched " + pushedTotal
+                + " times, without " + pulledTotal);
+    }
+
+    @Test
+    void aValueBoundedReadNeverMissesUpdatesWorthTheBound() throws Exception {
+        double bound = 3.0;
+        int cols = 4;
+        TableRef vb = new TableRef(0, TableSpec.dense("vb", 2, cols).consistency(Consistency.valueBound(bound)));
+        RunPlan plan = beginRun(1, vb);
+        // made[w][r * cols + c]: what worker w has added to cell (r, c) by incs that have returned.
+        double[][] made = new double[WORKERS][2 * cols];
+        AtomicLong reads = new AtomicLong();
+        AtomicLong hiddenReads = new AtomicLong();
+        runWorkers(w -> {
+            SplittableRandom rng = new SplittableRandom(100 + w);
+            try (PsWorker worker = new PsWorker(client("worker " + w), plan, w)) {
+                PsTable t = worker.table("vb");
+                for (int step = 0; step < 600; step++) {
+                    int r = rng.nextInt(2);
+                    int c = rng.nextInt(cols);
+                    double d = rng.nextDouble() * 0.4;
+                    t.inc(r, c, d);
+                    synchronized (made) {
+                        made[w][r * cols + c] += d;
+                    }
+                    if (step % 7 == 0) {
+                        int row = rng.nextInt(2);
+                        double[] before;
+                        synchronized (made) {
+                            before = new double[cols];
+                            for (int o = 0; o < WORKERS; o++) {
+                                for (int k = 0; k < cols; k++) {
+                                    before[k] += made[o][row * cols + k];
+                                }
+                            }
+                        }
+                        double[] seen = t.get(row);
+                        reads.incrementAndGet();
+                        boolean hidden = false;
+                        for (int k = 0; k < cols; k++) {
+                            double missing = before[k] - seen[k];
+                            if (missing > bound * (WORKERS - 1) / WORKERS + 1e-9) {
+                                throw new AssertionError("worker " + w + " read cell (" + row + ", " + k + ") = "
+                                        + seen[k] + " missing " + missing + " of updates already made (bound " + bound + ")");
+                            }
+                            hidden |= missing > 1e-9;
+                        }
+                        if (hidden) {
+                            hiddenReads.incrementAndGet();
+                        }
+                    }
+                    if (step % 50 == 49) {
+                        worker.clock();
+                    }
+                }
+            }
+        });
+        assertTrue(reads.get() > 200, "reads: " + reads.get());
+        assertTrue(hiddenReads.get() > 0, "no read ever missed anything: the bound was never used ("
+                + reads.get() + " reads)");
+        double[] total = new double[2 * cols];
+        for (double[] m : made) {
+            for (int k = 0; k < total.length; k++) {
+                total[k] += m[k];
+            }
+        }
+        double[][] end = readDense(vb);
+        for (int r = 0; r < 2; r++) {
+            for (int k = 0; k < cols; k++) {
+                assertEquals(total[r * cols + k], end[r][k], 1e-9, "cell (" + r + ", " + k + ") at the end");
+            }
+        }
+    }
+
+    @Test
+    void managedCommunicationNeverExceedsItsBudgetByMoreThanOneMessageOverAnyWindow() throws Exception {
+        double mbps = 0.5; // 62,500 bytes per second
+        long[] now = {0};
+        PsConf conf = PsConf.from(Map.of(PsConf.IO_THREADS, "1", PsConf.REQUEST_TIMEOUT, "20s",
+                PsConf.READ_TIMEOUT, "20s", PsConf.BANDWIDTH_MBPS, Double.toString(mbps)));
+        TableRef table = new TableRef(0, TableSpec.dense("managed", 200, 16).staleness(2));
+        RunPlan plan = beginRun(1, table, 1, conf);
+        PsClient client = new PsClient("managed worker", conf, org.petuum.ps.security.PsSecurity.none(), () -> now[0]);
+        clients.add(client);
+        List<long[]> samples = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(7);
+        double[] sent = new double[200];
+        try (PsWorker worker = new PsWorker(client, plan, 0)) {
+            PsTable t = worker.table("managed");
+            for (int step = 0; step < 4000; step++) {
+                now[0] += 250_000; // a quarter of a millisecond per increment
+                int row = rng.nextInt(200);
+                double[] delta = new double[16];
+                delta[rng.nextInt(16)] = rng.nextDouble();
+                t.inc(row, delta);
+                sent[row] += 1;
+                samples.add(new long[] {now[0], worker.managedBytes()});
+            }
+            assertTrue(worker.managedBytes() > 0, "nothing was sent between clocks");
+            // Before the clock, the shards already hold what managed communication sent.
+            double[][] early = readDense(table);
+            double cells = 0;
+            for (double[] r : early) {
+                for (double v : r) {
+                    cells += v != 0 ? 1 : 0;
+                }
+            }
+            assertTrue(cells > 0, "no update reached a shard before the clock");
+            worker.clock();
+        }
+        double bytesPerNano = mbps * 1e6 / 8 / 1e9;
+        for (int i = 0; i < samples.size(); i += 7) {
+            for (int j = i + 1; j < samples.size(); j += 13) {
+                long window = samples.get(j)[0] - samples.get(i)[0];
+                long bytes = samples.get(j)[1] - samples.get(i)[1];
+                double allowed = bytesPerNano * window + EarlyUpdates.MAX_MANAGED_MESSAGE;
+                assertTrue(bytes <= allowed, bytes + " bytes in a window of " + window / 1e6 + " ms (allowed "
+                        + allowed + ")");
+            }
+        }
+        long total = samples.get(samples.size() - 1)[1];
+        double budget = bytesPerNano * samples.get(samples.size() - 1)[0];
+        assertTrue(total > budget / 4, "the budget was hardly used: " + total + " of " + budget + " bytes");
+    }
+
+    private void stopAndRestart() throws InterruptedException {
+        stop();
+        servers.clear();
+        shards.clear();
+        clients.clear();
+        start();
+    }
+
+    private static int[] allRows(TableRef t) {
+        int[] rows = new int[t.spec().rows()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
+        }
+        return rows;
+    }
+
+    private PsClient client(String name) {
+        PsClient c = new PsClient(name, PsConf.from(BASE));
+        synchronized (clients) {
+            clients.add(c);
+        }
+        return c;
+    }
+
+    private RunPlan beginRun(long runId, TableRef table) {
+        return beginRun(runId, table, WORKERS, PsConf.from(BASE));
+    }
+
+    private RunPlan beginRun(long runId, TableRef table, int workers, PsConf conf) {
+        for (ShardAddress shard : shards) {
+            call(shard, seq -> new CreateTable(seq, table.id(), table.spec(), shard.index(), SHARDS));
+            call(shard, seq -> new BeginRun(seq, runId, workers, shard.index(), SHARDS));
+        }
+        return new RunPlan("test", runId, workers, shards, List.of(table), conf);
+    }
+
+    private double[][] readDense(TableRef t) {
+        double[][] out = new double[t.spec().rows()][t.spec().cols()];
+        for (ShardAddress shard : shards) {
+            Rows rows = assertInstanceOf(Rows.class, call(shard, seq -> new ReadRange(seq, t.id(), 0, t.spec().rows())));
+            for (int i = 0; i < rows.snapshot().size(); i++) {
+                out[rows.snapshot().rows()[i]] = rows.snapshot().values()[i].toArray();
+            }
+        }
+        return out;
+    }
+
+    private Message call(ShardAddress shard, LongFunction<Message> request) {
+        Message m = PsClient.await(coordinator.connection(shard).send(request).answer(), WAIT_MS, shard::toString);
+        if (!(m instanceof Ack) && !(m instanceof Rows)) {
+            throw new AssertionError(shard + " answered " + m);
+        }
+        return m;
+    }
+
+    private interface WorkerBody {
+        void run(int worker) throws Exception;
+    }
+
+    private void runWorkers(WorkerBody body) throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            int id = w;
+            done.add(threads.submit(() -> {
+                body.run(id);
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            try {
+                f.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw (Exception) e.getCause();
+            }
+        }
+    }
+}
