@@ -59,6 +59,8 @@ public final class PsConf implements Serializable {
      * clocks, largest relative change first, within this many megabits per second; 0 turns it off.
      */
     public static final String BANDWIDTH_MBPS = PREFIX + "bandwidthMbps";
+    /** Rows each executor's process cache may hold; 0: unbounded. */
+    public static final String CACHE_MAX_ROWS = PREFIX + "cache.maxRows";
 
     private final String bindAddress;
     private final int port;
@@ -80,6 +82,7 @@ public final class PsConf implements Serializable {
     private final int checkpointInterval;
     private final int maxRunAttempts;
     private final double bandwidthMbps;
+    private final int cacheMaxRows;
 
     private PsConf(Function<String, String> settings) {
         this.bindAddress = settings.apply(BIND_ADDRESS);
@@ -121,6 +124,7 @@ public final class PsConf implements Serializable {
         this.checkpointInterval = (int) longIn(settings, CHECKPOINT_INTERVAL, "0", 0, 1_000_000);
         this.maxRunAttempts = (int) longIn(settings, MAX_RUN_ATTEMPTS, "4", 1, 100);
         this.bandwidthMbps = doubleIn(settings, BANDWIDTH_MBPS, "0", 0, 1_000_000);
+        this.cacheMaxRows = (int) longIn(settings, CACHE_MAX_ROWS, "0", 0, Integer.MAX_VALUE);
     }
 
     /** Reads the settings from a Spark configuration. */
@@ -226,6 +230,11 @@ public final class PsConf implements Serializable {
     }
 
     /** How many times a run is attempted: a failed attempt is recovered from a checkpoint and relaunched. */
+    /** The most rows a process cache holds before it evicts; 0: unbounded. */
+    public int cacheMaxRows() {
+        return cacheMaxRows;
+    }
+
     public double bandwidthMbps() {
         return bandwidthMbps;
     }

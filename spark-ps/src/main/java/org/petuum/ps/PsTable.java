@@ -56,6 +56,23 @@ public final class PsTable {
         return out;
     }
 
+    /**
+     * Starts reading row {@code row} without waiting. The future completes (on a network thread) with the row
+     * as a new dense array: within the table's bound for this worker's clock at the call, holding every update
+     * this worker made before the call. A later {@link #get} of the row waits for this answer rather than
+     * asking again. Fails like {@link #get} would, naming the table and the worker waited for.
+     */
+    public java.util.concurrent.CompletableFuture<double[]> getAsync(int row) {
+        return worker.readAsync(ref, row).thenApply(RowValues::toArray);
+    }
+
+    /** Starts reading rows whose cached copies are not fresh enough, without waiting (see {@link #getAsync}). */
+    public void prefetch(int... rows) {
+        for (int row : rows) {
+            worker.readAsync(ref, row);
+        }
+    }
+
     /** Row {@code row} as a new row object (dense or sparse, like the table); the caller owns it. */
     public RowValues getRow(int row) {
         return worker.read(ref, new int[] {row})[0];

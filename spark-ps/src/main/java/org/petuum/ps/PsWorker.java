@@ -46,6 +46,8 @@ public final class PsWorker implements AutoCloseable {
     /** How long a reader of a pushing table waits for a push before it asks the shard instead. */
     private static final long PUSH_WAIT_MS = 1000;
     private long barrierVersion = Long.MIN_VALUE;
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CompletableFuture<CachedRow>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private long fetches;
     private final org.petuum.ps.client.EarlyUpdates early;
     private final long[] freshAfterSeq;
@@ -224,14 +226,14 @@ public final class PsWorker implements AutoCloseable {
         Map<Integer, List<Integer>> missing = null;
         for (int i = 0; i < rows.length; i++) {
             table.spec().checkRow(rows[i]);
+            awaitPrefetch(table, rows[i]);
             CachedRow cached = cache.get(table.id(), rows[i]);
             if (cached != null && table.spec().consistency().pushes() && cached.version() < minVersionOf(table)) {
                 // This process already holds the row, so the shard pushes it as soon as it is fresh enough:
                 // wait for that rather than ask.
                 cached = awaitPush(table, rows[i], cached);
             }
-            if (state.isFresh(table, rows[i], cached) && cached.version() >= barrierVersion
-                    && cached.fetchSeq() > freshAfterSeq[state.partitioner().shardOf(rows[i])]) {
+            if (usable(table, rows[i], cached)) {
                 out[i] = state.view(table, rows[i], cached);
             } else {
                 if (missing == null) {
@@ -244,6 +246,61 @@ public final class PsWorker implements AutoCloseable {
             fetch(table, rows, missing, out);
         }
         return out;
+    }
+
+    private boolean usable(TableRef table, int row, CachedRow cached) {
+        return state.isFresh(table, row, cached) && cached.version() >= barrierVersion
+                && cached.fetchSeq() > freshAfterSeq[state.partitioner().shardOf(row)];
+    }
+
+    /**
+     * Starts reading a row without waiting: the future completes with the row as this worker sees it at the
+     * time of the call (the shard's row within the table's bound, with every update this worker had made
+     * before the call), on a network thread. A later {@link #read} of the row uses the answer instead of
+     * asking again.
+     */
+    java.util.concurrent.CompletableFuture<RowValues> readAsync(TableRef table, int row) {
+        checkOpen();
+        table.spec().checkRow(row);
+        early.beforeRead();
+        WorkerState.OwnUpdates own = state.ownUpdates(table, row);
+        CachedRow cached = client.cache().get(table.id(), row);
+        if (usable(table, row, cached)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(own.apply(cached));
+        }
+        long key = ((long) table.id() << 32) | (row & 0xffffffffL);
+        java.util.concurrent.CompletableFuture<CachedRow> arriving = inFlight.get(key);
+        if (arriving == null) {
+            long minVersion = minVersionOf(table);
+            int clock = state.clock();
+            long timeout = plan.conf().readTimeoutMs();
+            int shard = state.partitioner().shardOf(row);
+            fetches++;
+            ShardConnection.Pending p = shard(shard).send(
+                    seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, new int[] {row}));
+            arriving = p.answer().thenApply(m -> {
+                Rows answer = (Rows) m;
+                CachedRow fetched = new CachedRow(answer.snapshot().version(), answer.watermark(),
+                        answer.snapshot().values()[0]);
+                client.cache().install(table.id(), row, fetched);
+                return fetched;
+            });
+            java.util.concurrent.CompletableFuture<CachedRow> registered = arriving;
+            inFlight.put(key, registered);
+            registered.whenComplete((c, t) -> inFlight.remove(key, registered));
+        }
+        return arriving.thenApply(own::apply);
+    }
+
+    /** If a prefetch of the row is under way, waits for it (its answer lands in the cache). */
+    private void awaitPrefetch(TableRef table, int row) {
+        var arriving = inFlight.get(((long) table.id() << 32) | (row & 0xffffffffL));
+        if (arriving != null) {
+            long start = System.nanoTime();
+            PsClient.await(arriving, plan.conf().readTimeoutMs() + plan.conf().requestTimeoutMs(),
+                    () -> "the prefetch of table '" + table.name() + "' row " + row);
+            waitNanos += System.nanoTime() - start;
+        }
     }
 
     private long minVersionOf(TableRef table) {

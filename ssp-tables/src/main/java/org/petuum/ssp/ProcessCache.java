@@ -9,11 +9,44 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe: tasks read it and the network threads install rows concurrently. A row is replaced only
  * by one fetched later on its shard's connection (a larger {@code fetchSeq}), so an answer that overtakes
  * another never rolls a row back.
+ *
+ * <p>Bounded when asked: with {@code maxRows > 0}, installing a row beyond the bound evicts a sweep of rows
+ * (about a sixteenth of the bound, in the map's hash order, which is unrelated to use). An evicted row is
+ * simply fetched again when read; correctness never depends on what the cache holds.
  */
 public final class ProcessCache {
     private final ConcurrentHashMap<Long, CachedRow> rows = new ConcurrentHashMap<>();
+    private final int maxRows;
+    private final java.util.concurrent.atomic.AtomicLong evicted = new java.util.concurrent.atomic.AtomicLong();
     private final Object installed = new Object();
     private volatile int waiters;
+
+    /** An unbounded cache. */
+    public ProcessCache() {
+        this(0);
+    }
+
+    /** A cache of at most {@code maxRows} rows ({@code 0}: unbounded). */
+    public ProcessCache(int maxRows) {
+        if (maxRows < 0) {
+            throw new IllegalArgumentException("maxRows : " + maxRows + " (expected: >= 0, 0 for unbounded)");
+        }
+        this.maxRows = maxRows;
+    }
+
+    /** The rows evicted so far to keep within the bound. */
+    public long evicted() {
+        return evicted.get();
+    }
+
+    private void evictOverflow() {
+        int target = maxRows - Math.max(1, maxRows / 16);
+        for (java.util.Iterator<Long> it = rows.keySet().iterator(); rows.size() > target && it.hasNext(); ) {
+            it.next();
+            it.remove();
+            evicted.incrementAndGet();
+        }
+    }
 
     private static long key(int tableId, int row) {
         return ((long) tableId << 32) | (row & 0xffffffffL);
@@ -27,6 +60,9 @@ public final class ProcessCache {
     /** Installs a fetched row unless a row fetched later is already there. */
     public void install(int tableId, int row, CachedRow fetched) {
         rows.merge(key(tableId, row), fetched, (old, neu) -> neu.fetchSeq() > old.fetchSeq() ? neu : old);
+        if (maxRows > 0 && rows.size() > maxRows) {
+            evictOverflow();
+        }
         if (waiters > 0) {
             synchronized (installed) {
                 installed.notifyAll();

@@ -129,20 +129,59 @@ public final class WorkerState {
      * updates the row holds are dropped from the log.
      */
     public RowValues view(TableRef table, int row, CachedRow cached) {
-        RowValues out = view(table, row, cached.values());
         java.util.ArrayDeque<Sent> log = ownLog.get(key(table.id(), row));
-        if (log == null) {
-            return out;
-        }
-        while (!log.isEmpty() && log.peekFirst().seq() <= cached.fetchSeq()) {
+        while (log != null && !log.isEmpty() && log.peekFirst().seq() <= cached.fetchSeq()) {
             log.removeFirst();
         }
-        if (table.spec().updateRule().isAdd()) {
-            for (Sent sent : log) {
-                out.addAll(sent.delta());
+        return compose(cached, table.spec().updateRule().isAdd(), oplog.pending(table.id(), row),
+                log == null ? List.of() : log);
+    }
+
+    /** {@code cached}, plus the sent updates it lacks, plus the unsent ones (additive tables only). */
+    private static RowValues compose(CachedRow cached, boolean additive, RowValues pending, Iterable<Sent> sent) {
+        RowValues out = cached.values().copy();
+        if (!additive) {
+            // In an optimizer table the worker's updates are gradients: only the shard's steps change values.
+            return out;
+        }
+        for (Sent s : sent) {
+            if (s.seq() > cached.fetchSeq()) {
+                out.addAll(s.delta());
             }
         }
+        if (pending != null) {
+            out.addAll(pending);
+        }
         return out;
+    }
+
+    /**
+     * This worker's own updates of a row as they stand now (those not yet sent, and those sent), detached from
+     * the worker: {@link OwnUpdates#apply} can run on another thread later, when a row asked for now arrives.
+     */
+    public OwnUpdates ownUpdates(TableRef table, int row) {
+        RowValues pending = oplog.pending(table.id(), row);
+        java.util.ArrayDeque<Sent> log = ownLog.get(key(table.id(), row));
+        return new OwnUpdates(table.spec().updateRule().isAdd(), pending == null ? null : pending.copy(),
+                log == null ? List.of() : List.copyOf(log));
+    }
+
+    /** A snapshot of a worker's own updates of one row; immutable, so any thread may apply it. */
+    public static final class OwnUpdates {
+        private final boolean additive;
+        private final RowValues pending;
+        private final List<Sent> sent;
+
+        private OwnUpdates(boolean additive, RowValues pending, List<Sent> sent) {
+            this.additive = additive;
+            this.pending = pending;
+            this.sent = sent;
+        }
+
+        /** The row as the worker sees it: {@code cached}, plus the sent updates it lacks, plus the unsent ones. */
+        public RowValues apply(CachedRow cached) {
+            return compose(cached, additive, pending, sent);
+        }
     }
 
     /**

@@ -63,7 +63,7 @@ public final class PsClient implements AutoCloseable {
     private final PsSecurity security;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final ProcessCache cache = new ProcessCache();
+    private final ProcessCache cache;
     private final ConcurrentHashMap<String, ShardConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> nextSeqs = new ConcurrentHashMap<>();
     private volatile long runId = Long.MIN_VALUE;
@@ -82,6 +82,7 @@ public final class PsClient implements AutoCloseable {
     /** As {@link #PsClient(String, PsConf, PsSecurity)}, with an injected clock for bandwidth budgets. */
     public PsClient(String name, PsConf conf, PsSecurity security, java.util.function.LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        this.cache = new ProcessCache(conf.cacheMaxRows());
         this.name = name;
         this.conf = conf;
         this.security = security;

@@ -325,4 +325,76 @@ class ConsistencyModelsLoopbackTest {
             }
         }
     }
+
+    @Test
+    void aBoundedProcessCacheEvictsYetEveryReadKeepsTheStalenessBound() throws Exception {
+        int clocks = 25;
+        TableRef table = new TableRef(0, TableSpec.dense("bounded-cache", 12, WORKERS).staleness(2));
+        RunPlan plan = beginRun(1, table);
+        PsConf tiny = PsConf.from(Map.of(PsConf.IO_THREADS, "1", PsConf.REQUEST_TIMEOUT, "20s",
+                PsConf.READ_TIMEOUT, "20s", PsConf.CACHE_MAX_ROWS, "4"));
+        PsClient shared = new PsClient("shared", tiny);
+        clients.add(shared);
+        runWorkers(w -> {
+            try (PsWorker worker = new PsWorker(shared, plan, w)) {
+                PsTable t = worker.table(table.name());
+                for (int c = 0; c < clocks; c++) {
+                    double[][] rows = t.get(allRows(table));
+                    for (int r = 0; r < rows.length; r++) {
+                        for (int o = 0; o < WORKERS; o++) {
+                            double seen = rows[r][o];
+                            if (o == w ? seen != c : seen < c - 2) {
+                                throw new AssertionError("worker " + w + " at clock " + c + " read row " + r + " with "
+                                        + seen + " clocks of worker " + o);
+                            }
+                        }
+                        t.inc(r, w, 1);
+                    }
+                    worker.clock();
+                }
+            }
+        });
+        assertTrue(shared.cache().size() <= 4, "cache holds " + shared.cache().size() + " rows, bound 4");
+        assertTrue(shared.cache().evicted() > 0, "nothing was evicted");
+    }
+
+    @Test
+    void getAsyncReturnsWithoutWaitingAndPrefetchedRowsAreNotAskedForTwice() throws Exception {
+        TableRef table = new TableRef(0, TableSpec.dense("async-reads", 4, 2).staleness(0));
+        RunPlan plan = beginRun(1, table, 2, PsConf.from(BASE));
+        java.util.concurrent.CountDownLatch slowMayClock = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch fastAsked = new java.util.concurrent.CountDownLatch(1);
+        Future<?> slow = threads.submit(() -> {
+            try (PsWorker worker = new PsWorker(client("slow"), plan, 1)) {
+                worker.table("async-reads").inc(0, 1, 5);
+                assertTrue(fastAsked.await(10, TimeUnit.SECONDS));
+                assertTrue(slowMayClock.await(10, TimeUnit.SECONDS));
+                worker.clock();
+            }
+            return null;
+        });
+        try (PsWorker worker = new PsWorker(client("fast"), plan, 0)) {
+            PsTable t = worker.table("async-reads");
+            t.inc(0, 0, 1);
+            worker.clock();
+            // BSP: at clock 1 the row needs worker 1's clock 0, which has not come yet.
+            t.inc(0, 0, 10); // made before the call: part of what the future sees
+            java.util.concurrent.CompletableFuture<double[]> row = t.getAsync(0);
+            t.inc(0, 0, 100); // made after the call: not part of it
+            fastAsked.countDown();
+            Thread.sleep(100);
+            assertTrue(!row.isDone(), "the read cannot be answered before the slow worker clocks");
+            t.prefetch(1, 2, 3);
+            long asked = worker.fetches();
+            slowMayClock.countDown();
+            assertEquals(java.util.List.of(11.0, 5.0), java.util.List.of(row.get(10, TimeUnit.SECONDS)[0],
+                    row.get()[1]));
+            double[][] rows = t.get(new int[] {1, 2, 3});
+            assertEquals(3, rows.length);
+            assertEquals(asked, worker.fetches(), "the prefetched rows were asked for again");
+            assertEquals(111.0, t.get(0)[0], "a synchronous read sees every update made so far");
+            worker.clock();
+        }
+        slow.get(10, TimeUnit.SECONDS);
+    }
 }
