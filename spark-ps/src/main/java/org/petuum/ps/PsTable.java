@@ -43,7 +43,7 @@ public final class PsTable {
 
     /** Row {@code row} as a new dense array of {@code cols} doubles. */
     public double[] get(int row) {
-        return getRow(row).toArray();
+        return array(getRow(row));
     }
 
     /** Rows {@code rows}, fetched from their shards in one request per shard, as new dense arrays. */
@@ -51,7 +51,7 @@ public final class PsTable {
         RowValues[] r = worker.read(ref, rows);
         double[][] out = new double[r.length][];
         for (int i = 0; i < r.length; i++) {
-            out[i] = r[i].toArray();
+            out[i] = array(r[i]);
         }
         return out;
     }
@@ -103,6 +103,11 @@ public final class PsTable {
     public void inc(int row, int[] cols, double[] values) {
         oplog().inc(ref, row, cols, values);
         worker.afterInc(ref, row);
+    }
+
+    /** The row's values as an array the caller owns: a read's rows are fresh copies, so a dense one is handed over. */
+    private static double[] array(RowValues row) {
+        return row instanceof org.petuum.ssp.DenseRow d ? d.array() : row.toArray();
     }
 
     private OpLog oplog() {

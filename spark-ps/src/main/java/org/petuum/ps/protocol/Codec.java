@@ -124,9 +124,7 @@ final class Codec {
         if (row instanceof DenseRow d) {
             out.writeByte(DENSE);
             out.writeInt(d.cols());
-            for (double v : d.array()) {
-                out.writeDouble(v);
-            }
+            writeDoubles(out, d.array());
             return;
         }
         out.writeByte(SPARSE);
@@ -142,6 +140,42 @@ final class Codec {
         out.setInt(countAt, n[0]);
     }
 
+    /**
+     * Writes {@code values} big-endian in one bulk copy through a view of the buffer's memory (a loop of
+     * {@code writeDouble} costs a bounds check and a byte swap call per value).
+     */
+    static void writeDoubles(ByteBuf out, double[] values) {
+        int bytes = 8 * values.length;
+        out.ensureWritable(bytes);
+        int at = out.writerIndex();
+        if (out.hasArray()) {
+            java.nio.ByteBuffer.wrap(out.array(), out.arrayOffset() + at, bytes).asDoubleBuffer().put(values);
+            out.writerIndex(at + bytes);
+        } else if (out.hasMemoryAddress() && out.nioBufferCount() == 1) {
+            // A plain direct buffer: its NIO view shares the memory.
+            out.nioBuffer(at, bytes).order(java.nio.ByteOrder.BIG_ENDIAN).asDoubleBuffer().put(values);
+            out.writerIndex(at + bytes);
+        } else {
+            for (double v : values) {
+                out.writeDouble(v);
+            }
+        }
+    }
+
+    /** Reads {@code into.length} big-endian doubles in one bulk copy; the caller checked they are there. */
+    static void readDoubles(ByteBuf in, double[] into) {
+        int bytes = 8 * into.length;
+        int at = in.readerIndex();
+        if (in.nioBufferCount() == 1) {
+            in.nioBuffer(at, bytes).order(java.nio.ByteOrder.BIG_ENDIAN).asDoubleBuffer().get(into);
+            in.readerIndex(at + bytes);
+        } else {
+            for (int i = 0; i < into.length; i++) {
+                into[i] = in.readDouble();
+            }
+        }
+    }
+
     static RowValues readRow(ByteBuf in, String field) {
         need(in, 5, field);
         byte kind = in.readByte();
@@ -155,9 +189,7 @@ final class Codec {
                         + " bytes but only " + in.readableBytes() + " remain");
             }
             double[] v = new double[cols];
-            for (int i = 0; i < cols; i++) {
-                v[i] = in.readDouble();
-            }
+            readDoubles(in, v);
             return DenseRow.wrap(v);
         }
         if (kind == SPARSE) {
