@@ -52,7 +52,7 @@ public final class MfJob {
         String itemTable = "mf-items-" + suffix;
         String progressTable = "mf-progress-" + suffix;
         ps.createTable(TableSpec.dense(itemTable, numItems, options.rank() + 1)
-                .consistency(Consistency.ssp(options.staleness())));
+                .consistency(options.consistency()));
         ps.writeDense(itemTable, initialItemRows(numItems, options));
         ps.createTable(TableSpec.dense(progressTable, options.clocks(), MfWorker.PROGRESS_COLS)
                 .consistency(Consistency.async()));

@@ -11,7 +11,7 @@ import org.petuum.ps.WorkerFunction;
  * One worker of the factorisation: owns its users' factors, reads the item rows it needs from the SSP table
  * at the start of each clock, takes SGD steps on one slice of its ratings, and pushes its share of the item
  * steps. Right after reading it adds the errors of the previous clock to the progress table, which the
- * driver watches.
+ * driver watches. For experiments, worker 0 can be made a straggler ({@link MfOptions#stragglerSlowdown()}).
  */
 final class MfWorker implements WorkerFunction<Integer, MfWorker.UserRows> {
     private static final long serialVersionUID = 1L;
@@ -65,8 +65,10 @@ final class MfWorker implements WorkerFunction<Integer, MfWorker.UserRows> {
         int perPass = options.clocksPerPass();
         double onlineSse = 0;
         int onlineN = 0;
+        boolean straggler = worker.id() == 0 && options.stragglerSlowdown() > 1;
         for (int c = 0; ; c++) {
             double[][] fetched = items.get(p.items());
+            long workStart = System.nanoTime();
             for (int k = 0; k < fetched.length; k++) {
                 itemRows[p.items()[k]] = fetched[k];
             }
@@ -99,6 +101,9 @@ final class MfWorker implements WorkerFunction<Integer, MfWorker.UserRows> {
                     items.inc(i, d);
                 }
             }
+            if (straggler) {
+                sleepFor((long) ((options.stragglerSlowdown() - 1) * (System.nanoTime() - workStart)));
+            }
             worker.clock();
         }
         double[][] rows = new double[p.numUsers()][];
@@ -106,6 +111,20 @@ final class MfWorker implements WorkerFunction<Integer, MfWorker.UserRows> {
             rows[u] = kernel.userRow(u);
         }
         return new UserRows(p.globalUsers(), rows);
+    }
+
+    /**
+     * The injected straggler's pause, before it ends its clock so that its updates are late too. Sleeps the whole
+     * time even if woken spuriously; an interrupt (the task being killed) ends it early, with the flag kept set.
+     */
+    private static void sleepFor(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
     }
 
     private static void shuffle(int[] a, SplittableRandom rng) {
