@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.examples.data.CsvReader;
@@ -159,21 +158,6 @@ public final class LassoCommand implements Callable<Integer> {
     }
 
     private SparkSession session() {
-        SparkConf conf = new SparkConf();
-        SparkSession.Builder b = SparkSession.builder().appName("petuum lasso");
-        if (master != null) {
-            b.master(master);
-        } else if (!conf.contains("spark.master")) {
-            b.master("local[*]");
-        }
-        String plugins = conf.get("spark.plugins", "");
-        if (!plugins.contains(PetuumPlugin.class.getName())) {
-            b.config("spark.plugins", plugins.isEmpty() ? PetuumPlugin.class.getName()
-                    : plugins + "," + PetuumPlugin.class.getName());
-        }
-        if (!conf.contains("spark.ui.showConsoleProgress")) {
-            b.config("spark.ui.showConsoleProgress", "false");
-        }
-        return b.getOrCreate();
+        return PetuumPlugin.sessionBuilder("petuum lasso", master).getOrCreate();
     }
 }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.examples.data.RatingsData;
 import org.petuum.examples.data.RatingsReader;
@@ -158,21 +157,6 @@ public final class MfCommand implements Callable<Integer> {
 
     /** The Spark session: the master spark-submit gave, else --master, else local[*]; always with the plugin. */
     private SparkSession session() {
-        SparkConf conf = new SparkConf();
-        SparkSession.Builder b = SparkSession.builder().appName("petuum mf");
-        if (master != null) {
-            b.master(master);
-        } else if (!conf.contains("spark.master")) {
-            b.master("local[*]");
-        }
-        String plugins = conf.get("spark.plugins", "");
-        if (!plugins.contains(PetuumPlugin.class.getName())) {
-            b.config("spark.plugins", plugins.isEmpty() ? PetuumPlugin.class.getName()
-                    : plugins + "," + PetuumPlugin.class.getName());
-        }
-        if (!conf.contains("spark.ui.showConsoleProgress")) {
-            b.config("spark.ui.showConsoleProgress", "false");
-        }
-        return b.getOrCreate();
+        return PetuumPlugin.sessionBuilder("petuum mf", master).getOrCreate();
     }
 }

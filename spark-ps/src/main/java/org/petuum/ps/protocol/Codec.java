@@ -208,6 +208,70 @@ final class Codec {
         throw new ProtocolException(field + ": row kind " + kind + " (expected: 0 dense or 1 sparse)");
     }
 
+    /** Bytes of a list of row updates: count, then per update table id, row id and the row. */
+    static int updatesLength(java.util.List<org.petuum.ssp.RowUpdate> updates) {
+        int n = 4;
+        for (org.petuum.ssp.RowUpdate u : updates) {
+            n += 8 + rowLength(u.delta());
+        }
+        return n;
+    }
+
+    static void writeUpdates(ByteBuf out, java.util.List<org.petuum.ssp.RowUpdate> updates) {
+        out.writeInt(updates.size());
+        for (org.petuum.ssp.RowUpdate u : updates) {
+            out.writeInt(u.tableId());
+            out.writeInt(u.row());
+            writeRow(out, u.delta());
+        }
+    }
+
+    static java.util.List<org.petuum.ssp.RowUpdate> readUpdates(ByteBuf in, String field) {
+        int n = readCount(in, field + " updates", 13);
+        java.util.List<org.petuum.ssp.RowUpdate> updates = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            need(in, 8, field + " update");
+            int table = in.readInt();
+            int row = in.readInt();
+            updates.add(new org.petuum.ssp.RowUpdate(table, row, readRow(in, field + " update row")));
+        }
+        return updates;
+    }
+
+    /** Bytes of a rows snapshot: table id, version, count, then per row its id and the row. */
+    static int snapshotLength(org.petuum.ssp.RowsSnapshot snapshot) {
+        int n = 4 + 8 + 4;
+        for (RowValues v : snapshot.values()) {
+            n += 4 + rowLength(v);
+        }
+        return n;
+    }
+
+    static void writeSnapshot(ByteBuf out, org.petuum.ssp.RowsSnapshot snapshot) {
+        out.writeInt(snapshot.tableId());
+        out.writeLong(snapshot.version());
+        out.writeInt(snapshot.size());
+        for (int i = 0; i < snapshot.size(); i++) {
+            out.writeInt(snapshot.rows()[i]);
+            writeRow(out, snapshot.values()[i]);
+        }
+    }
+
+    static org.petuum.ssp.RowsSnapshot readSnapshot(ByteBuf in, String field) {
+        need(in, 16, field);
+        int table = in.readInt();
+        long version = in.readLong();
+        int n = readCount(in, field + " rows", 9);
+        int[] rows = new int[n];
+        RowValues[] values = new RowValues[n];
+        for (int i = 0; i < n; i++) {
+            need(in, 4, field + " row id");
+            rows[i] = in.readInt();
+            values[i] = readRow(in, field + " row");
+        }
+        return new org.petuum.ssp.RowsSnapshot(table, version, rows, values);
+    }
+
     static int specLength(TableSpec spec) {
         return stringLength(spec.name()) + 1 + 4 + 4 + 1 + 4 + 8 + 1 + 8 * spec.updateRule().kind().parameterCount();
     }

@@ -2,7 +2,6 @@ package org.petuum.ps.protocol;
 
 import java.util.Arrays;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
-import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
 
 /**
@@ -23,41 +22,21 @@ public record Rows(long requestId, long watermark, RowsSnapshot snapshot) implem
 
     @Override
     public int encodedLength() {
-        int n = 8 + 8 + 4 + 8 + 4;
-        for (RowValues v : snapshot.values()) {
-            n += 4 + Codec.rowLength(v);
-        }
-        return n;
+        return 8 + 8 + Codec.snapshotLength(snapshot);
     }
 
     @Override
     public void encode(ByteBuf out) {
         out.writeLong(requestId);
         out.writeLong(watermark);
-        out.writeInt(snapshot.tableId());
-        out.writeLong(snapshot.version());
-        out.writeInt(snapshot.size());
-        for (int i = 0; i < snapshot.size(); i++) {
-            out.writeInt(snapshot.rows()[i]);
-            Codec.writeRow(out, snapshot.values()[i]);
-        }
+        Codec.writeSnapshot(out, snapshot);
     }
 
     public static Rows decode(ByteBuf in) {
-        Codec.need(in, 28, "ROWS");
+        Codec.need(in, 16, "ROWS");
         long id = in.readLong();
         long watermark = in.readLong();
-        int table = in.readInt();
-        long version = in.readLong();
-        int n = Codec.readCount(in, "ROWS rows", 9);
-        int[] rows = new int[n];
-        RowValues[] values = new RowValues[n];
-        for (int i = 0; i < n; i++) {
-            Codec.need(in, 4, "ROWS row id");
-            rows[i] = in.readInt();
-            values[i] = Codec.readRow(in, "ROWS row");
-        }
-        return new Rows(id, watermark, new RowsSnapshot(table, version, rows, values));
+        return new Rows(id, watermark, Codec.readSnapshot(in, "ROWS"));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.petuum.ps.protocol;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.ssp.RowUpdate;
@@ -21,11 +20,7 @@ public record Update(long requestId, long runId, int worker, int clock, List<Row
 
     @Override
     public int encodedLength() {
-        int n = 8 + 8 + 4 + 4 + 4;
-        for (RowUpdate u : updates) {
-            n += 8 + Codec.rowLength(u.delta());
-        }
-        return n;
+        return 8 + 8 + 4 + 4 + Codec.updatesLength(updates);
     }
 
     @Override
@@ -34,12 +29,7 @@ public record Update(long requestId, long runId, int worker, int clock, List<Row
         out.writeLong(runId);
         out.writeInt(worker);
         out.writeInt(clock);
-        out.writeInt(updates.size());
-        for (RowUpdate u : updates) {
-            out.writeInt(u.tableId());
-            out.writeInt(u.row());
-            Codec.writeRow(out, u.delta());
-        }
+        Codec.writeUpdates(out, updates);
     }
 
     public static Update decode(ByteBuf in) {
@@ -48,14 +38,6 @@ public record Update(long requestId, long runId, int worker, int clock, List<Row
         long runId = in.readLong();
         int worker = in.readInt();
         int clock = in.readInt();
-        int n = Codec.readCount(in, "UPDATE updates", 13);
-        List<RowUpdate> updates = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Codec.need(in, 8, "UPDATE update");
-            int table = in.readInt();
-            int row = in.readInt();
-            updates.add(new RowUpdate(table, row, Codec.readRow(in, "UPDATE update row")));
-        }
-        return new Update(id, runId, worker, clock, updates);
+        return new Update(id, runId, worker, clock, Codec.readUpdates(in, "UPDATE"));
     }
 }
