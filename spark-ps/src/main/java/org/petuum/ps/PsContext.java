@@ -242,8 +242,11 @@ public final class PsContext {
             sc.setJobGroup(group, "petuum scheduled run " + plan.runId(), true);
             results = BarrierRunner.run(data, plan, workers);
         } catch (Exception e) {
+            // Whether the driver's part failed first (it then cancelled the stage) must be read before interrupting
+            // it: once interrupted, it fails too, and a worker's failure would be reported as that interruption.
+            boolean driverFailedFirst = driverResult.isCompletedExceptionally();
             driverThread.interrupt();
-            if (driverResult.isCompletedExceptionally()) {
+            if (driverFailedFirst) {
                 Throwable cause = driverFailure(driverResult);
                 throw new PsException("the driver's part of run " + plan.runId() + " failed: " + cause, false, cause);
             }

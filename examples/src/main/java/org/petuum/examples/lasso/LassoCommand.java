@@ -98,11 +98,27 @@ public final class LassoCommand implements Callable<Integer> {
         if (lambda != null && !(lambda >= 0 && Double.isFinite(lambda))) {
             throw new IllegalArgumentException("--lambda : " + lambda + " (expected: >= 0 and finite)");
         }
+        // LassoParams checks these too, but by its own names and only once the input has been read.
+        if (candidates < 1 || candidates > LassoParams.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("--candidates : " + candidates + " (expected: 1 <= value <= "
+                    + LassoParams.MAX_CANDIDATES + ")");
+        }
+        if (!(threshold > 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("--correlation-threshold : " + threshold
+                    + " (expected: 0 < value <= 1)");
+        }
+        if (!(tolerance > 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("--tolerance : " + tolerance + " (expected: 0 < value < 1)");
+        }
+        if (maxRounds < 1) {
+            throw new IllegalArgumentException("--max-rounds : " + maxRounds + " (expected: >= 1)");
+        }
         RegressionData data = read();
         out.printf(Locale.ROOT, "read %,d rows of %,d features from %s%n", data.rows().size(), data.features(), input);
         double lambdaMax = LassoMath.lambdaMax(ColumnBlock.of(data.rows(), data.features()));
         double l = lambda != null ? lambda : lambdaRatio * lambdaMax;
-        LassoParams params = new LassoParams(l, schedule, candidates, threshold, 1e-6, tolerance, 0, maxRounds, seed);
+        LassoParams params = new LassoParams(l, schedule, candidates, threshold, LassoParams.DEFAULT_ETA_RELATIVE, tolerance, 0,
+                maxRounds, seed);
 
         SparkSession spark = session();
         try {

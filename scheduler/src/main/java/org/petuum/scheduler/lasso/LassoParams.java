@@ -22,6 +22,9 @@ public record LassoParams(double lambda, Schedule schedule, int candidates, doub
 
     public enum Schedule { DYNAMIC, RANDOM }
 
+    /** The most candidates a round may draw: a round pushes one Gram entry per pair of them. */
+    public static final int MAX_CANDIDATES = 256;
+
     public LassoParams {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("lambda : " + lambda + " (expected: >= 0 and finite)");
@@ -29,8 +32,9 @@ public record LassoParams(double lambda, Schedule schedule, int candidates, doub
         if (schedule == null) {
             throw new IllegalArgumentException("schedule : null (expected: DYNAMIC or RANDOM)");
         }
-        if (candidates < 1 || candidates > 256) {
-            throw new IllegalArgumentException("candidates : " + candidates + " (expected: 1 <= candidates <= 256)");
+        if (candidates < 1 || candidates > MAX_CANDIDATES) {
+            throw new IllegalArgumentException("candidates : " + candidates + " (expected: 1 <= candidates <= "
+                    + MAX_CANDIDATES + ")");
         }
         if (!(correlationThreshold > 0 && correlationThreshold <= 1)) {
             throw new IllegalArgumentException("correlationThreshold : " + correlationThreshold
@@ -50,9 +54,16 @@ public record LassoParams(double lambda, Schedule schedule, int candidates, doub
         }
     }
 
-    /** Defaults: dynamic schedule, 32 candidates, threshold 0.1, eta 1e-6, tolerance 1e-12, 100,000 rounds. */
+    /** The default priority floor, relative to the largest initial priority. */
+    public static final double DEFAULT_ETA_RELATIVE = 1e-12;
+
+    /**
+     * Defaults: dynamic schedule, 32 candidates, threshold 0.1, eta 1e-12, tolerance 1e-12, 100,000 rounds.
+     * A larger floor eta (1e-6 was tried) keeps drawing coordinates that stay at zero on wide data such as
+     * arcene, and the dynamic schedule then loses to random selection (docs/benchmarks.md).
+     */
     public static LassoParams of(double lambda) {
-        return new LassoParams(lambda, Schedule.DYNAMIC, 32, 0.1, 1e-6, 1e-12, 0, 100_000, 42);
+        return new LassoParams(lambda, Schedule.DYNAMIC, 32, 0.1, DEFAULT_ETA_RELATIVE, 1e-12, 0, 100_000, 42);
     }
 
     public LassoParams withSchedule(Schedule s) {

@@ -1,0 +1,119 @@
+package org.petuum.bench.lasso;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.petuum.ps.PsContext;
+import org.petuum.scheduler.lasso.LabeledRow;
+import org.petuum.scheduler.lasso.LassoMath;
+import org.petuum.scheduler.lasso.LassoParams;
+import org.petuum.scheduler.lasso.LassoResult;
+import org.petuum.scheduler.lasso.ScheduledLasso;
+
+/**
+ * Our scheduled Lasso ({@link ScheduledLasso}) on one problem, one worker per task slot. The rows are parallelised
+ * once and held in the block managers with their lineage cut before any run, as MLlib's DataFrame is, so neither
+ * system is charged for shipping the data from the driver. Used by one thread.
+ */
+final class ScheduledContender {
+
+    /**
+     * One run.
+     *
+     * @param system        which variant ran (see {@link Variant})
+     * @param fitSeconds    wall time around {@link ScheduledLasso#fit}: table set-up, the scheduled stage, clean-up
+     * @param result        what the fit returned, with its trace
+     * @param trueObjective {@code F} of the final coefficients, computed from the data (the trace's objectives are
+     *                      the scheduler's running values: exact at full passes, updated by each step's exact
+     *                      decrease in between)
+     * @param trueGap       the relative gap of {@code trueObjective}
+     * @param reached       the first trace point whose relative gap is at most the target, or null
+     * @param outsideTrace  seconds of {@code fitSeconds} outside the scheduler's clock (before its first round
+     *                      started and after its last one ended)
+     */
+    record Run(Variant system, double fitSeconds, LassoResult result, double trueObjective, double trueGap,
+               LassoResult.TracePoint reached, double outsideTrace) {
+
+        /**
+         * Seconds from calling {@code fit} to the round that first reached the target: the round's time on the
+         * scheduler's clock plus everything outside that clock (so tear-down is charged too: an upper bound).
+         * Positive infinity if never reached.
+         */
+        double secondsToTarget() {
+            return reached == null ? Double.POSITIVE_INFINITY : outsideTrace + reached.nanos() / 1e9;
+        }
+
+        /** Coordinate updates up to the round that first reached the target; positive infinity if never. */
+        double updatesToTarget() {
+            return reached == null ? Double.POSITIVE_INFINITY : reached.updates();
+        }
+
+        /** Rounds (full passes included) up to the round that first reached the target; infinity if never. */
+        double roundsToTarget() {
+            return reached == null ? Double.POSITIVE_INFINITY : reached.round();
+        }
+    }
+
+    /**
+     * One configuration of our solver: a schedule and, for the dynamic one, the dependency filter's threshold.
+     *
+     * @param label     for the tables
+     * @param schedule  DYNAMIC or RANDOM
+     * @param threshold the dependency filter's bound on |correlation|; RANDOM ignores it
+     */
+    record Variant(String label, LassoParams.Schedule schedule, double threshold) {
+    }
+
+    private final PsContext ps;
+    private final LassoProblem problem;
+    private final JavaRDD<LabeledRow> data;
+    private final LassoParams base;
+    private final double target;
+
+    /** @param base every setting but lambda, the schedule and the threshold, which come from the problem and variant */
+    ScheduledContender(SparkSession spark, PsContext ps, LassoProblem problem, int workers, LassoParams base,
+                       double target) {
+        this.ps = ps;
+        this.problem = problem;
+        this.base = new LassoParams(problem.lambda(), base.schedule(), base.candidates(), base.correlationThreshold(),
+                base.etaRelative(), base.tolerance(), base.checkEvery(), base.maxRounds(), base.seed());
+        this.target = target;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.data = jsc.parallelize(problem.rows(), workers);
+        data.rdd().localCheckpoint();
+        long count = data.count();
+        if (count != problem.rows().size()) {
+            throw new IllegalStateException("checkpointed RDD holds " + count + " rows (expected: "
+                    + problem.rows().size() + ")");
+        }
+    }
+
+    /**
+     * Runs {@code variant} for at most {@code maxRounds} rounds (less than the base setting when a run only needs to
+     * get as far as an earlier one got to the target).
+     */
+    Run run(Variant variant, int maxRounds) {
+        LassoParams params = base.withSchedule(variant.schedule()).withCorrelationThreshold(variant.threshold())
+                .withMaxRounds(Math.min(maxRounds, base.maxRounds()));
+        long start = System.nanoTime();
+        LassoResult fit = ScheduledLasso.fit(ps, data, problem.features(), params);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<LassoResult.TracePoint> trace = fit.trace();
+        LassoResult.TracePoint reached = null;
+        for (LassoResult.TracePoint p : trace) {
+            if (problem.gap(p.objective()) <= target) {
+                reached = p;
+                break;
+            }
+        }
+        double traced = trace.isEmpty() ? 0 : trace.get(trace.size() - 1).nanos() / 1e9;
+        double trueObjective = LassoMath.objective(problem.block(), fit.beta(), problem.lambda());
+        return new Run(variant, seconds, fit, trueObjective, problem.gap(trueObjective), reached,
+                Math.max(0, seconds - traced));
+    }
+
+    void release() {
+        data.unpersist(false);
+    }
+}
