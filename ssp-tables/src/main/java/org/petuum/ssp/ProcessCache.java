@@ -21,6 +21,18 @@ public final class ProcessCache {
     private final Object installed = new Object();
     private volatile int waiters;
 
+    /**
+     * Which of two copies of a row to keep: the one holding more of this process's requests; of two holding the
+     * same (a push after an answer, both up to the same request), the one of the larger version. Either is a
+     * valid row for its watermark and version, so a wrong guess only costs freshness, never correctness.
+     */
+    private static CachedRow newer(CachedRow old, CachedRow neu) {
+        if (neu.fetchSeq() != old.fetchSeq()) {
+            return neu.fetchSeq() > old.fetchSeq() ? neu : old;
+        }
+        return neu.version() >= old.version() ? neu : old;
+    }
+
     /** An unbounded cache. */
     public ProcessCache() {
         this(0);
@@ -59,7 +71,7 @@ public final class ProcessCache {
 
     /** Installs a fetched row unless a row fetched later is already there. */
     public void install(int tableId, int row, CachedRow fetched) {
-        rows.merge(key(tableId, row), fetched, (old, neu) -> neu.fetchSeq() > old.fetchSeq() ? neu : old);
+        rows.merge(key(tableId, row), fetched, ProcessCache::newer);
         if (maxRows > 0 && rows.size() > maxRows) {
             evictOverflow();
         }

@@ -128,6 +128,7 @@ public final class ShardState<T> {
                 : (startClock / checkpointInterval + 1) * checkpointInterval;
         this.ahead.clear();
         this.subscriptions.clear();
+        this.changedSincePush.clear();
         return failed;
     }
 
@@ -194,6 +195,103 @@ public final class ShardState<T> {
         }
         checkUpdates(updates);
         applyUpdates(clock, updates);
+        if (managedPush) {
+            for (RowUpdate u : updates) {
+                changedSincePush.merge(key(u.tableId(), u.row()), u.delta().maxAbs(), Double::sum);
+            }
+        }
+    }
+
+    // ---- managed communication: shards push their most-changed rows ----------------------------------------
+
+    private boolean managedPush;
+    private final java.util.Map<Long, Double> changedSincePush = new java.util.HashMap<>();
+
+    /**
+     * Turns on managed pushes: rows of clock-bounded tables that a process read are remembered, and updates sent
+     * between clocks are tallied per row, so {@link #mostChangedPushes} can send the most-changed rows back.
+     */
+    public void managedPush(boolean on) {
+        this.managedPush = on;
+        if (!on) {
+            changedSincePush.clear();
+        }
+    }
+
+    /** The bytes a pushed row takes on the wire: its id, kind, width and cells (as the codec writes them). */
+    static long pushedRowBytes(RowValues row) {
+        return 4 + 1 + 4 + (row.isDense() ? 8L * row.cols() : 4 + 12L * row.storedCells());
+    }
+
+    /** The bytes of one push message besides its rows. */
+    public static final long PUSH_MESSAGE_BYTES = 5 + 8 + 8 + 4 + 8 + 4;
+
+    /**
+     * The rows changed most since their last push (relative to their size: change / largest cell), for the
+     * processes that read them, as many as fit in {@code budgetBytes} on the wire; their tallies restart.
+     */
+    public List<Push> mostChangedPushes(long budgetBytes) {
+        if (changedSincePush.isEmpty() || subscriptions.isEmpty()) {
+            return List.of();
+        }
+        List<long[]> order = new ArrayList<>();
+        List<Double> priority = new ArrayList<>();
+        for (var e : changedSincePush.entrySet()) {
+            int tableId = (int) (e.getKey() >>> 32);
+            int row = (int) (long) e.getKey();
+            Int2ObjectOpenHashMap<RowValues> stored = data.get(tableId);
+            RowValues values = stored == null ? null : stored.get(row);
+            if (values != null) {
+                order.add(new long[] {tableId, row, priority.size()});
+                priority.add(e.getValue() / (values.maxAbs() + 1e-12));
+            }
+        }
+        order.sort((a, b) -> Double.compare(priority.get((int) b[2]), priority.get((int) a[2])));
+        java.util.Map<Object, java.util.Map<Integer, List<Integer>>> chosen = new java.util.LinkedHashMap<>();
+        long spent = 0;
+        for (long[] c : order) {
+            int tableId = (int) c[0];
+            int row = (int) c[1];
+            long rowBytes = pushedRowBytes(data.get(tableId).get(row));
+            List<Object> readers = new ArrayList<>();
+            for (var sub : subscriptions.entrySet()) {
+                var rows = sub.getValue().get(tableId);
+                if (rows != null && rows.contains(row)) {
+                    readers.add(sub.getKey());
+                }
+            }
+            long cost = 0;
+            for (Object reader : readers) {
+                boolean newMessage = !chosen.containsKey(reader) || !chosen.get(reader).containsKey(tableId);
+                cost += rowBytes + (newMessage ? PUSH_MESSAGE_BYTES : 0);
+            }
+            if (readers.isEmpty() || spent + cost > budgetBytes) {
+                continue;
+            }
+            spent += cost;
+            for (Object reader : readers) {
+                chosen.computeIfAbsent(reader, k -> new java.util.LinkedHashMap<>())
+                        .computeIfAbsent(tableId, k -> new ArrayList<>()).add(row);
+            }
+            changedSincePush.remove(key(tableId, row));
+        }
+        List<Push> out = new ArrayList<>();
+        for (var reader : chosen.entrySet()) {
+            for (var t : reader.getValue().entrySet()) {
+                TableRef table = tables.get(t.getKey());
+                int[] rows = t.getValue().stream().mapToInt(Integer::intValue).toArray();
+                RowValues[] values = new RowValues[rows.length];
+                for (int i = 0; i < rows.length; i++) {
+                    values[i] = data.get(table.id()).get(rows[i]).copy();
+                }
+                out.add(new Push(reader.getKey(), new RowsSnapshot(table.id(), minClock(), rows, values)));
+            }
+        }
+        return out;
+    }
+
+    private static long key(int tableId, int row) {
+        return ((long) tableId << 32) | (row & 0xffffffffL);
     }
 
     private void checkUpdates(List<RowUpdate> updates) {
@@ -278,7 +376,7 @@ public final class ShardState<T> {
         for (var e : subscriptions.entrySet()) {
             for (var t : e.getValue().int2ObjectEntrySet()) {
                 TableRef table = tables.get(t.getIntKey());
-                if (table == null || t.getValue().isEmpty()) {
+                if (table == null || t.getValue().isEmpty() || !table.spec().consistency().pushes()) {
                     continue;
                 }
                 int[] rows = t.getValue().toIntArray();
@@ -485,7 +583,7 @@ public final class ShardState<T> {
     private Served<T> serve(Read<T> read) {
         if (read.subscriber != null && read.tableId >= 0) {
             TableRef t = tables.get(read.tableId);
-            if (t != null && t.spec().consistency().pushes()) {
+            if (t != null && (t.spec().consistency().pushes() || (managedPush && t.spec().consistency().bounded()))) {
                 subscribe(read.subscriber, t, read.rows);
             }
         }

@@ -129,9 +129,12 @@ public final class WorkerState {
      * updates the row holds are dropped from the log.
      */
     public RowValues view(TableRef table, int row, CachedRow cached) {
-        java.util.ArrayDeque<Sent> log = ownLog.get(key(table.id(), row));
+        long key = key(table.id(), row);
+        java.util.ArrayDeque<Sent> log = ownLog.get(key);
         while (log != null && !log.isEmpty() && log.peekFirst().seq() <= cached.fetchSeq()) {
-            log.removeFirst();
+            // Gone from the log: a cached copy older than this one (an evicted row answered again late) can no
+            // longer be completed from it, so isFresh must reject such a copy.
+            droppedFromLog.merge(key, log.removeFirst().seq(), Math::max);
         }
         return compose(cached, table.spec().updateRule().isAdd(), oplog.pending(table.id(), row),
                 log == null ? List.of() : log);

@@ -29,9 +29,12 @@ class ProcessCacheTest {
         cache.install(1, 4, later);
         cache.install(1, 4, row(5, 9, 2));
         assertSame(later, cache.get(1, 4), "an overtaken answer must not roll the row back");
-        cache.install(1, 4, row(5, 10, 3));
-        assertSame(later, cache.get(1, 4), "the same request installs once");
-        CachedRow newer = row(4, 11, 4);
+        cache.install(1, 4, row(2, 10, 3));
+        assertSame(later, cache.get(1, 4), "of two rows up to the same request, the lower version is not kept");
+        CachedRow pushed = row(5, 10, 3);
+        cache.install(1, 4, pushed);
+        assertSame(pushed, cache.get(1, 4), "a push up to the same request with a larger version replaces it");
+        CachedRow newer = row(5, 11, 4);
         cache.install(1, 4, newer);
         assertSame(newer, cache.get(1, 4));
     }

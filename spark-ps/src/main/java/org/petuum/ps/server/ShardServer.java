@@ -57,7 +57,7 @@ public final class ShardServer implements AutoCloseable {
             throws InterruptedException {
         this.name = name;
         this.conf = conf;
-        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes());
+        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.bandwidthMbps());
         this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
                 new DefaultThreadFactory("petuum-shard", true), NioIoHandler.newFactory());
@@ -120,6 +120,11 @@ public final class ShardServer implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Bytes this shard pushed under managed communication (for tests and metrics). */
+    public long managedPushBytes() {
+        return service.managedPushBytes();
     }
 
     /** The number of reads waiting for slower workers (for tests and metrics). */

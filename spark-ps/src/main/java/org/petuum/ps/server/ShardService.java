@@ -41,6 +41,8 @@ final class ShardService {
     private final String name;
     private final LongSupplier nanoTime;
     private final int maxFrameBytes;
+    private final org.petuum.ps.client.TokenBucket pushBudget;
+    private long managedPushBytes;
     private ShardState<Token> state;
     private int numShards;
     private final java.util.Map<Channel, Long> lastHandled = new java.util.HashMap<>();
@@ -49,9 +51,24 @@ final class ShardService {
     private java.util.concurrent.ExecutorService writer;
 
     ShardService(String name, LongSupplier nanoTime, int maxFrameBytes) {
+        this(name, nanoTime, maxFrameBytes, 0);
+    }
+
+    /**
+     * @param bandwidthMbps the budget of managed pushes (the most-changed rows, after updates sent between
+     *                      clocks); 0 turns them off
+     */
+    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, double bandwidthMbps) {
         this.name = name;
         this.nanoTime = nanoTime;
         this.maxFrameBytes = maxFrameBytes;
+        this.pushBudget = bandwidthMbps > 0 ? new org.petuum.ps.client.TokenBucket(bandwidthMbps * 1e6 / 8,
+                org.petuum.ps.client.EarlyUpdates.MAX_MANAGED_MESSAGE, nanoTime) : null;
+    }
+
+    /** Bytes sent in managed pushes so far. */
+    synchronized long managedPushBytes() {
+        return managedPushBytes;
     }
 
     private synchronized CheckpointStore store() {
@@ -222,11 +239,24 @@ final class ShardService {
             }
             send(answers);
         } else if (m instanceof Update u) {
+            List<RowPush> pushes = List.of();
             synchronized (this) {
                 handled(ch, u.requestId());
                 active().applyEarly(u.runId(), u.worker(), u.clock(), u.updates());
+                if (pushBudget != null) {
+                    // Managed communication: the rows that changed most go back to their readers, within budget.
+                    pushes = pushMessages(state.mostChangedPushes((long) pushBudget.available()));
+                    for (RowPush p : pushes) {
+                        long bytes = 5 + p.message().encodedLength();
+                        pushBudget.take(Math.min(bytes, pushBudget.available()));
+                        managedPushBytes += bytes;
+                    }
+                }
             }
             reply(ch, new Ack(u.requestId(), true));
+            for (RowPush p : pushes) {
+                reply(p.channel(), p.message());
+            }
         } else if (m instanceof ReadRange r) {
             Rows rows;
             synchronized (this) {
@@ -281,6 +311,7 @@ final class ShardService {
     private ShardState<Token> layout(int shardIndex, int numShards) {
         if (state == null) {
             state = new ShardState<>(shardIndex, new RowPartitioner(numShards));
+            state.managedPush(pushBudget != null);
             this.numShards = numShards;
         } else if (state.shardIndex() != shardIndex) {
             throw new IllegalStateException("this server is shard " + state.shardIndex() + ", not shard " + shardIndex);

@@ -397,4 +397,73 @@ class ConsistencyModelsLoopbackTest {
         }
         slow.get(10, TimeUnit.SECONDS);
     }
+
+    @Test
+    void shardsPushTheMostChangedRowsToTheirReadersWithinTheirBudget() throws Exception {
+        stop();
+        servers.clear();
+        shards.clear();
+        clients.clear();
+        double mbps = 0.2; // 25,000 bytes per second for each shard's pushes
+        long[] serverNow = {0};
+        PsConf managed = PsConf.from(Map.of(PsConf.IO_THREADS, "1", PsConf.REQUEST_TIMEOUT, "20s",
+                PsConf.READ_TIMEOUT, "20s", PsConf.BANDWIDTH_MBPS, Double.toString(mbps)));
+        for (int i = 0; i < SHARDS; i++) {
+            ShardServer s = ShardServer.start("managed shard " + i, managed, "127.0.0.1", () -> serverNow[0]);
+            servers.add(s);
+            shards.add(new ShardAddress(i, "exec-" + i, "127.0.0.1", s.address().getPort()));
+        }
+        coordinator = new PsClient("coordinator", PsConf.from(BASE));
+        clients.add(coordinator);
+        threads = Executors.newFixedThreadPool(WORKERS);
+
+        TableRef table = new TableRef(0, TableSpec.dense("managed-push", 40, 8).staleness(3));
+        RunPlan plan = beginRun(1, table, 2, managed);
+        long[] writerNow = {0};
+        PsClient writerClient = new PsClient("writer", managed, org.petuum.ps.security.PsSecurity.none(),
+                () -> writerNow[0]);
+        PsClient readerClient = new PsClient("reader", managed);
+        clients.add(writerClient);
+        clients.add(readerClient);
+        try (PsWorker reader = new PsWorker(readerClient, plan, 1);
+             PsWorker writer = new PsWorker(writerClient, plan, 0)) {
+            PsTable r = reader.table("managed-push");
+            r.get(allRows(table)); // the reader's process now holds every row: the shards remember it
+            PsTable w = writer.table("managed-push");
+            SplittableRandom rng = new SplittableRandom(3);
+            for (int step = 0; step < 2000; step++) {
+                writerNow[0] += 1_000_000;
+                serverNow[0] += 1_000_000;
+                double[] delta = new double[8];
+                delta[rng.nextInt(8)] = 1 + rng.nextDouble();
+                w.inc(rng.nextInt(40), delta);
+            }
+            assertTrue(writer.managedBytes() > 0, "the writer sent nothing between clocks");
+            // Before anyone clocks, the reader's process receives rows holding the writer's early updates.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int rowsWithUpdates = 0;
+            while (System.nanoTime() < deadline) {
+                rowsWithUpdates = 0;
+                for (int row = 0; row < 40; row++) {
+                    var cached = readerClient.cache().get(table.id(), row);
+                    if (cached != null && cached.values().maxAbs() > 0) {
+                        rowsWithUpdates++;
+                    }
+                }
+                if (rowsWithUpdates > 0) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertTrue(rowsWithUpdates > 0, "no pushed row reached the reader's cache");
+            double allowed = mbps * 1e6 / 8 * serverNow[0] / 1e9 + EarlyUpdates.MAX_MANAGED_MESSAGE;
+            for (ShardServer s : servers) {
+                assertTrue(s.managedPushBytes() > 0, s.name() + " pushed nothing");
+                assertTrue(s.managedPushBytes() <= allowed, s.name() + " pushed " + s.managedPushBytes()
+                        + " bytes, over its budget of " + allowed);
+            }
+            writer.clock();
+            reader.clock();
+        }
+    }
 }
