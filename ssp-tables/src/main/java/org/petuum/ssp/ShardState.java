@@ -77,9 +77,7 @@ public final class ShardState<T> {
 
     /** Drops a table and its rows; unknown ids are ignored (dropping is idempotent). */
     public void dropTable(int tableId) {
-        for (var byTable : subscriptions.values()) {
-            byTable.remove(tableId);
-        }
+        subscriptions.dropTable(tableId);
         tables.remove(tableId);
         data.remove(tableId);
         optimizers.remove(tableId);
@@ -128,7 +126,6 @@ public final class ShardState<T> {
                 : (startClock / checkpointInterval + 1) * checkpointInterval;
         this.ahead.clear();
         this.subscriptions.clear();
-        this.changedSincePush.clear();
         return failed;
     }
 
@@ -177,7 +174,8 @@ public final class ShardState<T> {
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
         boolean othersWaiting = parked.stream().anyMatch(r -> r.tableId == OTHERS_ONLY);
         List<Served<T>> released = advanced || othersWaiting ? releaseReady() : List.of();
-        return new FlushResult<>(true, released, images, advanced ? pushes() : List.of());
+        return new FlushResult<>(true, released, images,
+                advanced ? subscriptions.eager(store, minClock()) : List.of());
     }
 
     /**
@@ -197,15 +195,27 @@ public final class ShardState<T> {
         applyUpdates(clock, updates);
         if (managedPush) {
             for (RowUpdate u : updates) {
-                changedSincePush.merge(key(u.tableId(), u.row()), u.delta().maxAbs(), Double::sum);
+                subscriptions.tally(u.tableId(), u.row(), u.delta().maxAbs());
             }
         }
     }
 
-    // ---- managed communication: shards push their most-changed rows ----------------------------------------
+    // ---- pushes (ESSP, managed communication) ---------------------------------------------------------------
 
     private boolean managedPush;
-    private final java.util.Map<Long, Double> changedSincePush = new java.util.HashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions();
+    private final Subscriptions.Store store = new Subscriptions.Store() {
+        @Override
+        public TableRef table(int tableId) {
+            return tables.get(tableId);
+        }
+
+        @Override
+        public RowValues row(int tableId, int row) {
+            Int2ObjectOpenHashMap<RowValues> rows = data.get(tableId);
+            return rows == null ? null : rows.get(row);
+        }
+    };
 
     /**
      * Turns on managed pushes: rows of clock-bounded tables that a process read are remembered, and updates sent
@@ -213,85 +223,19 @@ public final class ShardState<T> {
      */
     public void managedPush(boolean on) {
         this.managedPush = on;
-        if (!on) {
-            changedSincePush.clear();
-        }
     }
-
-    /** The bytes a pushed row takes on the wire: its id, kind, width and cells (as the codec writes them). */
-    static long pushedRowBytes(RowValues row) {
-        return 4 + 1 + 4 + (row.isDense() ? 8L * row.cols() : 4 + 12L * row.storedCells());
-    }
-
-    /** The bytes of one push message besides its rows. */
-    public static final long PUSH_MESSAGE_BYTES = 5 + 8 + 8 + 4 + 8 + 4;
 
     /**
      * The rows changed most since their last push (relative to their size: change / largest cell), for the
      * processes that read them, as many as fit in {@code budgetBytes} on the wire; their tallies restart.
      */
     public List<Push> mostChangedPushes(long budgetBytes) {
-        if (changedSincePush.isEmpty() || subscriptions.isEmpty()) {
-            return List.of();
-        }
-        List<long[]> order = new ArrayList<>();
-        List<Double> priority = new ArrayList<>();
-        for (var e : changedSincePush.entrySet()) {
-            int tableId = (int) (e.getKey() >>> 32);
-            int row = (int) (long) e.getKey();
-            Int2ObjectOpenHashMap<RowValues> stored = data.get(tableId);
-            RowValues values = stored == null ? null : stored.get(row);
-            if (values != null) {
-                order.add(new long[] {tableId, row, priority.size()});
-                priority.add(e.getValue() / (values.maxAbs() + 1e-12));
-            }
-        }
-        order.sort((a, b) -> Double.compare(priority.get((int) b[2]), priority.get((int) a[2])));
-        java.util.Map<Object, java.util.Map<Integer, List<Integer>>> chosen = new java.util.LinkedHashMap<>();
-        long spent = 0;
-        for (long[] c : order) {
-            int tableId = (int) c[0];
-            int row = (int) c[1];
-            long rowBytes = pushedRowBytes(data.get(tableId).get(row));
-            List<Object> readers = new ArrayList<>();
-            for (var sub : subscriptions.entrySet()) {
-                var rows = sub.getValue().get(tableId);
-                if (rows != null && rows.contains(row)) {
-                    readers.add(sub.getKey());
-                }
-            }
-            long cost = 0;
-            for (Object reader : readers) {
-                boolean newMessage = !chosen.containsKey(reader) || !chosen.get(reader).containsKey(tableId);
-                cost += rowBytes + (newMessage ? PUSH_MESSAGE_BYTES : 0);
-            }
-            if (readers.isEmpty() || spent + cost > budgetBytes) {
-                continue;
-            }
-            spent += cost;
-            for (Object reader : readers) {
-                chosen.computeIfAbsent(reader, k -> new java.util.LinkedHashMap<>())
-                        .computeIfAbsent(tableId, k -> new ArrayList<>()).add(row);
-            }
-            changedSincePush.remove(key(tableId, row));
-        }
-        List<Push> out = new ArrayList<>();
-        for (var reader : chosen.entrySet()) {
-            for (var t : reader.getValue().entrySet()) {
-                TableRef table = tables.get(t.getKey());
-                int[] rows = t.getValue().stream().mapToInt(Integer::intValue).toArray();
-                RowValues[] values = new RowValues[rows.length];
-                for (int i = 0; i < rows.length; i++) {
-                    values[i] = data.get(table.id()).get(rows[i]).copy();
-                }
-                out.add(new Push(reader.getKey(), new RowsSnapshot(table.id(), minClock(), rows, values)));
-            }
-        }
-        return out;
+        return subscriptions.mostChanged(store, budgetBytes, minClock());
     }
 
-    private static long key(int tableId, int row) {
-        return ((long) tableId << 32) | (row & 0xffffffffL);
+    /** Forgets what {@code subscriber} subscribed to (its connection closed); returns the number of rows. */
+    public int unsubscribe(Object subscriber) {
+        return subscriptions.unsubscribe(subscriber);
     }
 
     private void checkUpdates(List<RowUpdate> updates) {
@@ -335,61 +279,6 @@ public final class ShardState<T> {
             return delta;
         }
         return optimizer.step(row, target, delta);
-    }
-
-    // ---- eager push (ESSP) --------------------------------------------------------------------------------
-
-    /** Rows of pushing tables that each subscriber (a client process) has read: subscriber → table → rows. */
-    private final java.util.Map<Object, Int2ObjectOpenHashMap<org.petuum.shaded.fastutil.ints.IntOpenHashSet>>
-            subscriptions = new java.util.HashMap<>();
-
-    private void subscribe(Object subscriber, TableRef t, int[] rows) {
-        var byTable = subscriptions.computeIfAbsent(subscriber, k -> new Int2ObjectOpenHashMap<>());
-        var set = byTable.get(t.id());
-        if (set == null) {
-            set = new org.petuum.shaded.fastutil.ints.IntOpenHashSet();
-            byTable.put(t.id(), set);
-        }
-        for (int r : rows) {
-            set.add(r);
-        }
-    }
-
-    /** Forgets what {@code subscriber} subscribed to (its connection closed); returns the number of rows. */
-    public int unsubscribe(Object subscriber) {
-        var byTable = subscriptions.remove(subscriber);
-        int n = 0;
-        if (byTable != null) {
-            for (var rows : byTable.values()) {
-                n += rows.size();
-            }
-        }
-        return n;
-    }
-
-    /** Fresh copies of every subscribed row of every pushing table, per subscriber, at the current minimum clock. */
-    private List<Push> pushes() {
-        if (subscriptions.isEmpty()) {
-            return List.of();
-        }
-        List<Push> out = new ArrayList<>();
-        for (var e : subscriptions.entrySet()) {
-            for (var t : e.getValue().int2ObjectEntrySet()) {
-                TableRef table = tables.get(t.getIntKey());
-                if (table == null || t.getValue().isEmpty() || !table.spec().consistency().pushes()) {
-                    continue;
-                }
-                int[] rows = t.getValue().toIntArray();
-                Int2ObjectOpenHashMap<RowValues> stored = data.get(table.id());
-                RowValues[] values = new RowValues[rows.length];
-                for (int i = 0; i < rows.length; i++) {
-                    RowValues row = stored.get(rows[i]);
-                    values[i] = row == null ? table.spec().zeroRow() : row.copy();
-                }
-                out.add(new Push(e.getKey(), new RowsSnapshot(table.id(), minClock(), rows, values)));
-            }
-        }
-        return out;
     }
 
     /**
@@ -584,7 +473,7 @@ public final class ShardState<T> {
         if (read.subscriber != null && read.tableId >= 0) {
             TableRef t = tables.get(read.tableId);
             if (t != null && (t.spec().consistency().pushes() || (managedPush && t.spec().consistency().bounded()))) {
-                subscribe(read.subscriber, t, read.rows);
+                subscriptions.subscribe(read.subscriber, t.id(), read.rows);
             }
         }
         if (read.tableId == NO_TABLE || read.tableId == OTHERS_ONLY) {
