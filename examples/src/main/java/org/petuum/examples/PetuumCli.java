@@ -22,7 +22,16 @@ public final class PetuumCli implements Runnable {
 
     /** Runs the command line and returns the process exit code: 0 done, 1 failed, 2 bad usage or options. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new PetuumCli());
+        return execute(new PetuumCli(), args, out, err);
+    }
+
+    /**
+     * Runs a command tree (this one or another of the project's, such as the benchmarks) with the project's
+     * error reporting: a bad option or input prints one line and exits 2, any other failure prints its message
+     * and its causes' on one line and exits 1.
+     */
+    public static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(command);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -53,10 +62,15 @@ public final class PetuumCli implements Runnable {
      * mode, which would otherwise keep the JVM alive after the work is done.
      */
     public static void main(String[] args) {
+        runAndExit(new PetuumCli(), args);
+    }
+
+    /** The entry point of the project's command lines: quiet logging, run {@code command}, exit with its code. */
+    public static void runAndExit(Object command, String[] args) {
         quietLogging();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = execute(args, out, err);
+        int code = execute(command, args, out, err);
         out.flush();
         err.flush();
         System.exit(code);
