@@ -1,7 +1,6 @@
 package org.petuum.ps.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,14 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsTable;
 import org.petuum.ps.PsWorker;
-import org.petuum.ps.ShardAddress;
 import org.petuum.ps.internal.RunPlan;
-import org.petuum.ps.protocol.Ack;
-import org.petuum.ps.protocol.BeginRun;
-import org.petuum.ps.protocol.CreateTable;
-import org.petuum.ps.protocol.Message;
-import org.petuum.ps.protocol.ReadRange;
-import org.petuum.ps.protocol.Rows;
 import org.petuum.ps.server.ShardServer;
 import org.petuum.ssp.Consistency;
 import org.petuum.ssp.TableRef;
@@ -48,21 +39,12 @@ class ConsistencyModelsLoopbackTest {
             PsConf.REQUEST_TIMEOUT, "20s",
             PsConf.READ_TIMEOUT, "20s");
 
-    private final List<ShardServer> servers = new ArrayList<>();
-    private final List<ShardAddress> shards = new ArrayList<>();
-    private final List<PsClient> clients = new ArrayList<>();
-    private PsClient coordinator;
+    private LoopbackShards cluster;
     private ExecutorService threads;
 
     @BeforeEach
     void start() throws InterruptedException {
-        for (int i = 0; i < SHARDS; i++) {
-            ShardServer s = ShardServer.start("shard " + i, PsConf.from(BASE), "127.0.0.1");
-            servers.add(s);
-            shards.add(new ShardAddress(i, "exec-" + i, "127.0.0.1", s.address().getPort()));
-        }
-        coordinator = new PsClient("coordinator", PsConf.from(BASE));
-        clients.add(coordinator);
+        cluster = new LoopbackShards(SHARDS, PsConf.from(BASE));
         threads = Executors.newFixedThreadPool(WORKERS);
     }
 
@@ -70,8 +52,7 @@ class ConsistencyModelsLoopbackTest {
     void stop() throws InterruptedException {
         threads.shutdownNow();
         assertTrue(threads.awaitTermination(WAIT_MS, TimeUnit.MILLISECONDS), "worker threads did not stop");
-        clients.forEach(PsClient::close);
-        servers.forEach(ShardServer::close);
+        cluster.close();
     }
 
     /**
@@ -203,8 +184,7 @@ class ConsistencyModelsLoopbackTest {
                 PsConf.READ_TIMEOUT, "20s", PsConf.BANDWIDTH_MBPS, Double.toString(mbps)));
         TableRef table = new TableRef(0, TableSpec.dense("managed", 200, 16).staleness(2));
         RunPlan plan = beginRun(1, table, 1, conf);
-        PsClient client = new PsClient("managed worker", conf, org.petuum.ps.security.PsSecurity.none(), () -> now[0]);
-        clients.add(client);
+        PsClient client = cluster.client("managed worker", conf, () -> now[0]);
         List<long[]> samples = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(7);
         double[] sent = new double[200];
@@ -248,9 +228,6 @@ class ConsistencyModelsLoopbackTest {
 
     private void stopAndRestart() throws InterruptedException {
         stop();
-        servers.clear();
-        shards.clear();
-        clients.clear();
         start();
     }
 
@@ -263,11 +240,7 @@ class ConsistencyModelsLoopbackTest {
     }
 
     private PsClient client(String name) {
-        PsClient c = new PsClient(name, PsConf.from(BASE));
-        synchronized (clients) {
-            clients.add(c);
-        }
-        return c;
+        return cluster.client(name, PsConf.from(BASE));
     }
 
     private RunPlan beginRun(long runId, TableRef table) {
@@ -275,55 +248,15 @@ class ConsistencyModelsLoopbackTest {
     }
 
     private RunPlan beginRun(long runId, TableRef table, int workers, PsConf conf) {
-        for (ShardAddress shard : shards) {
-            call(shard, seq -> new CreateTable(seq, table.id(), table.spec(), shard.index(), SHARDS));
-            call(shard, seq -> new BeginRun(seq, runId, workers, shard.index(), SHARDS));
-        }
-        return new RunPlan("test", runId, workers, shards, List.of(table), conf);
+        return cluster.beginRun(runId, workers, conf, List.of(table));
     }
 
     private double[][] readDense(TableRef t) {
-        double[][] out = new double[t.spec().rows()][t.spec().cols()];
-        for (ShardAddress shard : shards) {
-            Rows rows = assertInstanceOf(Rows.class, call(shard, seq -> new ReadRange(seq, t.id(), 0, t.spec().rows())));
-            for (int i = 0; i < rows.snapshot().size(); i++) {
-                out[rows.snapshot().rows()[i]] = rows.snapshot().values()[i].toArray();
-            }
-        }
-        return out;
+        return cluster.readDense(t);
     }
 
-    private Message call(ShardAddress shard, LongFunction<Message> request) {
-        Message m = PsClient.await(coordinator.connection(shard).send(request).answer(), WAIT_MS, shard::toString);
-        if (!(m instanceof Ack) && !(m instanceof Rows)) {
-            throw new AssertionError(shard + " answered " + m);
-        }
-        return m;
-    }
-
-    private interface WorkerBody {
-        void run(int worker) throws Exception;
-    }
-
-    private void runWorkers(WorkerBody body) throws Exception {
-        List<Future<?>> done = new ArrayList<>();
-        for (int w = 0; w < WORKERS; w++) {
-            int id = w;
-            done.add(threads.submit(() -> {
-                body.run(id);
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            try {
-                f.get(60, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw (Exception) e.getCause();
-            }
-        }
+    private void runWorkers(LoopbackShards.WorkerBody body) throws Exception {
+        LoopbackShards.runWorkers(threads, WORKERS, body);
     }
 
     @Test
@@ -333,8 +266,7 @@ class ConsistencyModelsLoopbackTest {
         RunPlan plan = beginRun(1, table);
         PsConf tiny = PsConf.from(Map.of(PsConf.IO_THREADS, "1", PsConf.REQUEST_TIMEOUT, "20s",
                 PsConf.READ_TIMEOUT, "20s", PsConf.CACHE_MAX_ROWS, "4"));
-        PsClient shared = new PsClient("shared", tiny);
-        clients.add(shared);
+        PsClient shared = cluster.client("shared", tiny);
         runWorkers(w -> {
             try (PsWorker worker = new PsWorker(shared, plan, w)) {
                 PsTable t = worker.table(table.name());
@@ -400,31 +332,18 @@ class ConsistencyModelsLoopbackTest {
 
     @Test
     void shardsPushTheMostChangedRowsToTheirReadersWithinTheirBudget() throws Exception {
-        stop();
-        servers.clear();
-        shards.clear();
-        clients.clear();
         double mbps = 0.2; // 25,000 bytes per second for each shard's pushes
         long[] serverNow = {0};
         PsConf managed = PsConf.from(Map.of(PsConf.IO_THREADS, "1", PsConf.REQUEST_TIMEOUT, "20s",
                 PsConf.READ_TIMEOUT, "20s", PsConf.BANDWIDTH_MBPS, Double.toString(mbps)));
-        for (int i = 0; i < SHARDS; i++) {
-            ShardServer s = ShardServer.start("managed shard " + i, managed, "127.0.0.1", () -> serverNow[0]);
-            servers.add(s);
-            shards.add(new ShardAddress(i, "exec-" + i, "127.0.0.1", s.address().getPort()));
-        }
-        coordinator = new PsClient("coordinator", PsConf.from(BASE));
-        clients.add(coordinator);
-        threads = Executors.newFixedThreadPool(WORKERS);
+        cluster.close();
+        cluster = new LoopbackShards(SHARDS, managed, () -> serverNow[0]);
 
         TableRef table = new TableRef(0, TableSpec.dense("managed-push", 40, 8).staleness(3));
         RunPlan plan = beginRun(1, table, 2, managed);
         long[] writerNow = {0};
-        PsClient writerClient = new PsClient("writer", managed, org.petuum.ps.security.PsSecurity.none(),
-                () -> writerNow[0]);
-        PsClient readerClient = new PsClient("reader", managed);
-        clients.add(writerClient);
-        clients.add(readerClient);
+        PsClient writerClient = cluster.client("writer", managed, () -> writerNow[0]);
+        PsClient readerClient = cluster.client("reader", managed);
         try (PsWorker reader = new PsWorker(readerClient, plan, 1);
              PsWorker writer = new PsWorker(writerClient, plan, 0)) {
             PsTable r = reader.table("managed-push");
@@ -457,7 +376,7 @@ class ConsistencyModelsLoopbackTest {
             }
             assertTrue(rowsWithUpdates > 0, "no pushed row reached the reader's cache");
             double allowed = mbps * 1e6 / 8 * serverNow[0] / 1e9 + EarlyUpdates.MAX_MANAGED_MESSAGE;
-            for (ShardServer s : servers) {
+            for (ShardServer s : cluster.servers()) {
                 assertTrue(s.managedPushBytes() > 0, s.name() + " pushed nothing");
                 assertTrue(s.managedPushBytes() <= allowed, s.name() + " pushed " + s.managedPushBytes()
                         + " bytes, over its budget of " + allowed);

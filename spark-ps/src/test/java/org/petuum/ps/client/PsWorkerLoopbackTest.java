@@ -3,21 +3,15 @@ package org.petuum.ps.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionService;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,17 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsTable;
 import org.petuum.ps.PsWorker;
-import org.petuum.ps.ShardAddress;
 import org.petuum.ps.internal.RunPlan;
-import org.petuum.ps.protocol.Ack;
-import org.petuum.ps.protocol.BeginRun;
-import org.petuum.ps.protocol.CreateTable;
-import org.petuum.ps.protocol.Message;
-import org.petuum.ps.protocol.ReadRange;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ps.server.ShardServer;
 import org.petuum.ssp.RowValues;
-import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.TableRef;
 import org.petuum.ssp.TableSpec;
 
@@ -65,20 +52,14 @@ class PsWorkerLoopbackTest {
     /** The clock at which the last worker stops until every other worker is held back by it. */
     private static final int PAUSE_AT = 5;
 
-    private final List<ShardServer> servers = new ArrayList<>();
-    private final List<ShardAddress> shards = new ArrayList<>();
-    private final List<PsClient> clients = new ArrayList<>();
-    private PsClient coordinator;
+    private LoopbackShards cluster;
+    private List<ShardServer> servers;
     private ExecutorService threads;
 
     @BeforeEach
     void start() throws InterruptedException {
-        for (int i = 0; i < SHARDS; i++) {
-            ShardServer s = ShardServer.start("shard " + i, CONF, "127.0.0.1");
-            servers.add(s);
-            shards.add(new ShardAddress(i, "exec-" + i, "127.0.0.1", s.address().getPort()));
-        }
-        coordinator = client("coordinator");
+        cluster = new LoopbackShards(SHARDS, CONF);
+        servers = cluster.servers();
         threads = Executors.newFixedThreadPool(WORKERS);
     }
 
@@ -86,8 +67,7 @@ class PsWorkerLoopbackTest {
     void stop() throws InterruptedException {
         threads.shutdownNow();
         assertTrue(threads.awaitTermination(WAIT_MS, TimeUnit.MILLISECONDS), "worker threads did not stop");
-        clients.forEach(PsClient::close);
-        servers.forEach(ShardServer::close);
+        cluster.close();
     }
 
     @Test
@@ -334,41 +314,22 @@ class PsWorkerLoopbackTest {
     }
 
     private PsClient client(String name) {
-        PsClient c = new PsClient(name, CONF);
-        clients.add(c);
-        return c;
+        return cluster.client(name, CONF);
     }
 
-    /** What the driver does before a run: creates the tables on every shard and starts the run there. */
     private RunPlan beginRun(long runId, List<TableRef> tables) {
-        for (ShardAddress shard : shards) {
-            for (TableRef t : tables) {
-                call(shard, seq -> new CreateTable(seq, t.id(), t.spec(), shard.index(), SHARDS));
-            }
-            call(shard, seq -> new BeginRun(seq, runId, WORKERS, shard.index(), SHARDS));
-        }
-        return new RunPlan("test", runId, WORKERS, shards, tables, CONF);
+        return cluster.beginRun(runId, WORKERS, CONF, tables);
     }
 
+    /** Every shard's rows of a table, each checked to hold only the rows its index owns. */
     private List<Rows> readBack(TableRef t) {
-        List<Rows> out = new ArrayList<>();
-        for (ShardAddress shard : shards) {
-            Rows rows = assertInstanceOf(Rows.class, call(shard, seq -> new ReadRange(seq, t.id(), 0, t.spec().rows())));
-            RowsSnapshot snap = rows.snapshot();
-            for (int r : snap.rows()) {
-                assertEquals(shard.index(), r % SHARDS, "row " + r + " is on the wrong shard");
+        List<Rows> out = cluster.readBack(t);
+        for (int shard = 0; shard < out.size(); shard++) {
+            for (int r : out.get(shard).snapshot().rows()) {
+                assertEquals(shard, r % SHARDS, "row " + r + " is on the wrong shard");
             }
-            out.add(rows);
         }
         return out;
-    }
-
-    private Message call(ShardAddress shard, LongFunction<Message> request) {
-        Message m = PsClient.await(coordinator.connection(shard).send(request).answer(), WAIT_MS, shard::toString);
-        if (!(m instanceof Ack) && !(m instanceof Rows)) {
-            throw new AssertionError(shard + " answered " + m);
-        }
-        return m;
     }
 
     /** One worker's body: its id in, any failure out. */
@@ -378,25 +339,6 @@ class PsWorkerLoopbackTest {
 
     /** Runs every worker on its own thread and rethrows the first failure (the others then fail waiting). */
     private void runWorkers(WorkerBody body) throws Exception {
-        CompletionService<Void> done = new ExecutorCompletionService<>(threads);
-        for (int w = 0; w < WORKERS; w++) {
-            int id = w;
-            done.submit(() -> body.run(id));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        for (int i = 0; i < WORKERS; i++) {
-            Future<Void> f = done.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (f == null) {
-                throw new AssertionError((WORKERS - i) + " workers still running after 45 s");
-            }
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw (Exception) e.getCause();
-            }
-        }
+        LoopbackShards.runWorkers(threads, WORKERS, body::run);
     }
 }
