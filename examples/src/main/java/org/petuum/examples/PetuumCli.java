@@ -57,9 +57,8 @@ public final class PetuumCli implements Runnable {
     }
 
     /**
-     * The process entry point. It is the one place that ends the JVM: the exit code is the command's contract
-     * with the shell, and Spark 3.5 leaves a non-daemon timer thread behind after a barrier stage in local
-     * mode, which would otherwise keep the JVM alive after the work is done.
+     * The process entry point. A successful command returns, and the JVM ends with nothing left running; a failed one
+     * ends the JVM with its exit code, the command's contract with the shell (a returning {@code main} can only say 0).
      */
     public static void main(String[] args) {
         runAndExit(new PetuumCli(), args);
@@ -73,7 +72,9 @@ public final class PetuumCli implements Runnable {
         int code = execute(command, args, out, err);
         out.flush();
         err.flush();
-        System.exit(code);
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     /** Unless the user configured logging, show warnings only: the command prints its own progress. */

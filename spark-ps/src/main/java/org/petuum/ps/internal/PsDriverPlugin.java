@@ -22,6 +22,10 @@ public final class PsDriverPlugin implements DriverPlugin {
     @Override
     public Map<String, String> init(SparkContext sc, PluginContext ctx) {
         PsConf conf = PsConf.from(sc.conf());
+        if (sc.isLocal()) {
+            // Barrier tasks run in this JVM; Spark 3.5 would leave a non-daemon timer thread behind them.
+            BarrierTimer.makeDaemon();
+        }
         runtime = new DriverRuntime(conf, PsSecurity.forSpark(sc.env().securityManager(), conf));
         DriverRuntime rt = runtime;
         sc.addSparkListener(new SparkListener() {
