@@ -121,6 +121,7 @@ public final class PsWorker implements AutoCloseable {
             unackedFlushes.add(p.answer());
         }
         state.advanceClock();
+        client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), false);
     }
 
     /**
@@ -195,6 +196,7 @@ public final class PsWorker implements AutoCloseable {
             early.awaitAll();
             checkFlushes(true);
             closed = true;
+            client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), true);
         }
     }
 

@@ -68,6 +68,7 @@ public final class PsClient implements AutoCloseable {
     private final ConcurrentHashMap<String, Long> nextSeqs = new ConcurrentHashMap<>();
     private volatile long runId = Long.MIN_VALUE;
     private final java.util.function.LongSupplier nanoTime;
+    private volatile ClockListener clockListener = ClockListener.NONE;
 
     /** A client without authentication and without TLS. */
     public PsClient(String name, PsConf conf) {
@@ -116,6 +117,15 @@ public final class PsClient implements AutoCloseable {
     /** The clock that budgets of this process's workers run on. */
     public java.util.function.LongSupplier nanoTime() {
         return nanoTime;
+    }
+
+    /** Who hears of the clocks this process's workers complete (the plugin's progress reports to the driver). */
+    public ClockListener clockListener() {
+        return clockListener;
+    }
+
+    public void clockListener(ClockListener listener) {
+        this.clockListener = listener;
     }
 
     /** The rows this process has fetched, shared by its tasks. */

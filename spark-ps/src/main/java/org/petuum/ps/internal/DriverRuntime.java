@@ -1,5 +1,6 @@
 package org.petuum.ps.internal;
 
+import com.codahale.metrics.MetricRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import org.petuum.ps.PsTimeoutException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
+import org.petuum.ps.metrics.DriverMetrics;
 import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.DropTable;
@@ -66,6 +68,7 @@ public final class DriverRuntime implements AutoCloseable {
     private int nextTableId;
 
     private final PsSecurity security;
+    private volatile DriverMetrics metrics = new DriverMetrics(new MetricRegistry());
 
     /** A runtime whose connections neither authenticate nor encrypt. */
     public DriverRuntime(PsConf conf) {
@@ -76,6 +79,15 @@ public final class DriverRuntime implements AutoCloseable {
     public DriverRuntime(PsConf conf, PsSecurity security) {
         this.conf = conf;
         this.security = security;
+    }
+
+    /** Where runs, attempts and workers' clocks are counted (the driver plugin's metric registry). */
+    public void metrics(DriverMetrics driverMetrics) {
+        this.metrics = driverMetrics;
+    }
+
+    public DriverMetrics metrics() {
+        return metrics;
     }
 
     /** Records the application id once Spark has assigned it (after the plugin started). */
@@ -353,6 +365,7 @@ public final class DriverRuntime implements AutoCloseable {
         RunPlan plan = new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf, runId, runDir, 0);
         startOnShards(plan, !runDir.isEmpty());
         runs.put(runId, plan);
+        metrics.runsStarted.inc();
         return plan;
     }
 
@@ -363,6 +376,7 @@ public final class DriverRuntime implements AutoCloseable {
         RunPlan plan = new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf, runId, "", 0);
         startOnShards(plan, false);
         runs.put(runId, plan);
+        metrics.runsStarted.inc();
         return plan;
     }
 
@@ -370,6 +384,7 @@ public final class DriverRuntime implements AutoCloseable {
     public synchronized PsClient schedulerClient() {
         if (scheduler == null) {
             scheduler = new PsClient("scheduler of " + appId, conf, security);
+            scheduler.clockListener((run, worker, clock, last) -> metrics.clockReported(run, worker, clock));
         }
         return scheduler;
     }
@@ -433,6 +448,7 @@ public final class DriverRuntime implements AutoCloseable {
                 originalRunId, run.checkpointDir(), clock);
         startOnShards(resumed, false);
         recoveries.put(key, resumed);
+        metrics.recoveries.inc();
         LOG.warn("run {} (attempt {}) resumes at clock {} on {} after {} ms of recovery", originalRunId, attempt, clock,
                 layout, (System.nanoTime() - start) / 1_000_000);
         return resumed;
@@ -447,6 +463,8 @@ public final class DriverRuntime implements AutoCloseable {
                     plan.startClock(), interval, plan.checkpointDir(), writeStartImage)));
         }
         awaitAll(acks, "starting run " + plan.runId());
+        metrics.runAttempts.inc();
+        metrics.runStarted(plan.runId(), plan.numWorkers());
     }
 
     /**

@@ -8,6 +8,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.petuum.ps.PsConf;
+import org.petuum.ps.metrics.DriverMetrics;
 import org.petuum.ps.security.PsSecurity;
 
 /**
@@ -27,6 +28,7 @@ public final class PsDriverPlugin implements DriverPlugin {
             BarrierTimer.makeDaemon();
         }
         runtime = new DriverRuntime(conf, PsSecurity.forSpark(sc.env().securityManager(), conf));
+        runtime.metrics(new DriverMetrics(ctx.metricRegistry()));
         DriverRuntime rt = runtime;
         sc.addSparkListener(new SparkListener() {
             @Override
@@ -49,6 +51,10 @@ public final class PsDriverPlugin implements DriverPlugin {
         if (message instanceof RegisterShard r) {
             runtime.register(r);
             return "ok";
+        }
+        if (message instanceof WorkerProgress p) {
+            runtime.metrics().clockReported(p.runId(), p.worker(), p.clock());
+            return null;
         }
 
         throw new IllegalArgumentException("unexpected plugin message " + message);

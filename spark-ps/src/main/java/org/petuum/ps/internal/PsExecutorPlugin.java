@@ -19,7 +19,11 @@ import org.petuum.ps.server.ShardServer;
 public final class PsExecutorPlugin implements ExecutorPlugin {
     private static final Logger LOG = LogManager.getLogger(PsExecutorPlugin.class);
 
+    /** How often a worker reports its clock to the driver at most (the driver's metrics follow runs this closely). */
+    private static final long PROGRESS_INTERVAL_MS = 200;
+
     private ExecutorRuntime runtime;
+    private volatile boolean progressFailed;
     private Object envKey;
 
     @Override
@@ -31,8 +35,11 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
             PsConf conf = PsConf.from(ctx.conf());
             String host = conf.bindAddress() != null ? conf.bindAddress() : executorHost(ctx);
             PsSecurity security = PsSecurity.forSpark(SparkEnv.get().securityManager(), conf);
-            server = ShardServer.start("shard on executor " + executorId, conf, host, security);
-            runtime = new ExecutorRuntime(executorId, server, new PsClient("executor " + executorId, conf, security));
+            server = ShardServer.start("shard on executor " + executorId, conf, host, security, ctx.metricRegistry());
+            PsClient client = new PsClient("executor " + executorId, conf, security);
+            client.clockListener(new ProgressReports(p -> sendProgress(ctx, p), System::nanoTime,
+                    PROGRESS_INTERVAL_MS));
+            runtime = new ExecutorRuntime(executorId, server, client);
             Runtimes.putExecutor(envKey, runtime);
             ctx.ask(RegisterShard.up(executorId, host, server.address().getPort()));
         } catch (Throwable t) {
@@ -44,6 +51,19 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
                 ctx.send(RegisterShard.failed(executorId, t.toString()));
             } catch (Exception e) {
                 LOG.error("executor {}: could not tell the driver that the parameter server failed", executorId, e);
+            }
+        }
+    }
+
+    /** Progress is for metrics only: a report that cannot be sent is logged once and never fails a worker. */
+    private void sendProgress(PluginContext ctx, WorkerProgress p) {
+        try {
+            ctx.send(p);
+        } catch (Exception e) {
+            if (!progressFailed) {
+                progressFailed = true;
+                LOG.warn("executor {}: cannot report worker progress to the driver ({}); driver metrics of worker "
+                        + "clocks will lag", ctx.executorID(), e.toString());
             }
         }
     }

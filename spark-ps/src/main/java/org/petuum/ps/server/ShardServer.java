@@ -1,11 +1,13 @@
 package org.petuum.ps.server;
 
+import com.codahale.metrics.MetricRegistry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
+import org.petuum.ps.metrics.ShardMetrics;
 import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.MessageDecoder;
@@ -53,11 +55,12 @@ public final class ShardServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final ScheduledFuture<?> expiry;
 
-    private ShardServer(String name, PsConf conf, String host, LongSupplier nanoTime, PsSecurity security)
-            throws InterruptedException {
+    private ShardServer(String name, PsConf conf, String host, LongSupplier nanoTime, PsSecurity security,
+                        MetricRegistry registry) throws InterruptedException {
         this.name = name;
         this.conf = conf;
-        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.bandwidthMbps());
+        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.bandwidthMbps(), registry);
+        TrafficCounter traffic = new TrafficCounter(service.metrics());
         this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
                 new DefaultThreadFactory("petuum-shard", true), NioIoHandler.newFactory());
@@ -73,7 +76,7 @@ public final class ShardServer implements AutoCloseable {
                             if (security.encrypts()) {
                                 ch.pipeline().addLast(security.newSslHandler(false, conf.connectTimeoutMs()));
                             }
-                            ch.pipeline().addLast(
+                            ch.pipeline().addLast(traffic,
                                     new IdleStateHandler(conf.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS),
                                     new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
                                     MessageEncoder.INSTANCE,
@@ -96,13 +99,13 @@ public final class ShardServer implements AutoCloseable {
      * @param name a name for log and error messages, e.g. "shard on executor 1"
      */
     public static ShardServer start(String name, PsConf conf, String host) throws InterruptedException {
-        return new ShardServer(name, conf, host, System::nanoTime, PsSecurity.none());
+        return new ShardServer(name, conf, host, System::nanoTime, PsSecurity.none(), new MetricRegistry());
     }
 
     /** As {@link #start(String, PsConf, String)}, with an injected clock for read deadlines. */
     public static ShardServer start(String name, PsConf conf, String host, LongSupplier nanoTime)
             throws InterruptedException {
-        return new ShardServer(name, conf, host, nanoTime, PsSecurity.none());
+        return new ShardServer(name, conf, host, nanoTime, PsSecurity.none(), new MetricRegistry());
     }
 
     /**
@@ -111,7 +114,21 @@ public final class ShardServer implements AutoCloseable {
      */
     public static ShardServer start(String name, PsConf conf, String host, PsSecurity security)
             throws InterruptedException {
-        return new ShardServer(name, conf, host, System::nanoTime, security);
+        return new ShardServer(name, conf, host, System::nanoTime, security, new MetricRegistry());
+    }
+
+    /**
+     * As {@link #start(String, PsConf, String, PsSecurity)}, with this shard's metrics ({@code shard.*}, see
+     * {@link ShardMetrics}) registered in {@code registry}.
+     */
+    public static ShardServer start(String name, PsConf conf, String host, PsSecurity security, MetricRegistry registry)
+            throws InterruptedException {
+        return new ShardServer(name, conf, host, System::nanoTime, security, registry);
+    }
+
+    /** This shard's metrics. */
+    public ShardMetrics metrics() {
+        return service.metrics();
     }
 
     public InetSocketAddress address() {

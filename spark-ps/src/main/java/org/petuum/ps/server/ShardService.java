@@ -1,5 +1,6 @@
 package org.petuum.ps.server;
 
+import com.codahale.metrics.MetricRegistry;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
@@ -19,6 +20,7 @@ import org.petuum.ps.protocol.Update;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
 import org.petuum.ps.internal.CheckpointStore;
+import org.petuum.ps.metrics.ShardMetrics;
 import org.petuum.ssp.CheckpointImage;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.ShardState;
@@ -35,7 +37,7 @@ final class ShardService {
     private static final Logger LOG = LogManager.getLogger(ShardService.class);
 
     /** Who to answer: the connection and the request id. */
-    record Token(Channel channel, long requestId) {
+    record Token(Channel channel, long requestId, long arrivedNanos, int workerClock) {
     }
 
     private final String name;
@@ -49,21 +51,32 @@ final class ShardService {
     private String checkpointDir;
     private CheckpointStore store;
     private java.util.concurrent.ExecutorService writer;
+    private final ShardMetrics metrics;
 
     ShardService(String name, LongSupplier nanoTime, int maxFrameBytes) {
-        this(name, nanoTime, maxFrameBytes, 0);
+        this(name, nanoTime, maxFrameBytes, 0, new MetricRegistry());
     }
 
     /**
      * @param bandwidthMbps the budget of managed pushes (the most-changed rows, after updates sent between
      *                      clocks); 0 turns them off
      */
-    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, double bandwidthMbps) {
+    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, double bandwidthMbps, MetricRegistry registry) {
         this.name = name;
+        this.metrics = new ShardMetrics(registry, this::storage);
         this.nanoTime = nanoTime;
         this.maxFrameBytes = maxFrameBytes;
         this.pushBudget = bandwidthMbps > 0 ? new org.petuum.ps.client.TokenBucket(bandwidthMbps * 1e6 / 8,
                 org.petuum.ps.client.EarlyUpdates.MAX_MANAGED_MESSAGE, nanoTime) : null;
+    }
+
+    ShardMetrics metrics() {
+        return metrics;
+    }
+
+    /** What the shard stores now (for the metrics' gauges). */
+    synchronized ShardState.Storage storage() {
+        return state == null ? new ShardState.Storage(0, 0, 0) : state.storage();
     }
 
     /** Bytes sent in managed pushes so far. */
@@ -96,6 +109,8 @@ final class ShardService {
             throw new IllegalStateException("cannot write the checkpoint of clock " + image.clock() + " to " + dir
                     + ": " + e.getMessage(), e);
         }
+        metrics.checkpointWriteMillis.update((System.nanoTime() - start) / 1_000_000);
+        metrics.checkpointBytes.update(bytes);
         LOG.info("{}: checkpoint of clock {} written ({} bytes in {} ms)", name, image.clock(), bytes,
                 (System.nanoTime() - start) / 1_000_000);
     }
@@ -158,6 +173,7 @@ final class ShardService {
             Long watermark = lastHandled.get(ch);
             if (watermark != null) {
                 out.add(new RowPush(ch, new org.petuum.ps.protocol.RowPush(state.runId(), watermark, p.rows())));
+                metrics.rowsPushed.inc(p.rows().size());
             }
         }
         return out;
@@ -165,6 +181,7 @@ final class ShardService {
 
     /** Handles one request from {@code channel}. Never throws: failures become an {@link ErrorResponse}. */
     void handle(Channel channel, Message m) {
+        metrics.requestsIn.inc();
         try {
             dispatch(channel, m);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
@@ -214,8 +231,9 @@ final class ShardService {
                 handled(ch, f.requestId());
                 result = active().flush(f.runId(), f.worker(), f.clock(), f.updates());
                 pushes = pushMessages(result.pushes());
-                answers = answers(result.released());
+                answers = answers(result.released(), true);
             }
+            (result.applied() ? metrics.flushesApplied : metrics.flushesDuplicate).inc();
             reply(ch, new Ack(f.requestId(), result.applied()));
             send(answers);
             for (RowPush p : pushes) {
@@ -232,10 +250,11 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, g.requestId());
-                ShardState.Served<Token> served = active().read(new ShardState.Read<>(new Token(ch, g.requestId()),
+                ShardState.Served<Token> served = active().read(new ShardState.Read<>(
+                        new Token(ch, g.requestId(), now, g.workerClock()),
                         g.tableId(), g.rows(), g.minVersion(), g.worker(), g.workerClock(), now,
                         now + g.timeoutMs() * 1_000_000L, ch));
-                answers = served == null ? List.of() : answers(List.of(served));
+                answers = served == null ? List.of() : answers(List.of(served), false);
             }
             send(answers);
         } else if (m instanceof Update u) {
@@ -301,6 +320,7 @@ final class ShardService {
             }
             expired = state.expire(nanoTime.getAsLong());
         }
+        metrics.readsTimedOut.inc(expired.size());
         failExpired(expired, ErrorResponse.Code.TIMEOUT);
     }
 
@@ -330,13 +350,26 @@ final class ShardService {
     private record Answer(Channel channel, Rows rows) {
     }
 
-    /** Answers to served reads, each with its connection's watermark taken now, under the lock. */
-    private List<Answer> answers(List<ShardState.Served<Token>> served) {
+    /**
+     * Answers to served reads, each with its connection's watermark taken now, under the lock.
+     *
+     * @param waited whether the reads had been parked, waiting for slower workers
+     */
+    private List<Answer> answers(List<ShardState.Served<Token>> served, boolean waited) {
         if (served.isEmpty()) {
             return List.of();
         }
+        long now = nanoTime.getAsLong();
         List<Answer> out = new java.util.ArrayList<>(served.size());
         for (ShardState.Served<Token> s : served) {
+            if (s.rows().tableId() >= 0) {
+                // How many clocks the rows lag behind the reader's own clock; clock waits (no table) are not reads.
+                metrics.stalenessServed.update(Math.max(0, s.token().workerClock() - s.rows().version()));
+                if (waited) {
+                    metrics.readsWaited.inc();
+                    metrics.readWaitMillis.update((now - s.token().arrivedNanos()) / 1_000_000);
+                }
+            }
             Channel ch = s.token().channel();
             long watermark = lastHandled.getOrDefault(ch, s.token().requestId());
             out.add(new Answer(ch, new Rows(s.token().requestId(), watermark, s.rows())));
@@ -360,6 +393,7 @@ final class ShardService {
         if (!ch.isActive()) {
             return;
         }
+        metrics.messagesOut.inc();
         long frame = 5L + m.encodedLength();
         if (frame > maxFrameBytes) {
             // The peer would drop the connection, failing every other request on it; fail only this one.
