@@ -92,6 +92,23 @@ public final class PsContext {
         return runtime.taskSlots(sc.master(), sc.conf());
     }
 
+    /**
+     * Adds a listener that hears how runs progress (each clock the slowest worker completes, as the workers report
+     * it, at most every 200 ms each) and what estimators and commands report through {@link #reportProgress}.
+     */
+    public void addProgressListener(ProgressListener listener) {
+        runtime.progress().add(listener);
+    }
+
+    public void removeProgressListener(ProgressListener listener) {
+        runtime.progress().remove(listener);
+    }
+
+    /** Tells every progress listener of {@code progress}: how an estimator's passes or a command's steps go. */
+    public void reportProgress(Progress progress) {
+        runtime.progress().tell(progress);
+    }
+
     /** Creates a table on every shard. @throws IllegalArgumentException if a table of that name exists */
     public TableRef createTable(TableSpec spec) {
         return runtime.createTable(spec);

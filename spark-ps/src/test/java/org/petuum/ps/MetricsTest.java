@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -63,6 +64,8 @@ class MetricsTest {
         assertEquals(2, ps.shards().size());
         ps.createTable(TableSpec.dense("metered", ROWS, 3).staleness(0));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Progress> heard = new CopyOnWriteArrayList<>();
+        ps.addProgressListener(heard::add);
         // Under BSP worker 0 reads every clock while worker 1 lags 40 ms per clock: worker 0's reads must wait.
         ps.run(jsc.parallelize(List.of(0, 1), WORKERS), CLOCKS, (worker, rows, clock) -> {
             PsTable t = worker.table("metered");
@@ -75,6 +78,18 @@ class MetricsTest {
             }
         });
         assertEquals(WORKERS * CLOCKS, ps.readDense("metered")[0][0]);
+
+        // Progress listeners hear the slowest worker's clocks, rising, up to the last.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((heard.isEmpty() || heard.get(heard.size() - 1).step() < CLOCKS) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(!heard.isEmpty(), "no progress heard");
+        assertEquals(CLOCKS, heard.get(heard.size() - 1).step(), heard.toString());
+        for (int i = 1; i < heard.size(); i++) {
+            assertTrue(heard.get(i).step() > heard.get(i - 1).step(), heard.toString());
+            assertEquals("clock", heard.get(i).unit());
+        }
 
         // Every worker's every clock reaches every shard once (with or without updates).
         long flushes = awaitSum("shard.flushesApplied", "executor", v -> v >= WORKERS * CLOCKS * 2);

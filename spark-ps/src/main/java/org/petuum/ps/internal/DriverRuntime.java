@@ -69,6 +69,7 @@ public final class DriverRuntime implements AutoCloseable {
 
     private final PsSecurity security;
     private volatile DriverMetrics metrics = new DriverMetrics(new MetricRegistry());
+    private final RunProgress progress = new RunProgress();
 
     /** A runtime whose connections neither authenticate nor encrypt. */
     public DriverRuntime(PsConf conf) {
@@ -88,6 +89,20 @@ public final class DriverRuntime implements AutoCloseable {
 
     public DriverMetrics metrics() {
         return metrics;
+    }
+
+    /** Who hears of runs' and estimators' progress. */
+    public RunProgress progress() {
+        return progress;
+    }
+
+    /** A worker's report that it has completed {@code clock} clocks of run {@code runId}. Any thread. */
+    public void workerProgress(long runId, int worker, int clock) {
+        DriverMetrics m = metrics;
+        m.clockReported(runId, worker, clock);
+        if (runId == m.currentRun()) {
+            progress.clocks(runId, m.slowestClock(), m.fastestClock());
+        }
     }
 
     /** Records the application id once Spark has assigned it (after the plugin started). */
@@ -384,7 +399,7 @@ public final class DriverRuntime implements AutoCloseable {
     public synchronized PsClient schedulerClient() {
         if (scheduler == null) {
             scheduler = new PsClient("scheduler of " + appId, conf, security);
-            scheduler.clockListener((run, worker, clock, last) -> metrics.clockReported(run, worker, clock));
+            scheduler.clockListener((run, worker, clock, last) -> workerProgress(run, worker, clock));
         }
         return scheduler;
     }
@@ -465,6 +480,7 @@ public final class DriverRuntime implements AutoCloseable {
         awaitAll(acks, "starting run " + plan.runId());
         metrics.runAttempts.inc();
         metrics.runStarted(plan.runId(), plan.numWorkers());
+        progress.runStarted(plan.runId(), plan.startClock());
     }
 
     /**

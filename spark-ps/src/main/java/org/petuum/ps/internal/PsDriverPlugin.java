@@ -53,7 +53,7 @@ public final class PsDriverPlugin implements DriverPlugin {
             return "ok";
         }
         if (message instanceof WorkerProgress p) {
-            runtime.metrics().clockReported(p.runId(), p.worker(), p.clock());
+            runtime.workerProgress(p.runId(), p.worker(), p.clock());
             return null;
         }
 

@@ -29,10 +29,8 @@ public final class DriverMetrics {
         runsStarted = registry.counter("driver.runsStarted");
         runAttempts = registry.counter("driver.runAttempts");
         recoveries = registry.counter("driver.recoveries");
-        registry.register("driver.slowestWorkerClock", (Gauge<Integer>) () ->
-                clocks.values().stream().mapToInt(Integer::intValue).min().orElse(0));
-        registry.register("driver.fastestWorkerClock", (Gauge<Integer>) () ->
-                clocks.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+        registry.register("driver.slowestWorkerClock", (Gauge<Integer>) this::slowestClock);
+        registry.register("driver.fastestWorkerClock", (Gauge<Integer>) this::fastestClock);
         registry.register("driver.clocksCompleted", (Gauge<Long>) () ->
                 clocks.values().stream().mapToLong(Integer::longValue).sum());
     }
@@ -60,6 +58,21 @@ public final class DriverMetrics {
                 // Another report registered it first.
             }
         }
+    }
+
+    /** The run whose clocks are being followed. */
+    public long currentRun() {
+        return runId;
+    }
+
+    /** The least clock any worker of the current run has completed, as reported (0 before any report). */
+    public int slowestClock() {
+        return clocks.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+    }
+
+    /** The most clocks any worker of the current run has completed, as reported. */
+    public int fastestClock() {
+        return clocks.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** The clocks completed by {@code worker} in the current run, as last reported. */
