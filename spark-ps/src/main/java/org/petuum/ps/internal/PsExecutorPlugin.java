@@ -22,6 +22,10 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
     /** How often a worker reports its clock to the driver at most (the driver's metrics follow runs this closely). */
     private static final long PROGRESS_INTERVAL_MS = 200;
 
+    /** The executor id of local mode, where the executor runs inside the driver JVM. */
+    private static final String LOCAL_EXECUTOR = "driver";
+    private static final String LOOPBACK = "127.0.0.1";
+
     private ExecutorRuntime runtime;
     private volatile boolean progressFailed;
     private Object envKey;
@@ -33,8 +37,14 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
         ShardServer server = null;
         try {
             PsConf conf = PsConf.from(ctx.conf());
-            String host = conf.bindAddress() != null ? conf.bindAddress() : executorHost(ctx);
+            boolean local = LOCAL_EXECUTOR.equals(executorId);
+            String host = bindHost(executorId, conf.bindAddress(), () -> executorHost(ctx));
             PsSecurity security = PsSecurity.forSpark(SparkEnv.get().securityManager(), conf);
+            if (!local && !security.authenticates()) {
+                LOG.warn("executor {}: spark.authenticate is off, so the parameter server's shard on {} accepts "
+                        + "reads and writes from anyone who can reach it; set spark.authenticate=true on a shared "
+                        + "network", executorId, host);
+            }
             server = ShardServer.start("shard on executor " + executorId, conf, host, security, ctx.metricRegistry());
             PsClient client = new PsClient("executor " + executorId, conf, security);
             client.clockListener(new ProgressReports(p -> sendProgress(ctx, p), System::nanoTime,
@@ -53,6 +63,17 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
                 LOG.error("executor {}: could not tell the driver that the parameter server failed", executorId, e);
             }
         }
+    }
+
+    /**
+     * Where the shard listens: the configured address, else loopback in local mode (every client is in this JVM, so
+     * nothing needs to reach the shard from the network), else the address Spark uses for this executor.
+     */
+    static String bindHost(String executorId, String configured, java.util.function.Supplier<String> executorHost) {
+        if (configured != null) {
+            return configured;
+        }
+        return LOCAL_EXECUTOR.equals(executorId) ? LOOPBACK : executorHost.get();
     }
 
     /** Progress is for metrics only: a report that cannot be sent is logged once and never fails a worker. */
