@@ -421,7 +421,7 @@ public final class PsWorker implements AutoCloseable {
         }
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("worker " + state.worker() + " of run " + plan.runId() + " is closed");
         }
