@@ -146,6 +146,19 @@ class TrailingUpdatesTest {
         String id = m.label().replaceAll("[^A-Za-z0-9]", "");
         double[] afterClocks = {m.afterClocks(clocksOf(0), TRAILING), m.afterClocks(clocksOf(1), TRAILING), 0};
 
+        // runWorkers: a function that never clocks.
+        String neverClocked = "never-clocked-" + id;
+        ps.createTable(m.spec(neverClocked));
+        ps.runWorkers(twoPartitions(), (worker, it) -> {
+            PsTable t = worker.table(neverClocked);
+            for (int k = 0; k < NEVER_CLOCKED_INCS; k++) {
+                incAll(t, worker.id(), 1);
+            }
+            return worker.currentClock();
+        });
+        double once = m.after(NEVER_CLOCKED_INCS);
+        assertColumns(neverClocked, m, new double[] {once, once, 0});
+
         // runWorkers: clocks, then increments after the last clock. Worker 1 stops two clocks early; worker 0's
         // reads must neither wait for it nor, under a clock bound, miss any of its updates.
         String trailing = "trailing-" + id;
@@ -166,19 +179,6 @@ class TrailingUpdatesTest {
             assertEquals(afterClocks[1], lastReads.get(0)[1], 1e-12,
                     m + ": worker 0's last read holds every update of the finished worker 1");
         }
-
-        // runWorkers: a function that never clocks.
-        String neverClocked = "never-clocked-" + id;
-        ps.createTable(m.spec(neverClocked));
-        ps.runWorkers(twoPartitions(), (worker, it) -> {
-            PsTable t = worker.table(neverClocked);
-            for (int k = 0; k < NEVER_CLOCKED_INCS; k++) {
-                incAll(t, worker.id(), 1);
-            }
-            return worker.currentClock();
-        });
-        double once = m.after(NEVER_CLOCKED_INCS);
-        assertColumns(neverClocked, m, new double[] {once, once, 0});
 
         // run: the runner clocks after every call, so there is nothing after the last clock; still exact.
         String clocked = "run-" + id;
@@ -216,32 +216,6 @@ class TrailingUpdatesTest {
 
     @Test
     void aWorkerThatFailsAfterTrailingUpdatesAppliesNoneAndTheRecoveredRunIsExact() throws Exception {
-        // A scheduled run is not recovered: what the tables hold afterwards is what the failed attempt applied.
-        ps.createTable(TableSpec.dense("failed-scheduled", ROWS, COLS).staleness(1));
-        Exception failed = assertThrows(Exception.class, () -> ps.runScheduled(twoPartitions(), (worker, it) -> {
-            PsTable t = worker.table("failed-scheduled");
-            for (int c = 0; c < CLOCKS - 1; c++) {
-                incAll(t, worker.id(), 1);
-                worker.clock();
-            }
-            incAll(t, worker.id(), 1);
-            worker.globalBarrier(); // every clock so far is applied on every shard
-            incAll(t, worker.id(), TRAILING);
-            if (worker.id() == 1) {
-                throw new IllegalStateException("injected failure after updates that follow the last clock");
-            }
-            return 0;
-        }, self -> 0));
-        assertTrue(String.valueOf(failed).contains("injected failure") || causeMentions(failed, "injected failure"),
-                String.valueOf(failed));
-        double[][] cells = ps.readDense("failed-scheduled");
-        for (int r = 0; r < ROWS; r++) {
-            assertEquals(CLOCKS, cells[r][1], "row " + r + ": the failed worker's clocks, none of its trailing updates");
-            assertTrue(cells[r][0] == CLOCKS || cells[r][0] == CLOCKS + TRAILING,
-                    "row " + r + ": worker 0 applied its last flush whole or not at all: " + cells[r][0]);
-        }
-        ps.dropTable("failed-scheduled");
-
         // runWorkers recovers from the newest checkpoint: every update is applied once in the end, the trailing
         // updates of both workers included.
         ps.createTable(TableSpec.dense("failed-recovered", ROWS, COLS).staleness(1));
@@ -271,6 +245,32 @@ class TrailingUpdatesTest {
             assertArrayEquals(row, recovered[r], "row " + r);
         }
         ps.dropTable("failed-recovered");
+
+        // A scheduled run is not recovered: what the tables hold afterwards is what the failed attempt applied.
+        ps.createTable(TableSpec.dense("failed-scheduled", ROWS, COLS).staleness(1));
+        Exception failed = assertThrows(Exception.class, () -> ps.runScheduled(twoPartitions(), (worker, it) -> {
+            PsTable t = worker.table("failed-scheduled");
+            for (int c = 0; c < CLOCKS - 1; c++) {
+                incAll(t, worker.id(), 1);
+                worker.clock();
+            }
+            incAll(t, worker.id(), 1);
+            worker.globalBarrier(); // every clock so far is applied on every shard
+            incAll(t, worker.id(), TRAILING);
+            if (worker.id() == 1) {
+                throw new IllegalStateException("injected failure after updates that follow the last clock");
+            }
+            return 0;
+        }, self -> 0));
+        assertTrue(String.valueOf(failed).contains("injected failure") || causeMentions(failed, "injected failure"),
+                String.valueOf(failed));
+        double[][] cells = ps.readDense("failed-scheduled");
+        for (int r = 0; r < ROWS; r++) {
+            assertEquals(CLOCKS, cells[r][1], "row " + r + ": the failed worker's clocks, none of its trailing updates");
+            assertTrue(cells[r][0] == CLOCKS || cells[r][0] == CLOCKS + TRAILING,
+                    "row " + r + ": worker 0 applied its last flush whole or not at all: " + cells[r][0]);
+        }
+        ps.dropTable("failed-scheduled");
     }
 
     private static boolean causeMentions(Throwable t, String text) {
