@@ -243,7 +243,7 @@ public final class PsWorker implements AutoCloseable {
                     }
                 }
             }
-            return plan.shards().get(s) + " (shard " + s + ") acknowledging the last flush of worker " + state.worker()
+            return plan.shards().get(s) + " acknowledging the last flush of worker " + state.worker()
                     + " at clock " + clock + " (" + (names.isEmpty() ? "no updates" : "updates of table(s) "
                     + String.join(", ", names)) + ")";
         };

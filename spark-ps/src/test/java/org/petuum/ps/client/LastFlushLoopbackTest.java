@@ -99,7 +99,7 @@ class LastFlushLoopbackTest {
         // Shard 1 moves on to another run: it refuses this run's last flush.
         cluster.call(cluster.shards().get(1), seq -> new BeginRun(seq, 4, 1, 1, 2));
         PsException e = assertThrows(PsException.class, worker::close);
-        assertTrue(e.getMessage().contains(cluster.shards().get(1) + " (shard 1)"), e.getMessage());
+        assertTrue(e.getMessage().contains(cluster.shards().get(1) + " acknowledging"), e.getMessage());
         assertTrue(e.getMessage().contains("updates of table(s) 'counts'"), e.getMessage());
         assertTrue(e.getMessage().contains("run 3 is not the active run"), e.getMessage());
     }
