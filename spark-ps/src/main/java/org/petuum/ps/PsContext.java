@@ -245,8 +245,17 @@ public final class PsContext {
         String group = "petuum-run-" + plan.runId();
         java.util.concurrent.CompletableFuture<D> driverResult = new java.util.concurrent.CompletableFuture<>();
         Thread driverThread = new Thread(() -> {
-            try (PsWorker self = new PsWorker(runtime.schedulerClient(), plan, partitions)) {
-                driverResult.complete(driver.run(self));
+            try {
+                PsWorker self = new PsWorker(runtime.schedulerClient(), plan, partitions);
+                D result;
+                try {
+                    result = driver.run(self);
+                } catch (Throwable t) {
+                    self.abandon(); // a failed driver part sends nothing more
+                    throw t;
+                }
+                self.close(); // its updates after its last clock go out as its last flush
+                driverResult.complete(result);
             } catch (Throwable t) {
                 driverResult.completeExceptionally(t);
                 sc.cancelJobGroup(group);

@@ -7,7 +7,8 @@ import org.petuum.ssp.TableSpec;
 
 /**
  * A worker's handle on one table: reads under the table's consistency model, increments buffered in the
- * worker's oplog until its next {@link PsWorker#clock()}.
+ * worker's oplog until its next {@link PsWorker#clock()}, or, for those made after its last clock, until its
+ * function returns ({@link PsWorker#close()}).
  *
  * <p>A read returns a row that holds every update of every worker's clocks older than the table's staleness
  * bound allows, and every update this worker made itself (read-my-writes), including those not yet sent.
@@ -111,6 +112,7 @@ public final class PsTable {
     }
 
     private OpLog oplog() {
+        worker.checkOpen(); // an increment after the worker ended would be dropped without a word
         return worker.state().oplog();
     }
 

@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
@@ -26,7 +29,9 @@ import org.petuum.ssp.WorkerState;
 /**
  * One worker of a run: the task API. A worker is one partition of the run's data, running for many clocks
  * inside one Spark task. It reads and updates tables through {@link #table(String)} and ends each clock with
- * {@link #clock()}, which sends its updates, tagged (worker, clock), to every shard.
+ * {@link #clock()}, which sends its updates, tagged (worker, clock), to every shard. When its function returns,
+ * the runner {@link #close() closes} it, which sends what it updated after its last clock; when the function
+ * throws, the runner {@link #abandon() abandons} it, which sends nothing more.
  *
  * <p>Not thread-safe: owned by its task thread. Tasks of one JVM share the process's connections and cache.
  */
@@ -187,16 +192,69 @@ public final class PsWorker implements AutoCloseable {
     }
 
     /**
-     * Waits until every shard has acknowledged every clock this worker sent, so that the tables hold all of
-     * its updates. Called by the runner when the worker's function returns.
+     * Ends this worker after its function returned: sends every update it has not sent yet (those made after its
+     * last {@link #clock()}, or all of them if it never clocked) to every shard as its last flush, tagged with the
+     * clock it had not completed, and waits until every shard has acknowledged it and every clock before it, so
+     * that the tables hold all of its updates. A shard applies the last flush once, however often it arrives, and
+     * from then on no read of another worker waits for this one. Called by the runner; blocks at most about
+     * {@code spark.petuum.requestTimeout} per outstanding acknowledgement. Closing again does nothing.
+     *
+     * @throws PsException if a shard refuses the last flush or does not acknowledge it in time, naming the shard
+     *                     and the tables whose updates it carried
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<List<RowUpdate>> byShard = state.drainByShard();
+        int clock = state.clock();
+        List<ShardConnection.Pending> last = new ArrayList<>(shards.length);
+        for (int s = 0; s < shards.length; s++) {
+            List<RowUpdate> updates = byShard.get(s);
+            last.add(shard(s).send(seq -> new Flush(seq, plan.runId(), state.worker(), clock, updates, true)));
+        }
+        early.awaitAll();
+        checkFlushes(true);
+        for (int s = 0; s < shards.length; s++) {
+            awaitLastFlush(s, clock, byShard.get(s), last.get(s).answer());
+        }
+        client.clockListener().clocked(plan.runId(), state.worker(), clock, true);
+    }
+
+    /**
+     * Ends this worker after its function failed: drops every update it has not sent and sends nothing more, so
+     * the shards hold none of them (the run is then restored from a checkpoint). Does not wait. Idempotent; a
+     * later {@link #close()} does nothing.
+     */
+    public void abandon() {
         if (!closed) {
-            early.awaitAll();
-            checkFlushes(true);
             closed = true;
-            client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), true);
+            state.drainByShard();
+        }
+    }
+
+    private void awaitLastFlush(int s, int clock, List<RowUpdate> updates, CompletableFuture<Message> answer) {
+        Supplier<String> what = () -> {
+            Set<String> names = new TreeSet<>();
+            for (RowUpdate u : updates) {
+                for (TableRef t : plan.tables()) {
+                    if (t.id() == u.tableId()) {
+                        names.add("'" + t.name() + "'");
+                    }
+                }
+            }
+            return plan.shards().get(s) + " acknowledging the last flush of worker " + state.worker()
+                    + " at clock " + clock + " (" + (names.isEmpty() ? "no updates" : "updates of table(s) "
+                    + String.join(", ", names)) + ")";
+        };
+        try {
+            PsClient.await(answer, plan.conf().requestTimeoutMs(), what);
+        } catch (PsTimeoutException e) {
+            throw e;
+        } catch (PsException e) {
+            throw new PsException(what.get() + " failed: " + e.getMessage(), e.retriable(), e);
         }
     }
 
@@ -365,7 +423,7 @@ public final class PsWorker implements AutoCloseable {
         }
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("worker " + state.worker() + " of run " + plan.runId() + " is closed");
         }

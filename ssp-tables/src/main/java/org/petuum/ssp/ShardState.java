@@ -14,6 +14,12 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
  * dropped. A read is answered as soon as the shard's minimum clock reaches the version it asks for, or
  * expires at its deadline with a message that names the slowest worker.
  *
+ * <p>A worker's <em>last</em> flush (sent when its function returns) carries what it updated after its last
+ * clock, tagged with the clock it had not completed. It finishes the worker: reads stop waiting for it (a row
+ * holds everything it will ever send), while checkpoints still count it at that clock, so no checkpoint image
+ * holds its last updates and a run recovered from one has the worker send them again, once. Any later flush of
+ * a finished worker is a repeat (dropped) or an error.
+ *
  * <p>Not thread-safe: the owner serialises every call (the shard server holds one lock around it).
  * Time is passed in (nanoseconds from any fixed origin), so tests control it.
  *
@@ -44,6 +50,8 @@ public final class ShardState<T> {
     private int checkpointInterval;
     private int nextCheckpoint = Integer.MAX_VALUE;
     private final java.util.TreeMap<Integer, List<RowUpdate>> ahead = new java.util.TreeMap<>();
+    /** The smallest clock a worker of this run finished at ({@link Integer#MAX_VALUE}: none has). */
+    private int finishedFloor = Integer.MAX_VALUE;
 
     public ShardState(int shardIndex, RowPartitioner partitioner) {
         if (shardIndex < 0 || shardIndex >= partitioner.numShards()) {
@@ -151,6 +159,7 @@ public final class ShardState<T> {
         this.nextCheckpoint = checkpointInterval == 0 ? Integer.MAX_VALUE
                 : (startClock / checkpointInterval + 1) * checkpointInterval;
         this.ahead.clear();
+        this.finishedFloor = Integer.MAX_VALUE;
         this.subscriptions.clear();
         return failed;
     }
@@ -159,9 +168,26 @@ public final class ShardState<T> {
         return runId;
     }
 
-    /** The minimum clock of the current run's workers (0 before any run). */
+    /**
+     * The minimum clock of the current run's workers (0 before any run), counting a finished worker at the clock
+     * its last flush was tagged with: what checkpoints are taken at.
+     */
     public int minClock() {
         return clocks == null ? 0 : clocks.min();
+    }
+
+    /**
+     * The version of the rows this shard serves: the minimum clock of the workers that have not finished. A row
+     * holds every update of every clock below it, and every update of the finished workers.
+     */
+    public int visibleClock() {
+        return clocks == null ? 0 : clocks.visibleMin();
+    }
+
+    /** Whether {@code worker} of the current run has sent its last flush. */
+    public boolean isFinished(int worker) {
+        checkRun(runId, worker);
+        return clocks.isFinished(worker);
     }
 
     /** The current run's clock of {@code worker}. */
@@ -179,9 +205,29 @@ public final class ShardState<T> {
      *                                  skipped; nothing is applied then
      */
     public FlushResult<T> flush(long flushRunId, int worker, int clock, List<RowUpdate> updates) {
+        return flush(flushRunId, worker, clock, updates, false);
+    }
+
+    /**
+     * As {@link #flush(long, int, int, List)}; with {@code last}, the worker's last flush: {@code clock} is the
+     * clock it had not completed, the updates are applied, and the worker is finished instead of advanced (see the
+     * class comment). A repeat of a finished worker's flushes is dropped; a flush of a later clock is an error.
+     */
+    public FlushResult<T> flush(long flushRunId, int worker, int clock, List<RowUpdate> updates, boolean last) {
         checkRun(flushRunId, worker);
         int current = clocks.clockOf(worker);
+        if (clocks.isFinished(worker)) {
+            if (clock <= current) {
+                return new FlushResult<>(false, List.of());
+            }
+            throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " flushed clock " + clock
+                    + " after its last flush, of clock " + current);
+        }
         if (clock < current) {
+            if (last) {
+                throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " sent its last "
+                        + "flush for clock " + clock + " but has completed " + current + " clocks here");
+            }
             return new FlushResult<>(false, List.of());
         }
         if (clock > current) {
@@ -189,19 +235,33 @@ public final class ShardState<T> {
                     + clock + " but its next clock here is " + current + " (a flush was lost)");
         }
         checkUpdates(updates);
+        int visibleBefore = clocks.visibleMin();
         applyUpdates(clock, updates);
-        boolean advanced = clocks.advance(worker, clock + 1);
         List<CheckpointImage> images = new ArrayList<>();
-        while (advanced && clocks.min() >= nextCheckpoint) {
-            images.add(imageAt(nextCheckpoint));
-            nextCheckpoint += checkpointInterval;
-            ahead.headMap(nextCheckpoint).clear();
+        if (last) {
+            // The clock stays: the minimum that checkpoints follow cannot move, and no image holds these updates.
+            clocks.finish(worker);
+            finishedFloor = Math.min(finishedFloor, clock);
+        } else {
+            boolean advanced = clocks.advance(worker, clock + 1);
+            while (advanced && clocks.min() >= nextCheckpoint) {
+                images.add(imageAt(nextCheckpoint));
+                nextCheckpoint += checkpointInterval;
+                ahead.headMap(nextCheckpoint).clear();
+            }
         }
+        if (nextCheckpoint != Integer.MAX_VALUE && nextCheckpoint > finishedFloor) {
+            // A finished worker holds the minimum below the next boundary for good: no image will be taken in
+            // this run, so keeping the faster workers' deltas aside for one would only grow.
+            nextCheckpoint = Integer.MAX_VALUE;
+            ahead.clear();
+        }
+        boolean visibleAdvanced = clocks.visibleMin() > visibleBefore;
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
         boolean othersWaiting = parked.stream().anyMatch(r -> r.tableId == OTHERS_ONLY);
-        List<Served<T>> released = advanced || othersWaiting ? releaseReady() : List.of();
+        List<Served<T>> released = visibleAdvanced || othersWaiting ? releaseReady() : List.of();
         return new FlushResult<>(true, released, images,
-                advanced ? subscriptions.eager(store, minClock()) : List.of());
+                visibleAdvanced ? subscriptions.eager(store, visibleClock()) : List.of());
     }
 
     /**
@@ -213,6 +273,10 @@ public final class ShardState<T> {
      */
     public void applyEarly(long runId, int worker, int clock, List<RowUpdate> updates) {
         checkRun(runId, worker);
+        if (clocks.isFinished(worker)) {
+            throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " sent updates of clock "
+                    + clock + " after its last flush");
+        }
         if (clock != clocks.clockOf(worker)) {
             throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " sent updates of clock "
                     + clock + " but its current clock here is " + clocks.clockOf(worker));
@@ -256,7 +320,7 @@ public final class ShardState<T> {
      * processes that read them, as many as fit in {@code budgetBytes} on the wire; their tallies restart.
      */
     public List<Push> mostChangedPushes(long budgetBytes) {
-        return subscriptions.mostChanged(store, budgetBytes, minClock());
+        return subscriptions.mostChanged(store, budgetBytes, visibleClock());
     }
 
     /** Forgets what {@code subscriber} subscribed to (its connection closed); returns the number of rows. */
@@ -470,14 +534,14 @@ public final class ShardState<T> {
             out[i] = ids.get(i);
             values[i] = rows.get(out[i]).copy();
         }
-        return new RowsSnapshot(tableId, minClock(), out, values);
+        return new RowsSnapshot(tableId, visibleClock(), out, values);
     }
 
     private boolean ready(Read<T> r) {
         if (r.tableId == OTHERS_ONLY && clocks != null && r.worker >= 0 && r.worker < clocks.workers()) {
             return clocks.minExcluding(r.worker) >= r.minVersion;
         }
-        return minClock() >= r.minVersion;
+        return visibleClock() >= r.minVersion;
     }
 
     private List<Served<T>> releaseReady() {
@@ -503,7 +567,7 @@ public final class ShardState<T> {
             }
         }
         if (read.tableId == NO_TABLE || read.tableId == OTHERS_ONLY) {
-            return new Served<>(read.token, new RowsSnapshot(read.tableId, minClock(), new int[0], new RowValues[0]));
+            return new Served<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), new int[0], new RowValues[0]));
         }
         TableRef t = tables.get(read.tableId);
         Int2ObjectOpenHashMap<RowValues> rows = data.get(read.tableId);
@@ -512,7 +576,7 @@ public final class ShardState<T> {
             RowValues row = rows.get(read.rows[i]);
             values[i] = row == null ? t.spec().zeroRow() : row.copy();
         }
-        return new Served<>(read.token, new RowsSnapshot(read.tableId, minClock(), read.rows.clone(), values));
+        return new Served<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), read.rows.clone(), values));
     }
 
     private String timeoutMessage(Read<T> r, long nowNanos) {
@@ -530,7 +594,7 @@ public final class ShardState<T> {
     private int slowestExcluding(int worker) {
         int min = clocks.minExcluding(worker);
         for (int w = 0; w < clocks.workers(); w++) {
-            if (w != worker && clocks.clockOf(w) == min) {
+            if (w != worker && !clocks.isFinished(w) && clocks.clockOf(w) == min) {
                 return w;
             }
         }

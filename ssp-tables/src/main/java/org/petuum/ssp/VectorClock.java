@@ -6,6 +6,10 @@ import java.util.Arrays;
  * The clocks of a fixed set of workers, as one shard has seen them, and their minimum.
  * A worker's clock is the number of clocks it has completed.
  *
+ * <p>A worker may also be <em>finished</em>: it sent its last updates and will send nothing more. Its clock
+ * stays where it was ({@link #min()}, which decides checkpoints, still counts it there), but no read has to wait
+ * for it any more: {@link #visibleMin()} leaves it out, since a row already holds everything it will ever send.
+ *
  * <p>Not thread-safe: owned by its {@link ShardState}.
  */
 public final class VectorClock {
@@ -13,6 +17,8 @@ public final class VectorClock {
     public static final int MAX_WORKERS = 1 << 16;
 
     private final int[] clocks;
+    private final boolean[] finished;
+    private int unfinished;
     private int min;
 
     public VectorClock(int workers) {
@@ -28,6 +34,8 @@ public final class VectorClock {
             throw new IllegalArgumentException("start : " + start + " (expected: >= 0)");
         }
         this.clocks = new int[workers];
+        this.finished = new boolean[workers];
+        this.unfinished = workers;
         Arrays.fill(clocks, start);
         this.min = start;
     }
@@ -45,25 +53,67 @@ public final class VectorClock {
         return min;
     }
 
-    /** The smallest clock of every worker but {@code worker} ({@link Integer#MAX_VALUE} if it is alone). */
+    /**
+     * The smallest clock of the workers that have not finished: every update of every clock below it has been
+     * seen, and every update at all of the finished workers. When every worker has finished, the largest clock
+     * (so it never goes down).
+     */
+    public int visibleMin() {
+        if (unfinished == clocks.length) {
+            return min;
+        }
+        int m = Integer.MAX_VALUE;
+        int max = 0;
+        for (int w = 0; w < clocks.length; w++) {
+            if (!finished[w]) {
+                m = Math.min(m, clocks[w]);
+            }
+            max = Math.max(max, clocks[w]);
+        }
+        return unfinished == 0 ? max : m;
+    }
+
+    /**
+     * The smallest clock of the unfinished workers but {@code worker} ({@link Integer#MAX_VALUE} if there is none).
+     */
     public int minExcluding(int worker) {
         int m = Integer.MAX_VALUE;
         for (int w = 0; w < clocks.length; w++) {
-            if (w != worker) {
+            if (w != worker && !finished[w]) {
                 m = Math.min(m, clocks[w]);
             }
         }
         return m;
     }
 
-    /** The lowest-numbered worker whose clock is the minimum. */
+    /** The lowest-numbered unfinished worker whose clock is the smallest of the unfinished ones (or 0). */
     public int slowestWorker() {
+        int slowest = -1;
         for (int w = 0; w < clocks.length; w++) {
-            if (clocks[w] == min) {
-                return w;
+            if (!finished[w] && (slowest < 0 || clocks[w] < clocks[slowest])) {
+                slowest = w;
             }
         }
-        throw new IllegalStateException("no worker at the minimum clock " + min + ": " + Arrays.toString(clocks));
+        return Math.max(slowest, 0);
+    }
+
+    public boolean isFinished(int worker) {
+        return finished[worker];
+    }
+
+    /**
+     * Records that {@code worker} sent its last updates; its clock stays. Finishing twice is a no-op.
+     *
+     * @return whether {@link #visibleMin()} advanced
+     */
+    public boolean finish(int worker) {
+        if (finished[worker]) {
+            return false;
+        }
+        int before = visibleMin();
+        finished[worker] = true;
+        unfinished--;
+        return visibleMin() > before;
     }
 
     /**
@@ -72,6 +122,9 @@ public final class VectorClock {
      * @return whether the minimum advanced
      */
     public boolean advance(int worker, int clock) {
+        if (finished[worker]) {
+            throw new IllegalArgumentException("worker " + worker + " has finished at clock " + clocks[worker]);
+        }
         if (clock <= clocks[worker]) {
             throw new IllegalArgumentException(
                     "worker " + worker + ": clock " + clock + " does not advance from " + clocks[worker]);
@@ -92,6 +145,7 @@ public final class VectorClock {
 
     @Override
     public String toString() {
-        return "VectorClock" + Arrays.toString(clocks) + " min=" + min;
+        return "VectorClock" + Arrays.toString(clocks) + " min=" + min
+                + (unfinished < clocks.length ? " finished=" + Arrays.toString(finished) : "");
     }
 }

@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
  * <p>Every worker, in every clock, reads a few random rows (through the process cache when the freshness rule
  * allows it, otherwise from the shard, blocking until the answer arrives), adds 1 to column {@code w} (its own
  * id) of every row, possibly reads again, and clocks: one flush to every shard. Cell {@code (r, w)} therefore
- * counts the clocks of worker {@code w} that reached the row. Every value a read returns is checked against
- * the consistency model; the first violation ends the run.
+ * counts the clocks of worker {@code w} that reached the row. Some workers stop early (some without a single
+ * clock), and every worker ends like a returning worker function: reads, possibly one more increment after
+ * its last clock, and a last flush. Every value a read returns is checked against the consistency model; the
+ * first violation ends the run.
  */
 final class SspSimulation {
 
@@ -28,7 +30,8 @@ final class SspSimulation {
     static final FreshnessRule REAL_RULE = WorkerState::isFresh;
 
     /** What happened in one run; {@code violation} is {@code null} when every check held. */
-    record Result(String violation, String setup, int reads, int cacheHits, int parkedReads, int duplicatesDropped) {
+    record Result(String violation, String setup, int reads, int cacheHits, int parkedReads, int duplicatesDropped,
+                  int trailingIncrements) {
     }
 
     private static final long RUN = 1;
@@ -40,7 +43,8 @@ final class SspSimulation {
     private sealed interface ToShard permits FlushMsg, ReadMsg {
     }
 
-    private record FlushMsg(long seq, int worker, int clock, List<RowUpdate> updates, boolean duplicate) implements ToShard {
+    private record FlushMsg(long seq, int worker, int clock, List<RowUpdate> updates, boolean last,
+                            boolean duplicate) implements ToShard {
     }
 
     private record ReadMsg(Request request) implements ToShard {
@@ -58,6 +62,12 @@ final class SspSimulation {
         int readsAfter;
         Request blockedOn;
         boolean done;
+        /** The clocks it completes before its tail: trailing reads and increments, and the last flush. */
+        int lastClock;
+        boolean trailing;
+        /** Increments of every row it has made, and how many of them it has sent. */
+        int incs;
+        int sentIncs;
 
         Worker(WorkerState state, int process, double speed) {
             this.state = state;
@@ -98,6 +108,7 @@ final class SspSimulation {
     private int cacheHits;
     private int parkedReads;
     private int duplicatesDropped;
+    private int trailingIncrements;
 
     private SspSimulation(Consistency consistency, long seed, FreshnessRule rule) {
         this.consistency = consistency;
@@ -150,9 +161,16 @@ final class SspSimulation {
             ws[w].readsAfter = random.nextInt(2);
             speeds.append(w == 0 ? "" : ", ").append(String.format("w%d@p%d x%.1f", w, ws[w].process, speed));
         }
+        StringBuilder tails = new StringBuilder();
+        for (int w = 0; w < workers; w++) {
+            // Worker 0 runs every clock; the others may stop early, or never clock at all.
+            ws[w].lastClock = w > 0 && random.nextInt(4) == 0 ? random.nextInt(clocks) : clocks;
+            ws[w].trailing = random.nextBoolean();
+            tails.append(w == 0 ? "" : ", ").append(ws[w].lastClock).append(ws[w].trailing ? "+1" : "");
+        }
         this.setup = "seed=" + seed + " " + consistency + " " + spec.storage() + " workers=" + workers
                 + " processes=" + processes + " shards=" + shards + " rows=" + rows + " clocks=" + clocks
-                + " [" + speeds + "]";
+                + " [" + speeds + "] clocks then trailing increments per worker [" + tails + "]";
     }
 
     /** Runs one seeded simulation to the end, or to the first broken invariant. */
@@ -165,7 +183,8 @@ final class SspSimulation {
         } catch (Violation v) {
             violation = v.getMessage() + " (" + sim.setup + ")";
         }
-        return new Result(violation, sim.setup, sim.reads, sim.cacheHits, sim.parkedReads, sim.duplicatesDropped);
+        return new Result(violation, sim.setup, sim.reads, sim.cacheHits, sim.parkedReads, sim.duplicatesDropped,
+                sim.trailingIncrements);
     }
 
     private void loop() {
@@ -227,22 +246,31 @@ final class SspSimulation {
                 w.blockedOn = r;
             }
         } else if (!w.incremented) {
-            for (int row = 0; row < rows; row++) {
-                state.oplog().inc(table, row, state.worker(), 1);
+            boolean tail = state.clock() == w.lastClock;
+            if (!tail || w.trailing) {
+                for (int row = 0; row < rows; row++) {
+                    state.oplog().inc(table, row, state.worker(), 1);
+                }
+                w.incs++;
+                trailingIncrements += tail ? 1 : 0;
             }
             w.incremented = true;
         } else {
+            // At its last clock the worker's function returns: what it has not sent goes in its last flush.
+            boolean last = state.clock() == w.lastClock;
             List<List<RowUpdate>> byShard = state.drainByShard();
             for (int s = 0; s < shards; s++) {
                 long seq = nextSeq[w.process][s]++;
-                up.get(w.process).get(s).add(new FlushMsg(seq, state.worker(), state.clock(), byShard.get(s), false));
+                up.get(w.process).get(s).add(new FlushMsg(seq, state.worker(), state.clock(), byShard.get(s), last,
+                        false));
                 state.flushed(s, seq, byShard.get(s));
             }
-            state.advanceClock();
+            w.sentIncs = w.incs;
             w.incremented = false;
-            if (state.clock() == clocks) {
+            if (last) {
                 w.done = true;
             } else {
+                state.advanceClock();
                 w.readsBefore = random.nextInt(4);
                 w.readsAfter = random.nextInt(2);
             }
@@ -257,7 +285,7 @@ final class SspSimulation {
             handled[process][s] = Math.max(handled[process][s], f.seq());
             ShardState.FlushResult<Request> result;
             try {
-                result = shard.flush(RUN, f.worker(), f.clock(), f.updates());
+                result = shard.flush(RUN, f.worker(), f.clock(), f.updates(), f.last());
             } catch (IllegalArgumentException e) {
                 throw new Violation("shard " + s + " rejected the flush of worker " + f.worker() + " clock "
                         + f.clock() + ": " + e.getMessage());
@@ -275,7 +303,8 @@ final class SspSimulation {
                 }
                 if (random.nextDouble() < DUPLICATE_PROBABILITY) {
                     // A resend, as after a reconnect: same worker, clock and updates.
-                    up.get(process).get(s).add(new FlushMsg(f.seq(), f.worker(), f.clock(), f.updates(), true));
+                    up.get(process).get(s).add(new FlushMsg(f.seq(), f.worker(), f.clock(), f.updates(), f.last(),
+                            true));
                 }
             }
             for (ShardState.Served<Request> served : result.released()) {
@@ -346,24 +375,29 @@ final class SspSimulation {
                 throw new Violation(where + "cell " + other + " is not a count of clocks");
             }
             if (other == me) {
-                int expected = c + (w.incremented ? 1 : 0);
+                int expected = w.incs;
                 if (cell != expected) {
                     throw new Violation(where + "its own cell is " + cell + " but it has made " + expected
                             + " increments (read-my-writes)");
                 }
                 continue;
             }
-            int sent = ws[other].state.clock();
+            Worker o = ws[other];
+            int sent = o.sentIncs;
             if (cell > sent) {
-                throw new Violation(where + "worker " + other + " has flushed only " + sent + " clocks but the cell is "
+                throw new Violation(where + "worker " + other + " has sent only " + sent + " increments but the cell is "
                         + cell);
             }
-            if (cell < version) {
-                throw new Violation(where + "a row of version " + version + " misses clocks of worker " + other);
+            // A row must hold every clock below its version (or below the bound) of every worker; of a worker that
+            // stops before that clock, every update it makes, the ones after its last clock too.
+            int total = o.lastClock + (o.trailing ? 1 : 0);
+            if (cell < (version > o.lastClock ? total : version)) {
+                throw new Violation(where + "a row of version " + version + " misses updates of worker " + other);
             }
-            if (consistency.bounded() && cell < c - consistency.staleness()) {
+            int bound = c - consistency.staleness();
+            if (consistency.bounded() && cell < (bound > o.lastClock ? total : bound)) {
                 throw new Violation(where + "worker " + other + "'s cell is " + cell + " but staleness "
-                        + consistency.staleness() + " requires at least " + (c - consistency.staleness()));
+                        + consistency.staleness() + " requires at least " + Math.min(bound, total));
             }
         }
     }
@@ -375,25 +409,39 @@ final class SspSimulation {
                         + (w.blockedOn != null ? " waiting for " + w.blockedOn : "") + " (deadlock)");
             }
         }
+        int slowest = clocks;
+        boolean anyUpdate = false;
+        for (Worker w : ws) {
+            slowest = Math.min(slowest, w.lastClock);
+            anyUpdate |= w.incs > 0;
+        }
         for (ShardState<Request> shard : shardStates) {
-            if (shard.waitingReads() != 0 || shard.minClock() != clocks) {
+            if (shard.waitingReads() != 0 || shard.minClock() != slowest || shard.visibleClock() != clocks) {
                 throw new Violation("shard " + shard.shardIndex() + " ended with " + shard.waitingReads()
-                        + " waiting reads at min clock " + shard.minClock());
+                        + " waiting reads at min clock " + shard.minClock() + " and visible clock "
+                        + shard.visibleClock());
+            }
+            for (Worker w : ws) {
+                if (!shard.isFinished(w.state.worker())) {
+                    throw new Violation("shard " + shard.shardIndex() + " did not see the last flush of worker "
+                            + w.state.worker());
+                }
             }
             RowsSnapshot all = shard.readRange(table.id(), 0, rows);
             int owned = 0;
             for (int r = 0; r < rows; r++) {
                 owned += partitioner.owns(shard.shardIndex(), r) ? 1 : 0;
             }
+            owned = anyUpdate ? owned : 0;
             if (all.size() != owned) {
                 throw new Violation("shard " + shard.shardIndex() + " holds " + all.size() + " rows, expected "
                         + owned);
             }
             for (int i = 0; i < all.size(); i++) {
                 for (int w = 0; w < workers; w++) {
-                    if (all.values()[i].get(w) != clocks) {
+                    if (all.values()[i].get(w) != ws[w].incs) {
                         throw new Violation("shard " + shard.shardIndex() + " row " + all.rows()[i] + ": worker " + w
-                                + " ran " + clocks + " clocks but the cell is " + all.values()[i].get(w)
+                                + " made " + ws[w].incs + " increments but the cell is " + all.values()[i].get(w)
                                 + " (an update was lost or applied twice)");
                     }
                 }

@@ -79,4 +79,25 @@ class VectorClockTest {
         assertTrue(v.advance(0, 2));
         assertEquals(2, v.min());
     }
+
+    @Test
+    void aFinishedWorkerKeepsItsClockButNoLongerHoldsTheVisibleMinimum() {
+        VectorClock v = new VectorClock(3);
+        v.advance(0, 2);
+        v.advance(2, 4);
+        assertEquals(0, v.visibleMin());
+        assertTrue(v.finish(1), "worker 1 held the minimum at 0");
+        assertEquals(2, v.visibleMin());
+        assertEquals(0, v.min(), "checkpoints still count worker 1 at clock 0");
+        assertEquals(0, v.clockOf(1));
+        assertEquals(4, v.minExcluding(0));
+        assertEquals(0, v.slowestWorker());
+        assertFalse(v.finish(1), "finishing twice changes nothing");
+        assertThrows(IllegalArgumentException.class, () -> v.advance(1, 1));
+
+        assertFalse(v.finish(2), "worker 2 was ahead of the minimum");
+        assertEquals(Integer.MAX_VALUE, v.minExcluding(0));
+        v.finish(0);
+        assertEquals(4, v.visibleMin(), "with every worker finished, the largest clock");
+    }
 }

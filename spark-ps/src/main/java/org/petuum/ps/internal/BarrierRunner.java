@@ -49,7 +49,10 @@ public final class BarrierRunner {
         }
     }
 
-    /** The task body: finds this JVM's client, runs the worker, and makes sure its updates reached the shards. */
+    /**
+     * The task body: finds this JVM's client, runs the worker, and, if it returns, makes sure all its updates reached
+     * the shards; if it throws, sends none of those still unsent.
+     */
     private static final class WorkerMain<T, R> extends AbstractFunction1<scala.collection.Iterator<T>,
             scala.collection.Iterator<R>> implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -76,13 +79,18 @@ public final class BarrierRunner {
                         + "attempt's updates, so this attempt stops", false);
             }
             R result;
-            try (PsWorker worker = new PsWorker(rt.client(), plan, ctx.partitionId())) {
+            PsWorker worker = new PsWorker(rt.client(), plan, ctx.partitionId());
+            try {
                 result = fn.run(worker, new JavaIterator<>(input));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                worker.abandon(); // nothing of the failed function's unsent updates may reach the tables
                 throw e;
             } catch (Exception e) {
+                worker.abandon();
                 throw new PsException("worker " + ctx.partitionId() + " of run " + plan.runId() + " failed", false, e);
             }
+            // Returned normally: what it updated after its last clock goes out as its last flush.
+            worker.close();
             return scala.collection.Iterator$.MODULE$.single(result);
         }
     }

@@ -7,15 +7,25 @@ import org.petuum.ssp.RowUpdate;
 /**
  * The updates that {@code worker} made to this shard's rows in its clock {@code clock} of run {@code runId};
  * applying it advances the worker's clock on the shard. Sent at every clock, even with no updates.
+ *
+ * <p>With {@code last} (type {@link MessageType#LAST_FLUSH}, same body): the worker's function returned, and
+ * these are the updates it made after its last clock, {@code clock} being the clock it had not completed. The
+ * shard applies them once and finishes the worker instead of advancing it (see {@code ShardState}).
  */
-public record Flush(long requestId, long runId, int worker, int clock, List<RowUpdate> updates) implements Message {
+public record Flush(long requestId, long runId, int worker, int clock, List<RowUpdate> updates, boolean last)
+        implements Message {
     public Flush {
         updates = List.copyOf(updates);
     }
 
+    /** A flush that ends a clock. */
+    public Flush(long requestId, long runId, int worker, int clock, List<RowUpdate> updates) {
+        this(requestId, runId, worker, clock, updates, false);
+    }
+
     @Override
     public MessageType type() {
-        return MessageType.FLUSH;
+        return last ? MessageType.LAST_FLUSH : MessageType.FLUSH;
     }
 
     @Override
@@ -33,11 +43,21 @@ public record Flush(long requestId, long runId, int worker, int clock, List<RowU
     }
 
     public static Flush decode(ByteBuf in) {
-        Codec.need(in, 24, "FLUSH");
+        return decode(in, false);
+    }
+
+    /** Decodes the body of a {@link MessageType#LAST_FLUSH}. */
+    public static Flush decodeLast(ByteBuf in) {
+        return decode(in, true);
+    }
+
+    private static Flush decode(ByteBuf in, boolean last) {
+        String name = last ? "LAST_FLUSH" : "FLUSH";
+        Codec.need(in, 24, name);
         long id = in.readLong();
         long runId = in.readLong();
         int worker = in.readInt();
         int clock = in.readInt();
-        return new Flush(id, runId, worker, clock, Codec.readUpdates(in, "FLUSH"));
+        return new Flush(id, runId, worker, clock, Codec.readUpdates(in, name), last);
     }
 }

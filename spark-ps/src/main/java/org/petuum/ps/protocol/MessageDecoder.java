@@ -32,6 +32,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case DROP_TABLE -> DropTable.decode(frame);
                 case BEGIN_RUN -> BeginRun.decode(frame);
                 case FLUSH -> Flush.decode(frame);
+                case LAST_FLUSH -> Flush.decodeLast(frame);
                 case GET_ROWS -> GetRows.decode(frame);
                 case ROWS -> Rows.decode(frame);
                 case READ_RANGE -> ReadRange.decode(frame);

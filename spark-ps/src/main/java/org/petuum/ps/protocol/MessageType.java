@@ -21,7 +21,8 @@ public enum MessageType {
     AUTH_RESPONSE(14),
     RESTORE(15),
     ROW_PUSH(16),
-    UPDATE(17);
+    UPDATE(17),
+    LAST_FLUSH(18);
 
     private static final MessageType[] BY_ID = new MessageType[128];
 

@@ -84,6 +84,8 @@ class CodecTest {
                         new RowUpdate(12, (1 << 20) - 1, sparse),
                         new RowUpdate(12, 4, emptySparse))),
                 new Flush(14, 5, 0, 0, List.of()),
+                new Flush(29, 5, 3, 8, List.of(new RowUpdate(0, 3, dense)), true),
+                new Flush(30, 5, 0, 0, List.of(), true),
                 new GetRows(15, 0, 42, 1, 44, 300, new int[] {0, 3, 6, Integer.MAX_VALUE}),
                 new GetRows(16, -1, Long.MIN_VALUE, 0, 0, 0, new int[0]),
                 new Rows(17, new RowsSnapshot(0, 7, new int[] {3, 9}, new RowValues[] {dense, dense.copy()})),
@@ -147,7 +149,7 @@ class CodecTest {
                 Map.entry(MessageType.READ_RANGE, 11), Map.entry(MessageType.PUT_ROWS, 12),
                 Map.entry(MessageType.AUTH_CHALLENGE, 13), Map.entry(MessageType.AUTH_RESPONSE, 14),
                 Map.entry(MessageType.RESTORE, 15), Map.entry(MessageType.ROW_PUSH, 16),
-                Map.entry(MessageType.UPDATE, 17));
+                Map.entry(MessageType.UPDATE, 17), Map.entry(MessageType.LAST_FLUSH, 18));
         for (MessageType t : MessageType.values()) {
             assertEquals(expected.get(t), (int) t.id(), "id of " + t + " (a new type needs a new, unused id here)");
             assertEquals(t, MessageType.of(t.id()));
