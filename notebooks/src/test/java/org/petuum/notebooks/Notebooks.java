@@ -31,8 +31,11 @@ final class Notebooks {
         return dir;
     }
 
-    /** How long one note may run: {@code petuum.notebooks.timeout} seconds, 120 by default. */
+    /**
+     * How long one note may run: {@code petuum.notebooks.timeout} seconds, 300 by default. A note takes seconds on
+     * an idle machine, but the REPL's first compile is slow on a shared one.
+     */
     static NoteRunner runner() {
-        return new NoteRunner(Duration.ofSeconds(Long.getLong("petuum.notebooks.timeout", 120)));
+        return new NoteRunner(Duration.ofSeconds(Long.getLong("petuum.notebooks.timeout", 300)));
     }
 }
