@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.ml.clustering.LDA;
@@ -21,19 +22,28 @@ import picocli.CommandLine.Spec;
         description = {"Latent Dirichlet allocation by collapsed Gibbs sampling (SparseLDA) on the parameter server: "
                 + "the vocabulary is cut into one block per worker, balanced by tokens, and the blocks rotate among "
                 + "the workers round by round (STRADS), or every worker samples everything under SSP (--schedule "
-                + "none). Input: the UCI bag-of-words format (docword.txt[.gz]: D, W, NNZ, then 'docID wordID count')."})
+                + "none). Input: the UCI bag-of-words format (--input docword.txt[.gz]: D, W, NNZ, then 'docID "
+                + "wordID count'), or raw text (--text FOLDER or .tar.gz, one document per file)."})
 public final class LdaCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE",
+    @Option(names = "--input", paramLabel = "FILE",
             description = "UCI bag-of-words file (docword.*.txt), gzip if the name ends in .gz.")
     Path input;
 
     @Option(names = "--vocab", paramLabel = "FILE",
-            description = "One word per line, line i naming word id i (default: words shown as #id).")
+            description = "With --input: one word per line, line i naming word id i (default: words shown as #id).")
     Path vocab;
+
+    @Option(names = "--text", paramLabel = "PATH", description = "Instead of --input: raw text, one document per "
+            + "file of a folder or of a .tar.gz, through Spark's RegexTokenizer, StopWordsRemover and CountVectorizer.")
+    Path text;
+
+    @Option(names = "--vocab-size", defaultValue = "5000",
+            description = "With --text: the most frequent words kept (default: ${DEFAULT-VALUE}).")
+    int vocabSize;
 
     @Option(names = "--k", defaultValue = "20", description = "Topics, >= 2 (default: ${DEFAULT-VALUE}).")
     int k;
@@ -102,19 +112,41 @@ public final class LdaCommand implements Callable<Integer> {
         if (Files.exists(output)) {
             throw new IllegalArgumentException("--output : " + output + " exists (expected: a new folder)");
         }
-        UciBagOfWords.Header header = UciBagOfWords.header(input);
-        String[] words = vocab != null ? UciBagOfWords.vocabulary(vocab, header.words())
+        if ((input == null) == (text == null)) {
+            throw new IllegalArgumentException("--input, --text : " + (input == null ? "neither" : "both")
+                    + " given (expected: one of them)");
+        }
+        if (text != null && (vocab != null || vocabSize < 1)) {
+            throw new IllegalArgumentException("--text : takes --vocab-size >= 1 and no --vocab");
+        }
+        UciBagOfWords.Header header = input == null ? null : UciBagOfWords.header(input);
+        String[] uciWords = input == null ? null : vocab != null ? UciBagOfWords.vocabulary(vocab, header.words())
                 : UciBagOfWords.numbered(header.words());
 
         SparkSession spark = PetuumPlugin.sessionBuilder("petuum lda", master).getOrCreate();
-        try (UciBagOfWords.Corpus corpus = UciBagOfWords.read(spark, input)) {
-            out.printf(Locale.ROOT, "read %,d documents, %,d words, %,d entries from %s%n", header.docs(),
-                    header.words(), header.entries(), input);
+        Path scratch = Files.createTempDirectory("petuum-lda-text");
+        UciBagOfWords.Corpus uci = null;
+        try {
+            Dataset<Row> docs;
+            String[] words;
+            if (input != null) {
+                uci = UciBagOfWords.read(spark, input);
+                docs = uci.docs();
+                words = uciWords;
+                out.printf(Locale.ROOT, "read %,d documents, %,d words, %,d entries from %s%n", header.docs(),
+                        header.words(), header.entries(), input);
+            } else {
+                TextCorpus.Result t = TextCorpus.read(spark, text, vocabSize, scratch);
+                docs = t.docs();
+                words = t.vocabulary();
+                out.printf(Locale.ROOT, "read %,d documents from %s; vocabulary %,d words%n", t.documents(), text,
+                        words.length);
+            }
             LDA lda = new LDA().setK(k).setMaxIter(passes).setDocConcentration(alpha).setTopicConcentration(beta)
                     .setSchedule(schedule).setStaleness(staleness).setNumWorkers(workers).setSeed(seed)
                     .onPass(p -> out.println(LdaReport.progressLine(p, passes)));
             out.printf(Locale.ROOT, "training %d topics, %d passes, schedule %s%n", k, passes, schedule);
-            LDAModel model = lda.fit(corpus.docs());
+            LDAModel model = lda.fit(docs);
             out.printf(Locale.ROOT, "%,d tokens; alpha %.4g, beta %.4g%n", model.trainingTokens(), model.alpha(),
                     model.beta());
             StringBuilder topics = new StringBuilder();
@@ -134,7 +166,7 @@ public final class LdaCommand implements Callable<Integer> {
                 Files.writeString(output.resolve("topics.txt"), topics);
                 LdaReport.writeCsv(model.trainingTrace(), output.resolve("convergence.csv"));
                 LdaReport.writePng(model.trainingTrace(), output.resolve("convergence.png"),
-                        "LDA, " + k + " topics, " + schedule + " (" + input.getFileName() + ")");
+                        "LDA, " + k + " topics, " + schedule + " (" + (input != null ? input : text).getFileName() + ")");
             } catch (IOException | RuntimeException e) {
                 deleteTree(output); // a failed run leaves no half-written output behind
                 throw e;
@@ -142,7 +174,11 @@ public final class LdaCommand implements Callable<Integer> {
             out.println("model, topics.txt, convergence.csv and convergence.png written to " + output);
             return 0;
         } finally {
+            if (uci != null) {
+                uci.close();
+            }
             spark.stop();
+            deleteTree(scratch);
         }
     }
 

@@ -104,6 +104,33 @@ class LdaCommandTest {
     }
 
     @Test
+    void rawTextGoesThroughSparksFeatureStages() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("speeches"));
+        String[] texts = {
+            "The army and the navy defend the nation; the navy sails, the army marches.",
+            "Taxes and tariffs fill the treasury; the treasury pays the debt with taxes.",
+            "The navy needs ships and the army needs soldiers to defend the nation.",
+            "Tariffs raise revenue for the treasury and taxes reduce the public debt."};
+        for (int i = 0; i < texts.length; i++) {
+            Files.writeString(dir.resolve("speech" + i + ".txt"), texts[i]);
+        }
+        Path out = tmp.resolve("text-out");
+        Run run = lda(LOCAL_SPARK, "--text", dir.toString(), "--k", "2", "--passes", "3", "--output", out.toString());
+        assertEquals(0, run.exitCode(), run::describe);
+        assertTrue(run.out().contains("read 4 documents from " + dir), run::describe);
+        assertEquals(2, run.out().lines().filter(l -> l.startsWith("topic ")).count(), run::describe);
+        assertFalse(run.out().lines().filter(l -> l.startsWith("topic ")).anyMatch(l -> l.contains(" the ")),
+                "stop words are removed; " + run.describe());
+    }
+
+    @Test
+    void inputAndTextAreExclusive() throws IOException {
+        Run run = lda(NO_SPARK, "--k", "3");
+        assertEquals(2, run.exitCode(), run::describe);
+        assertTrue(run.err().contains("--input, --text : neither given (expected: one of them)"), run::describe);
+    }
+
+    @Test
     void trainsOnKosAndWritesTopicsAndConvergence() throws IOException {
         Path kos = Paths.get(System.getProperty("petuum.data.dir", "../../shared/data"))
                 .resolve("uci-kos/docword.kos.txt.gz");
