@@ -26,11 +26,11 @@ class SparseLdaSamplerTest {
     @Test
     void bucketsDrawFromTheExactCollapsedConditional() {
         List<Vector> docs = List.of(Vectors.dense(3, 1, 0, 2, 5), Vectors.dense(0, 4, 2, 0, 1),
-                Vectors.dense(2, 0, 0, 6, 1));
-        double[] wordTokens = {5, 5, 2, 8, 7};
+                Vectors.dense(9, 0, 0, 6, 1), Vectors.dense(0, 0, 7, 12, 4), Vectors.dense(10, 3, 0, 0, 0));
+        double[] wordTokens = {22, 8, 9, 20, 11};
         WordBlocks blocks = WordBlocks.single(wordTokens);
         LocalCorpus corpus = LocalCorpus.of(docs.iterator(), blocks, K, 0);
-        SplittableRandom random = new SplittableRandom(3);
+        SplittableRandom random = new SplittableRandom(11);
         corpus.initialize(random);
         int[] rows = corpus.slotRows[0];
         double[][] wordCounts = new double[rows.length][K];
@@ -48,24 +48,28 @@ class SparseLdaSamplerTest {
         SparseLdaSampler sampler = new SparseLdaSampler(K, ALPHA, BETA, wordTokens.length);
         sampler.setTotals(totals);
 
-        // The first token of document 1, sampled alone again and again.
-        int d = corpus.segDoc[0][1];
-        int token = corpus.segStart[0][1];
-        int slot = corpus.tokenSlot[token];
-        int draws = 200_000;
-        int[] hits = new int[K];
-        double[] exact = null;
-        for (int n = 0; n < draws; n++) {
-            if (exact == null) {
-                exact = conditional(corpus, view, sampler.totals, d, token, slot, wordTokens.length);
+        // Every token of the first two documents, each sampled alone again and again; the bound is 4.5 standard
+        // deviations of a frequency (plus a little), for about a hundred comparisons.
+        int draws = 60_000;
+        long sampled = 0;
+        for (int seg = 0; seg < 2; seg++) {
+            int d = corpus.segDoc[0][seg];
+            for (int token = corpus.segStart[0][seg]; token < corpus.segStart[0][seg + 1]; token++) {
+                int slot = corpus.tokenSlot[token];
+                double[] exact = conditional(corpus, view, sampler.totals, d, token, slot, wordTokens.length);
+                int[] hits = new int[K];
+                for (int n = 0; n < draws; n++) {
+                    sampler.sampleDocument(corpus, d, token, token + 1, view, random);
+                    hits[corpus.topic[token]]++;
+                }
+                sampled += draws;
+                for (int t = 0; t < K; t++) {
+                    double bound = 4.5 * Math.sqrt(exact[t] * (1 - exact[t]) / draws) + 1e-4;
+                    assertEquals(exact[t], hits[t] / (double) draws, bound, "token " + token + ", topic " + t);
+                }
             }
-            sampler.sampleDocument(corpus, d, token, token + 1, view, random);
-            hits[corpus.topic[token]]++;
         }
-        for (int t = 0; t < K; t++) {
-            assertEquals(exact[t], hits[t] / (double) draws, 0.005, "topic " + t);
-        }
-        assertEquals(draws, sampler.sampled());
+        assertEquals(sampled, sampler.sampled());
     }
 
     /** The conditional computed directly over all topics, with the token's current assignment removed. */
