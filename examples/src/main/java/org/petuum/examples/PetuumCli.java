@@ -2,6 +2,7 @@ package org.petuum.examples;
 
 import java.io.PrintWriter;
 import java.net.URL;
+import org.petuum.examples.lda.LdaCommand;
 import org.petuum.examples.mf.MfCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The {@code petuum} command line. */
 @Command(name = "petuum", mixinStandardHelpOptions = true, version = "petuum 0.1.0",
         description = "Distributed machine learning on Spark with bounded-staleness parameter server tables.",
-        subcommands = {MfCommand.class, org.petuum.examples.lasso.LassoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MfCommand.class, org.petuum.examples.lasso.LassoCommand.class, LdaCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PetuumCli implements Runnable {
 
     @CommandLine.Spec
