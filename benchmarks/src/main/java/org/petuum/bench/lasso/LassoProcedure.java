@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.ps.PsContext;
-import org.petuum.scheduler.lasso.LassoParams;
+import org.petuum.ml.regression.LassoParams;
 
 /**
  * The measuring procedure of {@code bench lasso} on one data set: our variants interleaved for a number of repeats,

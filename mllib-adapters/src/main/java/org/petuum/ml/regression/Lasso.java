@@ -283,10 +283,23 @@ public final class Lasso extends Estimator<LassoModel> implements DefaultParamsW
         LassoResult result = ScheduledLasso.fit(ps, rows, facts.features(), engineParams(),
                 Workers.tableName("lasso", uid));
         LassoModel model = new LassoModel(uid, LassoModel.sparse(result.beta()), result.intercept(),
-                LassoSummary.of(result));
+                LassoSummary.of(result), result.trace());
         copyValues(model, ParamMap.empty());
         model.setParent(this);
         return model;
+    }
+
+    /**
+     * The smallest {@code regParam} at which every coefficient is zero, for the data and this estimator's
+     * columns and {@code fitIntercept}: a scale for choosing {@code regParam} (e.g. {@code 0.1 * lambdaMax}). One
+     * Spark job over the data, which stays where it is.
+     *
+     * @throws IllegalArgumentException for bad input, as {@link #fit}
+     */
+    public double lambdaMax(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        LassoInput.Facts facts = LassoInput.check(dataset, getFeaturesCol(), getLabelCol());
+        return LassoInput.lambdaMax(dataset, getFeaturesCol(), getLabelCol(), facts.features(), getFitIntercept());
     }
 
     /** The engine's settings from these parameters. */

@@ -60,6 +60,37 @@ final class LassoInput {
         return new Facts(s.rows, s.maxSize);
     }
 
+    /**
+     * {@code max_j |x_j . (y - mean(y))| / n} over the non-constant columns (or {@code max_j |x_j . y| / n} without
+     * an intercept): the smallest L1 weight that keeps every coefficient at zero. One Spark job; only the sums
+     * (one value per feature) come to the driver.
+     */
+    static double lambdaMax(Dataset<?> data, String featuresCol, String labelCol, int features, boolean intercept) {
+        double[] zero = new double[2 * features + 2];
+        double[] s = rows(data, featuresCol, labelCol).aggregate(zero, (acc, r) -> {
+            // acc = [x_j . y (features), sum x_j (features), sum y, n]
+            for (int k = 0; k < r.indices().length; k++) {
+                acc[r.indices()[k]] += r.values()[k] * r.label();
+                acc[features + r.indices()[k]] += r.values()[k];
+            }
+            acc[2 * features] += r.label();
+            acc[2 * features + 1] += 1;
+            return acc;
+        }, (a, b) -> {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+            return a;
+        });
+        double n = s[2 * features + 1];
+        double yMean = intercept ? s[2 * features] / n : 0;
+        double max = 0;
+        for (int j = 0; j < features; j++) {
+            max = Math.max(max, Math.abs(s[j] - yMean * s[features + j]) / n);
+        }
+        return max;
+    }
+
     private static JavaRDD<Row> select(Dataset<?> data, String featuresCol, String labelCol) {
         return data.select(data.col(featuresCol), data.col(labelCol).cast(DataTypes.DoubleType)).toJavaRDD();
     }

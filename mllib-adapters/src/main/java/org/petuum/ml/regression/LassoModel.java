@@ -45,11 +45,14 @@ public final class LassoModel extends Model<LassoModel> implements MLWritable {
     private final Vector coefficients;
     private final double intercept;
     private final LassoSummary summary;
+    private final List<LassoResult.TracePoint> trace;
     private final Param<String> featuresCol;
     private final Param<String> predictionCol;
 
-    LassoModel(String uid, Vector coefficients, double intercept, LassoSummary summary) {
+    LassoModel(String uid, Vector coefficients, double intercept, LassoSummary summary,
+               List<LassoResult.TracePoint> trace) {
         this.uid = uid;
+        this.trace = List.copyOf(trace);
         this.coefficients = coefficients;
         this.intercept = intercept;
         this.summary = summary;
@@ -85,6 +88,14 @@ public final class LassoModel extends Model<LassoModel> implements MLWritable {
     /** How the fit ended (kept when the model is saved). */
     public LassoSummary summary() {
         return summary;
+    }
+
+    /**
+     * The fit's progress round by round (updates, time and objective after each round; the duality gap at full
+     * passes), for studying convergence. Empty for a loaded model: it is not saved.
+     */
+    public List<LassoResult.TracePoint> trace() {
+        return trace;
     }
 
     public Param<String> featuresCol() {
@@ -144,7 +155,7 @@ public final class LassoModel extends Model<LassoModel> implements MLWritable {
 
     @Override
     public LassoModel copy(ParamMap extra) {
-        LassoModel copy = new LassoModel(uid, coefficients, intercept, summary);
+        LassoModel copy = new LassoModel(uid, coefficients, intercept, summary, trace);
         return copyValues(copy, extra).setParent(parent());
     }
 
@@ -186,7 +197,7 @@ public final class LassoModel extends Model<LassoModel> implements MLWritable {
             Row r = sparkSession().read().parquet(ModelIO.dataPath(path, DATA)).first();
             LassoSummary s = new LassoSummary(r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getInt(5),
                     r.getInt(6), r.getLong(7), r.getBoolean(8));
-            LassoModel model = new LassoModel(metadata.uid(), (Vector) r.get(0), r.getDouble(1), s);
+            LassoModel model = new LassoModel(metadata.uid(), (Vector) r.get(0), r.getDouble(1), s, List.of());
             ModelIO.setParams(model, metadata);
             return model;
         }
