@@ -75,16 +75,14 @@ final class ScheduledContender {
     record Variant(String label, LassoParams.Schedule schedule, double threshold) {
     }
 
-    private final PsContext ps;
     private final LassoProblem problem;
     private final Dataset<Row> data;
     private final LassoParams base;
     private final double target;
 
     /** @param base every setting but lambda, the schedule and the threshold, which come from the problem and variant */
-    ScheduledContender(SparkSession spark, PsContext ps, LassoProblem problem, int workers, LassoParams base,
+    ScheduledContender(SparkSession spark, LassoProblem problem, int workers, LassoParams base,
                        double target) {
-        this.ps = ps;
         this.problem = problem;
         this.base = base.withLambda(problem.lambda()).withFitIntercept(false);
         this.target = target;
