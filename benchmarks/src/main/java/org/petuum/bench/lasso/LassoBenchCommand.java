@@ -77,9 +77,9 @@ public final class LassoBenchCommand implements Callable<Integer> {
             + "system on a small generated problem first, for JIT and Spark start-up (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--candidates", defaultValue = "64", paramLabel = "M",
-            description = "Coordinates per round, the estimator's blockSize (default: ${DEFAULT-VALUE}, the "
-                    + "estimator's default).")
+    @Option(names = "--candidates", defaultValue = "0", paramLabel = "M",
+            description = "Coordinates per round, the estimator's blockSize; 0 lets it choose from the data "
+                    + "(default: ${DEFAULT-VALUE}, the estimator's default).")
     int candidates;
 
     @Option(names = "--thresholds", split = ",", defaultValue = "0.1,1", paramLabel = "T", description = "One dynamic "
@@ -175,7 +175,8 @@ public final class LassoBenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20, ps.shards());
             LassoParams base = baseParams();
-            out.println("ours: " + workers + " workers, " + candidates + " coordinates per round, relative duality "
+            out.println("ours: " + workers + " workers, " + (candidates == 0 ? "automatic" : Integer.toString(candidates))
+                    + " coordinates per round, relative duality "
                     + "gap " + tolerance + ", at most " + maxRounds + " rounds; variants: " + variants().stream().map(ScheduledContender.Variant::label)
                     .collect(Collectors.joining(", ")));
 
@@ -248,8 +249,8 @@ public final class LassoBenchCommand implements Callable<Integer> {
         check(gap > 0 && gap < 1, "--gap", gap, "0 < value < 1");
         check(repeats >= 1 && repeats <= 100, "--repeats", repeats, "1 <= value <= 100");
         check(warmup >= 0 && warmup <= 100, "--warmup", warmup, "0 <= value <= 100");
-        check(candidates >= 1 && candidates <= LassoParams.MAX_CANDIDATES, "--candidates", candidates,
-                "1 <= value <= " + LassoParams.MAX_CANDIDATES);
+        check(candidates >= 0 && candidates <= LassoParams.MAX_CANDIDATES, "--candidates", candidates,
+                "0 <= value <= " + LassoParams.MAX_CANDIDATES);
         check(!thresholds.isEmpty(), "--thresholds", "empty", "at least one value");
         for (double t : thresholds) {
             check(t > 0 && t <= 1, "--thresholds", t, "0 < value <= 1");
@@ -280,7 +281,7 @@ public final class LassoBenchCommand implements Callable<Integer> {
 
     private LassoParams baseParams() {
         // lambda is each problem's own; 1 holds its place.
-        return new LassoParams(1, false, LassoParams.Schedule.DYNAMIC, candidates, 1.0,
+        return new LassoParams(1, false, LassoParams.Schedule.DYNAMIC, Math.max(candidates, 1), 1.0,
                 LassoParams.DEFAULT_ETA_RELATIVE, tolerance, 0,
                 maxRounds, seed);
     }
@@ -290,10 +291,10 @@ public final class LassoBenchCommand implements Callable<Integer> {
         List<ScheduledContender.Variant> v = new ArrayList<>();
         for (double t : new LinkedHashSet<>(thresholds)) {
             v.add(new ScheduledContender.Variant(String.format(Locale.ROOT, "dynamic, threshold %s%s",
-                    Double.toString(t), t == 0.1 ? " (defaults)" : ""), LassoParams.Schedule.DYNAMIC, t));
+                    Double.toString(t), t == 0.1 ? " (defaults)" : ""), LassoParams.Schedule.DYNAMIC, t, candidates));
         }
-        v.add(new ScheduledContender.Variant("rotation", LassoParams.Schedule.ROTATION, 0.1));
-        v.add(new ScheduledContender.Variant("random", LassoParams.Schedule.RANDOM, 0.1));
+        v.add(new ScheduledContender.Variant("rotation", LassoParams.Schedule.ROTATION, 0.1, candidates));
+        v.add(new ScheduledContender.Variant("random", LassoParams.Schedule.RANDOM, 0.1, candidates));
         return v;
     }
 

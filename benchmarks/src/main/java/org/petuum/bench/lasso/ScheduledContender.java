@@ -70,9 +70,10 @@ final class ScheduledContender {
      *
      * @param label     for the tables
      * @param schedule  DYNAMIC or RANDOM
-     * @param threshold the dependency filter's bound on |correlation|; RANDOM ignores it
+     * @param threshold the estimator's correlationThreshold
+     * @param blockSize the estimator's blockSize (0: chosen from the data)
      */
-    record Variant(String label, LassoParams.Schedule schedule, double threshold) {
+    record Variant(String label, LassoParams.Schedule schedule, double threshold, int blockSize) {
     }
 
     private final LassoProblem problem;
@@ -101,7 +102,7 @@ final class ScheduledContender {
     Run run(Variant variant, int maxRounds) {
         Lasso lasso = new Lasso().setRegParam(base.lambda()).setFitIntercept(false)
                 .setSchedule(variant.schedule().name().toLowerCase(Locale.ROOT))
-                .setCorrelationThreshold(variant.threshold()).setBlockSize(base.candidates()).setTol(base.tolerance())
+                .setCorrelationThreshold(variant.threshold()).setBlockSize(variant.blockSize()).setTol(base.tolerance())
                 .setMaxIter(Math.min(maxRounds, base.maxRounds())).setSeed(base.seed());
         long start = System.nanoTime();
         LassoModel model = lasso.fit(data);

@@ -58,8 +58,8 @@ public final class LassoCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     LassoParams.Schedule schedule;
 
-    @Option(names = "--candidates", defaultValue = "64", description = "Coordinates per round, solved jointly "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--candidates", defaultValue = "0", description = "Coordinates per round, solved jointly; 0 "
+            + "chooses from the data (default: ${DEFAULT-VALUE}).")
     int candidates;
 
     @Option(names = "--correlation-threshold", defaultValue = "0.1", description = "Dependency check: a round's "
@@ -100,8 +100,8 @@ public final class LassoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--lambda : " + lambda + " (expected: > 0 and finite)");
         }
         // LassoParams checks these too, but by its own names and only once the input has been read.
-        if (candidates < 1 || candidates > LassoParams.MAX_CANDIDATES) {
-            throw new IllegalArgumentException("--candidates : " + candidates + " (expected: 1 <= value <= "
+        if (candidates < 0 || candidates > LassoParams.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("--candidates : " + candidates + " (expected: 0 <= value <= "
                     + LassoParams.MAX_CANDIDATES + ")");
         }
         if (!(threshold > 0 && threshold <= 1)) {
@@ -133,8 +133,9 @@ public final class LassoCommand implements Callable<Integer> {
                     .setSeed(seed);
             double lambdaMax = lasso.lambdaMax(data.data());
             double l = lambda != null ? lambda : lambdaRatio * lambdaMax;
-            out.printf(Locale.ROOT, "lambda %.6g (lambda_max %.6g), %s schedule, %d coordinates per round, %d "
-                    + "worker(s)%n", l, lambdaMax, schedule.name().toLowerCase(Locale.ROOT), candidates, w);
+            out.printf(Locale.ROOT, "lambda %.6g (lambda_max %.6g), %s schedule, %s coordinates per round, %d "
+                    + "worker(s)%n", l, lambdaMax, schedule.name().toLowerCase(Locale.ROOT),
+                    candidates == 0 ? "automatic" : Integer.toString(candidates), w);
             long start = System.nanoTime();
             LassoModel model = lasso.setRegParam(l).fit(data.data());
             double seconds = (System.nanoTime() - start) / 1e9;

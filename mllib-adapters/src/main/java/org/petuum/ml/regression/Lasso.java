@@ -82,7 +82,9 @@ public final class Lasso extends Estimator<LassoModel> implements DefaultParamsW
                 + "two coordinates whose |correlation| is at least this is solved jointly by repeated sweeps, "
                 + "otherwise by one sweep (0 < value <= 1)", ParamValidators.inRange(0, 1, false, true));
         blockSize = new IntParam(this, "blockSize", "coordinates per round (1 to " + LassoParams.MAX_CANDIDATES
-                + ")", ParamValidators.inRange(1, LassoParams.MAX_CANDIDATES));
+                + "), or 0 to choose from the data: as many as keep a round's Gram entries near "
+                + BlockSize.GRAM_WORK + " multiply-adds per worker", ParamValidators.inRange(0,
+                LassoParams.MAX_CANDIDATES));
         numWorkers = new IntParam(this, "numWorkers", "workers, one task slot each; 0 for every task slot (>= 0)",
                 ParamValidators.gtEq(0));
         seed = new LongParam(this, "seed", "random seed of the schedule");
@@ -95,7 +97,7 @@ public final class Lasso extends Estimator<LassoModel> implements DefaultParamsW
         setDefault(maxIter, 100_000);
         setDefault(schedule, "dynamic");
         setDefault(correlationThreshold, 0.1);
-        setDefault(blockSize, LassoParams.DEFAULT_CANDIDATES);
+        setDefault(blockSize, 0);
         setDefault(numWorkers, 0);
         setDefault(seed, 42L);
     }
@@ -238,7 +240,7 @@ public final class Lasso extends Estimator<LassoModel> implements DefaultParamsW
     }
 
     public Lasso setBlockSize(int v) {
-        return checked(blockSize, v, "1 <= value <= " + LassoParams.MAX_CANDIDATES);
+        return checked(blockSize, v, "0 <= value <= " + LassoParams.MAX_CANDIDATES + " (0: chosen from the data)");
     }
 
     public Lasso setNumWorkers(int v) {
@@ -280,7 +282,8 @@ public final class Lasso extends Estimator<LassoModel> implements DefaultParamsW
         if (rows.getNumPartitions() != workers) {
             rows = rows.repartition(workers);
         }
-        LassoResult result = ScheduledLasso.fit(ps, rows, facts.features(), engineParams(),
+        int block = getBlockSize() > 0 ? getBlockSize() : BlockSize.choose(facts, workers);
+        LassoResult result = ScheduledLasso.fit(ps, rows, facts.features(), engineParams().withCandidates(block),
                 Workers.tableName("lasso", uid));
         LassoModel model = new LassoModel(uid, LassoModel.sparse(result.beta()), result.intercept(),
                 LassoSummary.of(result), result.trace());
@@ -302,10 +305,11 @@ public final class Lasso extends Estimator<LassoModel> implements DefaultParamsW
         return LassoInput.lambdaMax(dataset, getFeaturesCol(), getLabelCol(), facts.features(), getFitIntercept());
     }
 
-    /** The engine's settings from these parameters. */
+    /** The engine's settings from these parameters ({@code blockSize} 0 stands in as the engine's default). */
     LassoParams engineParams() {
         LassoParams.Schedule s = LassoParams.Schedule.valueOf(getSchedule().toUpperCase(Locale.ROOT));
-        return new LassoParams(getRegParam(), getFitIntercept(), s, getBlockSize(), getCorrelationThreshold(),
+        int block = getBlockSize() > 0 ? getBlockSize() : LassoParams.DEFAULT_CANDIDATES;
+        return new LassoParams(getRegParam(), getFitIntercept(), s, block, getCorrelationThreshold(),
                 LassoParams.DEFAULT_ETA_RELATIVE, getTol(), 0, getMaxIter(), getSeed());
     }
 

@@ -15,8 +15,8 @@ import org.apache.spark.sql.types.DataTypes;
  * the workers through the Dataset's own partitions. Nothing of the data passes through the driver.
  */
 final class LassoInput {
-    /** What the check found: the number of rows and of features. */
-    record Facts(long rows, int features) {
+    /** What the check found: the number of rows, of features and of stored (sparse) or all (dense) values. */
+    record Facts(long rows, int features, long nonZeros) {
     }
 
     private LassoInput() {
@@ -57,7 +57,7 @@ final class LassoInput {
             throw new IllegalArgumentException("featuresCol: column '" + featuresCol
                     + "' holds empty vectors (expected: at least one feature)");
         }
-        return new Facts(s.rows, s.maxSize);
+        return new Facts(s.rows, s.maxSize, s.nonZeros);
     }
 
     /**
@@ -99,6 +99,7 @@ final class LassoInput {
     private static final class Stats implements Serializable {
         private static final long serialVersionUID = 1L;
         long rows;
+        long nonZeros;
         int minSize = Integer.MAX_VALUE;
         int maxSize = -1;
         String problem;
@@ -125,6 +126,7 @@ final class LassoInput {
             minSize = Math.min(minSize, v.size());
             maxSize = Math.max(maxSize, v.size());
             double[] values = v instanceof SparseVector s ? s.values() : v.toArray();
+            nonZeros += values.length;
             for (int k = 0; k < values.length; k++) {
                 if (!Double.isFinite(values[k])) {
                     int index = v instanceof SparseVector s ? s.indices()[k] : k;
@@ -138,6 +140,7 @@ final class LassoInput {
 
         Stats merge(Stats o) {
             rows += o.rows;
+            nonZeros += o.nonZeros;
             minSize = Math.min(minSize, o.minSize);
             maxSize = Math.max(maxSize, o.maxSize);
             if (problem == null) {

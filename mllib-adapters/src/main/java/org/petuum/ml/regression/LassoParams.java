@@ -31,7 +31,7 @@ public record LassoParams(double lambda, boolean fitIntercept, Schedule schedule
     /** The most coordinates a round may hold: a round pushes one Gram entry per pair of them. */
     public static final int MAX_CANDIDATES = 256;
 
-    /** The default block size: enough work per round to hide the round's fixed cost on small data. */
+    /** The engine's default block size ({@link Lasso} chooses one from the data unless its blockSize is set). */
     public static final int DEFAULT_CANDIDATES = 64;
 
     /** The default priority floor, relative to the largest initial priority. */
@@ -67,7 +67,7 @@ public record LassoParams(double lambda, boolean fitIntercept, Schedule schedule
     }
 
     /**
-     * Defaults (those of {@link Lasso}): no intercept, dynamic schedule, blocks of {@value #DEFAULT_CANDIDATES},
+     * The engine's defaults: no intercept, dynamic schedule, blocks of {@value #DEFAULT_CANDIDATES},
      * threshold 0.1, eta 1e-12, relative duality gap 1e-6, 100,000 rounds.
      */
     public static LassoParams of(double lambda) {

@@ -90,7 +90,7 @@ class LassoBadInputTest {
         assertSetFails(l -> l.setMaxIter(0), "maxIter : 0 (expected: >= 1)");
         assertSetFails(l -> l.setSchedule("greedy"), "schedule : greedy (expected: one of [dynamic, rotation, random])");
         assertSetFails(l -> l.setCorrelationThreshold(0), "correlationThreshold : 0.0 (expected: 0 < value <= 1)");
-        assertSetFails(l -> l.setBlockSize(257), "blockSize : 257 (expected: 1 <= value <= 256)");
+        assertSetFails(l -> l.setBlockSize(257), "blockSize : 257 (expected: 0 <= value <= 256 (0: chosen from the data))");
         assertSetFails(l -> l.setNumWorkers(-1), "numWorkers : -1 (expected: >= 0 (0: every task slot))");
     }
 
