@@ -144,7 +144,7 @@ class LassoCommandTest {
         "--lambda                | -1.0  | expected: > 0 and finite",
         "--workers               | 0     | expected: >= 1",
         "--candidates            | -1    | expected: 0 <= value <= 256",
-        "--candidates            | 257   | expected: 1 <= value <= 256",
+        "--candidates            | 257   | expected: 0 <= value <= 256",
         "--correlation-threshold | 0.0   | expected: 0 < value <= 1",
         "--correlation-threshold | 1.5   | expected: 0 < value <= 1",
         "--tolerance             | 0.0   | expected: 0 < value < 1",
