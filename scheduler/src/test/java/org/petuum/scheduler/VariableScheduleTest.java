@@ -18,6 +18,19 @@ class VariableScheduleTest {
     }
 
     @Test
+    void cyclicScheduleTakesConsecutiveSchedulableBlocksAndWraps() {
+        CyclicSchedule s = new CyclicSchedule(7);
+        s.setSchedulable(2, false);
+        s.setSchedulable(2, false); // twice: still one fewer
+        assertArrayEquals(new int[] {0, 1, 3}, s.select(3));
+        assertArrayEquals(new int[] {4, 5, 6}, s.select(3));
+        assertArrayEquals(new int[] {0, 1, 3}, s.select(3));
+        s.setSchedulable(2, true);
+        assertArrayEquals(new int[] {4, 5, 6, 0, 1, 2, 3}, s.select(10), "never more than the schedulable count");
+        assertEquals("rotation", s.name());
+    }
+
+    @Test
     void prioritySamplingFavoursLargeSquaredChanges() {
         PrioritySchedule s = new PrioritySchedule(100, 1e-4, null, 1);
         for (int j = 0; j < 100; j++) {

@@ -18,7 +18,7 @@ import org.petuum.bench.BenchSession;
 import org.petuum.examples.data.LibsvmReader;
 import org.petuum.examples.data.RegressionData;
 import org.petuum.ps.PsContext;
-import org.petuum.scheduler.lasso.LassoParams;
+import org.petuum.ml.regression.LassoParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,22 +77,19 @@ public final class LassoBenchCommand implements Callable<Integer> {
             + "system on a small generated problem first, for JIT and Spark start-up (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--candidates", defaultValue = "32", paramLabel = "M",
-            description = "Variables drawn per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--candidates", defaultValue = "0", paramLabel = "M",
+            description = "Coordinates per round, the estimator's blockSize; 0 lets it choose from the data "
+                    + "(default: ${DEFAULT-VALUE}, the estimator's default).")
     int candidates;
 
     @Option(names = "--thresholds", split = ",", defaultValue = "0.1,1", paramLabel = "T", description = "One dynamic "
-            + "variant per value: the dependency filter's bound on |correlation| between variables updated in one "
-            + "round; 1 keeps all but exactly collinear ones (default: ${DEFAULT-VALUE}).")
+            + "variant per value of the estimator's correlationThreshold: a block holding a pair correlated at least "
+            + "this much is swept until it settles (default: ${DEFAULT-VALUE}; 0.1 is the estimator's default).")
     List<Double> thresholds;
 
-    @Option(names = "--eta-relative", defaultValue = "1e-12", paramLabel = "E", description = "The dynamic "
-            + "schedule's priority floor as a fraction of the largest initial priority (default: ${DEFAULT-VALUE}; "
-            + "the library default).")
-    double etaRelative;
-
     @Option(names = "--tolerance", defaultValue = "1e-6", paramLabel = "T", description = "Our first run of each "
-            + "variant stops when no coordinate could lower F by more than T * F (default: ${DEFAULT-VALUE}).")
+            + "variant stops at a relative duality gap of T, the estimator's tol (default: ${DEFAULT-VALUE}, the "
+            + "estimator's default).")
     double tolerance;
 
     @Option(names = "--max-rounds", defaultValue = "30000", paramLabel = "N", description = "Round limit of our "
@@ -178,9 +175,9 @@ public final class LassoBenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20, ps.shards());
             LassoParams base = baseParams();
-            out.println("ours: " + workers + " workers, " + candidates + " candidates per round, eta " + etaRelative
-                    + " of the largest initial priority, tolerance " + tolerance + ", at most " + maxRounds
-                    + " rounds; variants: " + variants().stream().map(ScheduledContender.Variant::label)
+            out.println("ours: " + workers + " workers, " + (candidates == 0 ? "automatic" : Integer.toString(candidates))
+                    + " coordinates per round, relative duality "
+                    + "gap " + tolerance + ", at most " + maxRounds + " rounds; variants: " + variants().stream().map(ScheduledContender.Variant::label)
                     .collect(Collectors.joining(", ")));
 
             LassoProcedure procedure = new LassoProcedure(out, spark, ps, workers, base, variants(), gap, repeats,
@@ -252,13 +249,12 @@ public final class LassoBenchCommand implements Callable<Integer> {
         check(gap > 0 && gap < 1, "--gap", gap, "0 < value < 1");
         check(repeats >= 1 && repeats <= 100, "--repeats", repeats, "1 <= value <= 100");
         check(warmup >= 0 && warmup <= 100, "--warmup", warmup, "0 <= value <= 100");
-        check(candidates >= 1 && candidates <= LassoParams.MAX_CANDIDATES, "--candidates", candidates,
-                "1 <= value <= " + LassoParams.MAX_CANDIDATES);
+        check(candidates >= 0 && candidates <= LassoParams.MAX_CANDIDATES, "--candidates", candidates,
+                "0 <= value <= " + LassoParams.MAX_CANDIDATES);
         check(!thresholds.isEmpty(), "--thresholds", "empty", "at least one value");
         for (double t : thresholds) {
             check(t > 0 && t <= 1, "--thresholds", t, "0 < value <= 1");
         }
-        check(etaRelative > 0 && etaRelative < 1, "--eta-relative", etaRelative, "0 < value < 1");
         check(tolerance > 0 && tolerance < 1, "--tolerance", tolerance, "0 < value < 1");
         check(maxRounds >= 1, "--max-rounds", maxRounds, ">= 1");
         check(!mllibLadder.isEmpty(), "--mllib-max-iter", "empty", "at least one value");
@@ -284,18 +280,21 @@ public final class LassoBenchCommand implements Callable<Integer> {
     }
 
     private LassoParams baseParams() {
-        return new LassoParams(0, LassoParams.Schedule.DYNAMIC, candidates, 1.0, etaRelative, tolerance, 0, maxRounds,
-                seed);
+        // lambda is each problem's own; 1 holds its place.
+        return new LassoParams(1, false, LassoParams.Schedule.DYNAMIC, Math.max(candidates, 1), 1.0,
+                LassoParams.DEFAULT_ETA_RELATIVE, tolerance, 0,
+                maxRounds, seed);
     }
 
     /** The dynamic schedule once per threshold, then the random one. */
     private List<ScheduledContender.Variant> variants() {
         List<ScheduledContender.Variant> v = new ArrayList<>();
         for (double t : new LinkedHashSet<>(thresholds)) {
-            v.add(new ScheduledContender.Variant(String.format(Locale.ROOT, "dynamic, filter %s",
-                    t >= 1 ? "1 (collinear only)" : Double.toString(t)), LassoParams.Schedule.DYNAMIC, t));
+            v.add(new ScheduledContender.Variant(String.format(Locale.ROOT, "dynamic, threshold %s%s",
+                    Double.toString(t), t == 0.1 ? " (defaults)" : ""), LassoParams.Schedule.DYNAMIC, t, candidates));
         }
-        v.add(new ScheduledContender.Variant("random", LassoParams.Schedule.RANDOM, 1.0));
+        v.add(new ScheduledContender.Variant("rotation", LassoParams.Schedule.ROTATION, 0.1, candidates));
+        v.add(new ScheduledContender.Variant("random", LassoParams.Schedule.RANDOM, 0.1, candidates));
         return v;
     }
 

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import org.petuum.bench.Median;
-import org.petuum.scheduler.lasso.LassoParams;
+import org.petuum.ml.regression.LassoParams;
 
 /**
  * The result tables of {@code bench lasso}: per data set, what each system needed to first reach the target gap

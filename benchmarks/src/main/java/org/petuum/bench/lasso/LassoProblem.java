@@ -2,10 +2,10 @@ package org.petuum.bench.lasso;
 
 import java.util.List;
 import org.petuum.examples.data.RegressionData;
-import org.petuum.scheduler.lasso.ColumnBlock;
-import org.petuum.scheduler.lasso.LabeledRow;
-import org.petuum.scheduler.lasso.LassoMath;
-import org.petuum.scheduler.lasso.LocalLassoSolver;
+import org.petuum.ml.regression.ColumnBlock;
+import org.petuum.ml.regression.LabeledRow;
+import org.petuum.ml.regression.LassoMath;
+import org.petuum.ml.regression.LocalLassoSolver;
 
 /**
  * One data set of the benchmark with its lambda and the reference optimum {@code F*} that every system's objective

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.ps.PsContext;
-import org.petuum.scheduler.lasso.LassoParams;
+import org.petuum.ml.regression.LassoParams;
 
 /**
  * The measuring procedure of {@code bench lasso} on one data set: our variants interleaved for a number of repeats,
@@ -50,7 +50,7 @@ final class LassoProcedure {
     /** Runs every variant of ours {@code repeats} times, then MLlib's ladder, on {@code p}. */
     LassoBenchReport.DataSetResult measure(LassoProblem p) {
         out.printf(Locale.ROOT, "%n== %s (lambda %.6g, target gap %.0e) ==%n", p.name(), p.lambda(), gap);
-        ScheduledContender ours = new ScheduledContender(spark, ps, p, workers, base, gap);
+        ScheduledContender ours = new ScheduledContender(spark, p, workers, base, gap);
         MllibLasso mllib = new MllibLasso(spark, p, workers);
         try {
             List<LassoBenchReport.VariantRuns> ourResults = runOurs(ours);
@@ -123,7 +123,7 @@ final class LassoProcedure {
      * do not count.
      */
     void warmUp(int times, LassoProblem p) {
-        ScheduledContender ours = new ScheduledContender(spark, ps, p, workers, base, gap);
+        ScheduledContender ours = new ScheduledContender(spark, p, workers, base, gap);
         MllibLasso mllib = new MllibLasso(spark, p, workers);
         try {
             for (int i = 1; i <= times; i++) {

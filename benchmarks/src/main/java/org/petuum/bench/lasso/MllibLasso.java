@@ -14,7 +14,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.petuum.scheduler.lasso.LabeledRow;
+import org.petuum.ml.regression.LabeledRow;
 
 /**
  * Spark MLlib's {@link LinearRegression} as a Lasso: {@code elasticNetParam = 1}, {@code regParam = lambda},
@@ -106,7 +106,7 @@ final class MllibLasso {
         LinearRegressionModel model = lr.fit(frame);
         double seconds = (System.nanoTime() - start) / 1e9;
         double[] beta = model.coefficients().toArray();
-        double objective = org.petuum.scheduler.lasso.LassoMath.objective(problem.block(), beta, problem.lambda());
+        double objective = org.petuum.ml.regression.LassoMath.objective(problem.block(), beta, problem.lambda());
         double[] history = model.summary().objectiveHistory();
         double own = history.length == 0 ? Double.NaN : history[history.length - 1] * labelVariance;
         // history[i] is the objective after i iterations, in MLlib's scaled units.

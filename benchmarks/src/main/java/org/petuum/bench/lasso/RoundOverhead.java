@@ -7,12 +7,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.ps.PsContext;
-import org.petuum.scheduler.lasso.ColumnBlock;
-import org.petuum.scheduler.lasso.LabeledRow;
-import org.petuum.scheduler.lasso.LassoMath;
-import org.petuum.scheduler.lasso.LassoParams;
-import org.petuum.scheduler.lasso.LassoResult;
-import org.petuum.scheduler.lasso.ScheduledLasso;
+import org.petuum.ml.regression.ColumnBlock;
+import org.petuum.ml.regression.LabeledRow;
+import org.petuum.ml.regression.LassoMath;
+import org.petuum.ml.regression.LassoParams;
+import org.petuum.ml.regression.LassoResult;
+import org.petuum.ml.regression.ScheduledLasso;
 
 /**
  * The cost of the round protocol itself: a scheduled Lasso on a problem so small that a round's arithmetic takes

@@ -1,20 +1,29 @@
 package org.petuum.bench.lasso;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.petuum.ps.PsContext;
-import org.petuum.scheduler.lasso.LabeledRow;
-import org.petuum.scheduler.lasso.LassoMath;
-import org.petuum.scheduler.lasso.LassoParams;
-import org.petuum.scheduler.lasso.LassoResult;
-import org.petuum.scheduler.lasso.ScheduledLasso;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.petuum.ml.regression.LabeledRow;
+import org.petuum.ml.regression.Lasso;
+import org.petuum.ml.regression.LassoMath;
+import org.petuum.ml.regression.LassoModel;
+import org.petuum.ml.regression.LassoParams;
+import org.petuum.ml.regression.LassoResult;
+import org.petuum.ml.regression.LassoSummary;
 
 /**
- * Our scheduled Lasso ({@link ScheduledLasso}) on one problem, one worker per task slot. The rows are parallelised
- * once and held in the block managers with their lineage cut before any run, as MLlib's DataFrame is, so neither
- * system is charged for shipping the data from the driver. Used by one thread.
+ * Our {@link Lasso} estimator on one problem, one worker per task slot, without an intercept (as MLlib's contender).
+ * The rows are made a DataFrame once and held in the block managers with their lineage cut before any run, as
+ * MLlib's DataFrame is, so neither system is charged for shipping the data from the driver. Used by one thread.
  */
 final class ScheduledContender {
 
@@ -22,7 +31,8 @@ final class ScheduledContender {
      * One run.
      *
      * @param system        which variant ran (see {@link Variant})
-     * @param fitSeconds    wall time around {@link ScheduledLasso#fit}: table set-up, the scheduled stage, clean-up
+     * @param fitSeconds    wall time around {@link Lasso#fit}: the input check, table set-up, the scheduled stage,
+     *                      clean-up
      * @param result        what the fit returned, with its trace
      * @param trueObjective {@code F} of the final coefficients, computed from the data (the trace's objectives are
      *                      the scheduler's running values: exact at full passes, updated by each step's exact
@@ -60,28 +70,24 @@ final class ScheduledContender {
      *
      * @param label     for the tables
      * @param schedule  DYNAMIC or RANDOM
-     * @param threshold the dependency filter's bound on |correlation|; RANDOM ignores it
+     * @param threshold the estimator's correlationThreshold
+     * @param blockSize the estimator's blockSize (0: chosen from the data)
      */
-    record Variant(String label, LassoParams.Schedule schedule, double threshold) {
+    record Variant(String label, LassoParams.Schedule schedule, double threshold, int blockSize) {
     }
 
-    private final PsContext ps;
     private final LassoProblem problem;
-    private final JavaRDD<LabeledRow> data;
+    private final Dataset<Row> data;
     private final LassoParams base;
     private final double target;
 
     /** @param base every setting but lambda, the schedule and the threshold, which come from the problem and variant */
-    ScheduledContender(SparkSession spark, PsContext ps, LassoProblem problem, int workers, LassoParams base,
+    ScheduledContender(SparkSession spark, LassoProblem problem, int workers, LassoParams base,
                        double target) {
-        this.ps = ps;
         this.problem = problem;
-        this.base = new LassoParams(problem.lambda(), base.schedule(), base.candidates(), base.correlationThreshold(),
-                base.etaRelative(), base.tolerance(), base.checkEvery(), base.maxRounds(), base.seed());
+        this.base = base.withLambda(problem.lambda()).withFitIntercept(false);
         this.target = target;
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        this.data = jsc.parallelize(problem.rows(), workers);
-        data.rdd().localCheckpoint();
+        this.data = frame(spark, problem, workers);
         long count = data.count();
         if (count != problem.rows().size()) {
             throw new IllegalStateException("checkpointed RDD holds " + count + " rows (expected: "
@@ -94,11 +100,16 @@ final class ScheduledContender {
      * get as far as an earlier one got to the target).
      */
     Run run(Variant variant, int maxRounds) {
-        LassoParams params = base.withSchedule(variant.schedule()).withCorrelationThreshold(variant.threshold())
-                .withMaxRounds(Math.min(maxRounds, base.maxRounds()));
+        Lasso lasso = new Lasso().setRegParam(base.lambda()).setFitIntercept(false)
+                .setSchedule(variant.schedule().name().toLowerCase(Locale.ROOT))
+                .setCorrelationThreshold(variant.threshold()).setBlockSize(variant.blockSize()).setTol(base.tolerance())
+                .setMaxIter(Math.min(maxRounds, base.maxRounds())).setSeed(base.seed());
         long start = System.nanoTime();
-        LassoResult fit = ScheduledLasso.fit(ps, data, problem.features(), params);
+        LassoModel model = lasso.fit(data);
         double seconds = (System.nanoTime() - start) / 1e9;
+        LassoSummary s = model.summary();
+        LassoResult fit = new LassoResult(model.coefficients().toArray(), model.intercept(), s.objective(),
+                s.dualityGap(), s.lambdaMax(), s.rounds(), s.fullPasses(), s.updates(), s.converged(), model.trace());
         List<LassoResult.TracePoint> trace = fit.trace();
         LassoResult.TracePoint reached = null;
         for (LassoResult.TracePoint p : trace) {
@@ -115,5 +126,17 @@ final class ScheduledContender {
 
     void release() {
         data.unpersist(false);
+    }
+
+    /** {@code label, features} in {@code partitions} partitions, materialised with the lineage cut. */
+    static Dataset<Row> frame(SparkSession spark, LassoProblem problem, int partitions) {
+        StructType schema = new StructType().add("label", DataTypes.DoubleType, false)
+                .add("features", SQLDataTypes.VectorType(), false);
+        List<Row> rows = new ArrayList<>(problem.rows().size());
+        for (LabeledRow r : problem.rows()) {
+            rows.add(RowFactory.create(r.label(), Vectors.sparse(problem.features(), r.indices(), r.values())));
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(jsc.parallelize(rows, partitions), schema).localCheckpoint(true);
     }
 }

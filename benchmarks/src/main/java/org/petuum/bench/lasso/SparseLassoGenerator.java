@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.petuum.examples.data.RegressionData;
-import org.petuum.scheduler.lasso.LabeledRow;
+import org.petuum.ml.regression.LabeledRow;
 
 /**
  * A seeded sparse regression problem with many more features than rows and a sparse true model, the setting where

@@ -3,7 +3,7 @@ package org.petuum.examples.data;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.petuum.scheduler.lasso.LabeledRow;
+import org.petuum.ml.regression.LabeledRow;
 
 /**
  * Reads numeric CSV for regression: one row per line, fields separated by commas, tabs or spaces (chosen per line
@@ -110,7 +110,7 @@ public final class CsvReader {
         return new RegressionData(rows, features);
     }
 
-    private static String[] split(String line) {
+    static String[] split(String line) {
         if (line.indexOf(',') >= 0) {
             String[] f = line.split(",", -1);
             for (int i = 0; i < f.length; i++) {
@@ -121,7 +121,7 @@ public final class CsvReader {
         return line.split(line.indexOf('\t') >= 0 ? "\t" : " +");
     }
 
-    private static boolean looksNumeric(String[] fields) {
+    static boolean looksNumeric(String[] fields) {
         for (String f : fields) {
             try {
                 Double.parseDouble(f);

@@ -46,7 +46,7 @@ final class TextLines {
     }
 
     /** A finite number, or an {@link InputFormatException} naming what it was. */
-    static double number(Path file, int line, String what, String text) {
+    public static double number(Path file, int line, String what, String text) {
         String bare = text.toLowerCase(java.util.Locale.ROOT).replaceFirst("^[+-]", "");
         if (bare.equals("nan") || bare.equals("inf") || bare.equals("infinity")) {
             // How numpy, R and pandas write them; Double.parseDouble knows only some spellings.

@@ -6,18 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.examples.data.CsvReader;
-import org.petuum.examples.data.LibsvmReader;
-import org.petuum.examples.data.RegressionData;
+import org.petuum.examples.data.RegressionFrames;
 import org.petuum.ps.PetuumPlugin;
 import org.petuum.ps.PsContext;
-import org.petuum.scheduler.lasso.ColumnBlock;
-import org.petuum.scheduler.lasso.LassoMath;
-import org.petuum.scheduler.lasso.LassoParams;
-import org.petuum.scheduler.lasso.LassoResult;
-import org.petuum.scheduler.lasso.ScheduledLasso;
+import org.petuum.ml.regression.Lasso;
+import org.petuum.ml.regression.LassoModel;
+import org.petuum.ml.regression.LassoParams;
+import org.petuum.ml.regression.LassoSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "lasso", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Lasso regression, min ||y - X b||^2 / (2n) + lambda ||b||_1 (no intercept), by scheduled "
                 + "coordinate descent: the rows are partitioned across the workers, and a scheduler on the driver picks "
-                + "the coordinates of each round (dynamic priority with a dependency check, or random)."})
+                + "the block of coordinates of each round (dynamic priority, rotation or random) and solves it jointly. The "
+                + "input is read by Spark's tasks, not by the driver."})
 public final class LassoCommand implements Callable<Integer> {
 
     enum Format { AUTO, LIBSVM, CSV }
@@ -56,18 +54,21 @@ public final class LassoCommand implements Callable<Integer> {
             description = "lambda as a fraction of lambda_max, the smallest lambda giving all zeros (default: ${DEFAULT-VALUE}).")
     double lambdaRatio;
 
-    @Option(names = "--schedule", defaultValue = "DYNAMIC", description = "DYNAMIC or RANDOM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "DYNAMIC", description = "DYNAMIC, ROTATION or RANDOM (default: "
+            + "${DEFAULT-VALUE}).")
     LassoParams.Schedule schedule;
 
-    @Option(names = "--candidates", defaultValue = "32", description = "Variables drawn per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--candidates", defaultValue = "0", description = "Coordinates per round, solved jointly; 0 "
+            + "chooses from the data (default: ${DEFAULT-VALUE}).")
     int candidates;
 
-    @Option(names = "--correlation-threshold", defaultValue = "0.1", description = "Dependency filter: largest "
-            + "|correlation| between variables updated in one round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--correlation-threshold", defaultValue = "0.1", description = "Dependency check: a round's "
+            + "block holding two coordinates correlated at least this much is swept until it settles, otherwise "
+            + "once (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--tolerance", defaultValue = "1e-9", description = "Stop when no coordinate could lower the "
-            + "objective by more than this fraction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tolerance", defaultValue = "1e-9", description = "Stop when the duality gap is at most this "
+            + "fraction of the objective (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
     @Option(names = "--max-rounds", defaultValue = "100000", description = "Round limit (default: ${DEFAULT-VALUE}).")
@@ -95,12 +96,12 @@ public final class LassoCommand implements Callable<Integer> {
         if (!(lambdaRatio > 0 && lambdaRatio <= 1)) {
             throw new IllegalArgumentException("--lambda-ratio : " + lambdaRatio + " (expected: 0 < value <= 1)");
         }
-        if (lambda != null && !(lambda >= 0 && Double.isFinite(lambda))) {
-            throw new IllegalArgumentException("--lambda : " + lambda + " (expected: >= 0 and finite)");
+        if (lambda != null && !(lambda > 0 && Double.isFinite(lambda))) {
+            throw new IllegalArgumentException("--lambda : " + lambda + " (expected: > 0 and finite)");
         }
         // LassoParams checks these too, but by its own names and only once the input has been read.
-        if (candidates < 1 || candidates > LassoParams.MAX_CANDIDATES) {
-            throw new IllegalArgumentException("--candidates : " + candidates + " (expected: 1 <= value <= "
+        if (candidates < 0 || candidates > LassoParams.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("--candidates : " + candidates + " (expected: 0 <= value <= "
                     + LassoParams.MAX_CANDIDATES + ")");
         }
         if (!(threshold > 0 && threshold <= 1)) {
@@ -113,33 +114,45 @@ public final class LassoCommand implements Callable<Integer> {
         if (maxRounds < 1) {
             throw new IllegalArgumentException("--max-rounds : " + maxRounds + " (expected: >= 1)");
         }
-        RegressionData data = read();
-        out.printf(Locale.ROOT, "read %,d rows of %,d features from %s%n", data.rows().size(), data.features(), input);
-        double lambdaMax = LassoMath.lambdaMax(ColumnBlock.of(data.rows(), data.features()));
-        double l = lambda != null ? lambda : lambdaRatio * lambdaMax;
-        LassoParams params = new LassoParams(l, schedule, candidates, threshold, LassoParams.DEFAULT_ETA_RELATIVE, tolerance, 0,
-                maxRounds, seed);
-
+        String name = input.getFileName() == null ? "" : input.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean csv = format == Format.CSV || (format == Format.AUTO && (name.contains(".csv") || name.contains(".tsv")));
+        int labelIndex = checkLabelOptions(csv);
+        RegressionFrames.exists(input);
+        if (labels != null) {
+            RegressionFrames.exists(labels);
+        }
         SparkSession spark = session();
+        RegressionFrames.Frame data = null;
         try {
+            data = csv ? RegressionFrames.csv(spark, input, labelIndex, labels) : RegressionFrames.libsvm(spark, input);
+            out.printf(Locale.ROOT, "read %,d rows of %,d features from %s%n", data.rows(), data.features(), input);
             PsContext ps = PsContext.get(spark);
             int w = workers != null ? workers : ps.taskSlots();
-            out.printf(Locale.ROOT, "lambda %.6g (lambda_max %.6g), %s schedule, %d candidates per round, %d worker(s)%n",
-                    l, lambdaMax, schedule.name().toLowerCase(Locale.ROOT), candidates, w);
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            Lasso lasso = new Lasso().setFitIntercept(false).setSchedule(schedule.name()).setBlockSize(candidates)
+                    .setCorrelationThreshold(threshold).setTol(tolerance).setMaxIter(maxRounds).setNumWorkers(w)
+                    .setSeed(seed);
+            double lambdaMax = lasso.lambdaMax(data.data());
+            double l = lambda != null ? lambda : lambdaRatio * lambdaMax;
+            out.printf(Locale.ROOT, "lambda %.6g (lambda_max %.6g), %s schedule, %s coordinates per round, %d "
+                    + "worker(s)%n", l, lambdaMax, schedule.name().toLowerCase(Locale.ROOT),
+                    candidates == 0 ? "automatic" : Integer.toString(candidates), w);
             long start = System.nanoTime();
-            LassoResult fit = ScheduledLasso.fit(ps, jsc.parallelize(data.rows(), w), data.features(), params);
+            LassoModel model = lasso.setRegParam(l).fit(data.data());
             double seconds = (System.nanoTime() - start) / 1e9;
+            LassoSummary fit = model.summary();
             out.printf(Locale.ROOT, "%s after %,d rounds (%,d full passes), %,d coordinate updates, %.2f s%n",
                     fit.converged() ? "converged" : "stopped at the round limit", fit.rounds(), fit.fullPasses(),
                     fit.updates(), seconds);
             out.printf(Locale.ROOT, "objective %.10g%n", fit.objective());
-            out.printf(Locale.ROOT, "non-zero coefficients %d of %d%n", fit.support(), data.features());
+            out.printf(Locale.ROOT, "duality gap %.3g%n", fit.dualityGap());
+            double[] beta = model.coefficients().toArray();
+            out.printf(Locale.ROOT, "non-zero coefficients %d of %d%n", model.coefficients().numNonzeros(),
+                    data.features());
             if (output != null) {
                 StringBuilder sb = new StringBuilder("feature,coefficient\n");
-                for (int j = 0; j < fit.beta().length; j++) {
-                    if (fit.beta()[j] != 0) {
-                        sb.append(j + 1).append(',').append(fit.beta()[j]).append('\n');
+                for (int j = 0; j < beta.length; j++) {
+                    if (beta[j] != 0) {
+                        sb.append(j + 1).append(',').append(beta[j]).append('\n');
                     }
                 }
                 Files.writeString(output, sb);
@@ -147,18 +160,20 @@ public final class LassoCommand implements Callable<Integer> {
             }
             return fit.converged() ? 0 : 1;
         } finally {
+            if (data != null) {
+                data.data().unpersist();
+            }
             spark.stop();
         }
     }
 
-    private RegressionData read() {
-        String name = input.getFileName() == null ? "" : input.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean csv = format == Format.CSV || (format == Format.AUTO && (name.contains(".csv") || name.contains(".tsv")));
+    /** Checks the CSV label options before Spark starts; the 0-based label column, or -1 with --labels. */
+    private int checkLabelOptions(boolean csv) {
         if (!csv) {
             if (labels != null || labelColumn != null) {
                 throw new IllegalArgumentException("--labels and --label-column apply to CSV input only");
             }
-            return LibsvmReader.read(input);
+            return 0;
         }
         if (labels != null && labelColumn != null) {
             throw new IllegalArgumentException("--labels and --label-column : both given (expected: one of them)");
@@ -167,10 +182,9 @@ public final class LassoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--label-column : " + labelColumn + " (expected: >= 1)");
         }
         if (labels != null) {
-            return CsvReader.read(input, -1, labels);
+            return -1;
         }
-        return labelColumn != null ? CsvReader.read(input, labelColumn - 1, null)
-                : CsvReader.read(input, CsvReader.LAST_COLUMN, null);
+        return labelColumn != null ? labelColumn - 1 : CsvReader.LAST_COLUMN;
     }
 
     private SparkSession session() {

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.petuum.scheduler.lasso.LabeledRow;
+import org.petuum.ml.regression.LabeledRow;
 
 class RegressionReadersTest {
     @TempDir

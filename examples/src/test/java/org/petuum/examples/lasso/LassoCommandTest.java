@@ -26,13 +26,14 @@ import org.petuum.examples.PetuumCli;
 import org.petuum.examples.data.CsvReader;
 import org.petuum.examples.data.LibsvmReader;
 import org.petuum.examples.data.RegressionData;
-import org.petuum.scheduler.lasso.ColumnBlock;
-import org.petuum.scheduler.lasso.LassoMath;
-import org.petuum.scheduler.lasso.LocalLassoSolver;
+import org.petuum.ml.regression.ColumnBlock;
+import org.petuum.ml.regression.LassoMath;
+import org.petuum.ml.regression.LocalLassoSolver;
 
 /**
  * {@code petuum lasso} from the command line: on real data it prints the objective the reference solver finds, and
- * it refuses bad input and bad options with a message naming the file and line, or the option.
+ * it refuses bad input and bad options with a message naming the file and line, or the option. The input is read
+ * by Spark, so bad lines are found once Spark runs; bad options and missing files before it starts.
  *
  * <p>Checks that must fail before Spark starts run with {@link #NO_SPARK}, a master URL Spark cannot parse: had the
  * command started Spark first, it would fail on that instead, and the assertions on the message would not hold.
@@ -96,13 +97,12 @@ class LassoCommandTest {
         "1 x:0.5           | 3 | feature index is not an integer: \"x\"",
         "1 2:0.5 2:1       | 3 | feature index 2 (expected: >= 1 and greater than the previous index 2)",
         "1 1:0.5 2:abc     | 3 | value of feature 2 is not a number: \"abc\""})
-    void badLibsvmLineFailsNamingFileAndLineBeforeSparkStarts(String bad, int line, String problem)
-            throws IOException {
+    void badLibsvmLineFailsNamingFileAndLine(String bad, int line, String problem) throws IOException {
         Path file = input("data.libsvm", "1 1:1 2:0.5\n\n" + bad + "\n2 1:1\n");
 
-        Run run = lasso(NO_SPARK, "--input", file.toString());
+        Run run = lasso(LOCAL_SPARK, "--input", file.toString());
 
-        assertFailedBeforeSpark(run);
+        assertFailedReading(run);
         assertTrue(run.err().contains(file + ":" + line + ": " + problem), run::describe);
     }
 
@@ -110,9 +110,9 @@ class LassoCommandTest {
     void nanInACsvFileFailsNamingFileLineAndColumn() throws IOException {
         Path file = input("data.csv", "a,b,y\n1,2,3\n4,NaN,6\n");
 
-        Run run = lasso(NO_SPARK, "--input", file.toString());
+        Run run = lasso(LOCAL_SPARK, "--input", file.toString());
 
-        assertFailedBeforeSpark(run);
+        assertFailedReading(run);
         assertTrue(run.err().contains(file + ":3: column 2 must be a finite number but got \"NaN\""), run::describe);
     }
 
@@ -141,10 +141,10 @@ class LassoCommandTest {
     @CsvSource(delimiter = '|', value = {
         "--lambda-ratio          | 0.0   | expected: 0 < value <= 1",
         "--lambda-ratio          | 1.5   | expected: 0 < value <= 1",
-        "--lambda                | -1.0  | expected: >= 0 and finite",
+        "--lambda                | -1.0  | expected: > 0 and finite",
         "--workers               | 0     | expected: >= 1",
-        "--candidates            | 0     | expected: 1 <= value <= 256",
-        "--candidates            | 257   | expected: 1 <= value <= 256",
+        "--candidates            | -1    | expected: 0 <= value <= 256",
+        "--candidates            | 257   | expected: 0 <= value <= 256",
         "--correlation-threshold | 0.0   | expected: 0 < value <= 1",
         "--correlation-threshold | 1.5   | expected: 0 < value <= 1",
         "--tolerance             | 0.0   | expected: 0 < value < 1",
@@ -174,14 +174,24 @@ class LassoCommandTest {
 
     @Test
     void goodInputWithAnUnusableMasterReachesSpark() throws IOException {
-        // The premise of the checks that run with NO_SPARK: given good input and options, the run gets to Spark.
+        // The premise of the checks that run with NO_SPARK: given good input and options, the run gets to Spark,
+        // which reads the input.
         Path file = input("data.libsvm", GOOD_LIBSVM);
 
         Run run = lasso(NO_SPARK, "--input", file.toString());
 
         assertEquals(1, run.exitCode(), run::describe);
-        assertTrue(run.out().startsWith("read 4 rows of 3 features from " + file), run::describe);
         assertTrue(run.err().contains(SPARK_MASTER_ERROR), run::describe);
+    }
+
+    @Test
+    void goodSmallInputIsReadBySparkAndFits() throws IOException {
+        Path file = input("data.libsvm", GOOD_LIBSVM);
+
+        Run run = lasso(LOCAL_SPARK, "--input", file.toString(), "--lambda-ratio", "0.5");
+
+        assertEquals(0, run.exitCode(), run::describe);
+        assertTrue(run.out().startsWith("read 4 rows of 3 features from " + file), run::describe);
     }
 
     /** The reference solution at {@code ratio * lambda_max}, computed the way the command computes lambda. */
@@ -249,6 +259,14 @@ class LassoCommandTest {
         assertFalse(run.err().contains(SPARK_MASTER_ERROR), () -> "Spark started before the input and options were "
                 + "checked; " + run.describe());
         assertTrue(run.err().startsWith("lasso: "), run::describe);
+    }
+
+    /** Spark started and read the input, and the run failed on it, not on Spark. */
+    private static void assertFailedReading(Run run) {
+        assertNotEquals(0, run.exitCode(), run::describe);
+        assertFalse(run.err().contains(SPARK_MASTER_ERROR), run::describe);
+        assertTrue(run.err().startsWith("lasso: "), run::describe);
+        assertFalse(run.out().contains("read "), () -> "the run went on after bad input; " + run.describe());
     }
 
     private static Path dataDir(String dataset) {

@@ -1,5 +1,6 @@
-package org.petuum.scheduler.lasso;
+package org.petuum.ml.regression;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -38,7 +39,7 @@ public final class ColumnBlock {
         if (cols < 1) {
             throw new IllegalArgumentException("cols : " + cols + " (expected: >= 1)");
         }
-        List<LabeledRow> list = new java.util.ArrayList<>(Math.max(expectedRows, 0));
+        List<LabeledRow> list = new ArrayList<>(Math.max(expectedRows, 0));
         int[] count = new int[cols + 1];
         while (it.hasNext()) {
             LabeledRow r = it.next();
@@ -110,6 +111,15 @@ public final class ColumnBlock {
         for (int k = start[j]; k < start[j + 1]; k++) {
             v[rowIndex[k]] += alpha * value[k];
         }
+    }
+
+    /** {@code sum_i x_ij}. */
+    public double sum(int j) {
+        double s = 0;
+        for (int k = start[j]; k < start[j + 1]; k++) {
+            s += value[k];
+        }
+        return s;
     }
 
     /** {@code ||x_j||^2}. */

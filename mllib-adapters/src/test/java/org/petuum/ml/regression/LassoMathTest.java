@@ -1,4 +1,4 @@
-package org.petuum.scheduler.lasso;
+package org.petuum.ml.regression;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

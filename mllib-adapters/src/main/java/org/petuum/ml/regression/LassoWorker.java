@@ -1,5 +1,6 @@
-package org.petuum.scheduler.lasso;
+package org.petuum.ml.regression;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import org.petuum.ps.PsWorker;
 import org.petuum.ps.WorkerFunction;
@@ -26,6 +27,7 @@ final class LassoWorker implements WorkerFunction<LabeledRow, Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("partition " + self.id() + ", " + e.getMessage(), e);
         }
+        double[] y = x.labels();
         double[] r = x.labels();
         double[] scratch = new double[x.rows()];
         int m = protocol.candidates;
@@ -49,8 +51,14 @@ final class LassoWorker implements WorkerFunction<LabeledRow, Integer> {
                     for (int j = 0; j < norms.length; j++) {
                         norms[j] = x.normSquared(j);
                     }
+                    double[] sums = new double[protocol.features];
+                    for (int j = 0; j < sums.length; j++) {
+                        sums[j] = x.sum(j);
+                    }
                     rounds.push(LassoProtocol.WIDE, norms);
-                    rounds.push(LassoProtocol.NARROW, new int[] {0, 1}, new double[] {squaredNorm(r), x.rows()});
+                    rounds.push(LassoProtocol.SUMS, sums);
+                    rounds.push(LassoProtocol.NARROW, new int[] {0, 1, 2, 3},
+                            new double[] {squaredNorm(r), x.rows(), sum(r), dot(y, r)});
                 }
                 case LassoProtocol.FULL -> {
                     double[] g = new double[protocol.features];
@@ -58,14 +66,15 @@ final class LassoWorker implements WorkerFunction<LabeledRow, Integer> {
                         g[j] = x.dot(j, r);
                     }
                     rounds.push(LassoProtocol.WIDE, g);
-                    rounds.push(LassoProtocol.NARROW, new int[] {0}, new double[] {squaredNorm(r)});
+                    rounds.push(LassoProtocol.NARROW, new int[] {0, 2, 3},
+                            new double[] {squaredNorm(r), sum(r), dot(y, r)});
                 }
                 case LassoProtocol.UPDATE -> {
                     int[] cand = new int[cands];
                     for (int i = 0; i < cands; i++) {
                         cand[i] = (int) a[LassoProtocol.HEADER + i];
                     }
-                    java.util.Arrays.fill(narrow, 0);
+                    Arrays.fill(narrow, 0);
                     narrow[0] = squaredNorm(r);
                     for (int i = 0; i < cands; i++) {
                         narrow[LassoProtocol.NARROW_HEADER + i] = x.dot(cand[i], r);
@@ -78,6 +87,22 @@ final class LassoWorker implements WorkerFunction<LabeledRow, Integer> {
             }
             rounds.endRound();
         }
+    }
+
+    private static double sum(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 
     private static double squaredNorm(double[] v) {

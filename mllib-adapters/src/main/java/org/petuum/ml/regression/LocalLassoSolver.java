@@ -1,4 +1,4 @@
-package org.petuum.scheduler.lasso;
+package org.petuum.ml.regression;
 
 /**
  * A tight single-machine Lasso solver by cyclic coordinate descent with a maintained residual: the reference the

@@ -1,4 +1,4 @@
-package org.petuum.scheduler.lasso;
+package org.petuum.ml.regression;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package org.petuum.scheduler.lasso;
+package org.petuum.ml.regression;
 
 /**
  * The Lasso of this package: minimise {@code F(beta) = ||y - X beta||^2 / (2n) + lambda ||beta||_1} (no intercept;
