@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {MfVsAlsCommand.class, org.petuum.bench.lasso.LassoBenchCommand.class,
                 org.petuum.bench.dataplane.DataplaneCommand.class, org.petuum.bench.ssp.SspStragglerCommand.class,
                 org.petuum.bench.checkpoint.CheckpointBench.class,
+                org.petuum.bench.kmeans.KMeansBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 
