@@ -41,9 +41,10 @@ import org.petuum.ssp.TableSpec;
  * back to the driver. Before any table is created, one Spark job counts the points of each partition and checks
  * them (no null vector, no NaN or infinite element, one size).
  *
- * <p>Training makes full passes rather than mini-batches: a full pass per clock gives Lloyd's algorithm exactly
- * under {@code staleness} 0 (the default), so the cost matches MLlib's, while mini-batch k-means converges to a
- * visibly worse cost for the same data; with so few centres a pass is cheap, and the tables make it cost no job.
+ * <p>Training makes full passes rather than mini-batches: a full pass per clock is Lloyd's algorithm exactly under
+ * {@code staleness} 0 (the default), so the result is comparable with MLlib's and {@code tol} means the same, while
+ * mini-batch k-means (Sculley, 2010) trades a higher final cost for cheaper steps. What makes MLlib's passes
+ * expensive is a Spark job each, not the arithmetic; here a pass is one clock, so full passes stay cheap.
  * {@code staleness > 0} lets a worker run up to that many passes ahead of the slowest, on centres missing the
  * slowest workers' latest passes.
  *
