@@ -77,9 +77,9 @@ public final class LogisticRegression extends Estimator<LogisticRegressionModel>
         elasticNetParam = new DoubleParam(this, "elasticNetParam", "the L1 share of the penalty in [0, 1]; only 0 "
                 + "(pure L2) is built", ParamValidators.inRange(0, 1));
         fitIntercept = new BooleanParam(this, "fitIntercept", "whether to fit an intercept term");
-        standardization = new BooleanParam(this, "standardization", "whether to standardise the features before "
-                + "fitting (the penalty then applies to the standardised coefficients); the returned coefficients are "
-                + "always on the original scale");
+        standardization = new BooleanParam(this, "standardization", "whether the L2 penalty applies to the "
+                + "standardised coefficients w_j * std_j (as MLlib's standardization) rather than to w_j; constant "
+                + "features get coefficient 0 either way, and the coefficients are always on the original scale");
         maxIter = new IntParam(this, "maxIter", "the most passes over the data (>= 1)", ParamValidators.gtEq(1));
         tol = new DoubleParam(this, "tol", "stop when the objective of a pass changed by at most tol relative to the "
                 + "pass before (>= 0; 0 runs maxIter passes)", ParamValidators.gtEq(0));

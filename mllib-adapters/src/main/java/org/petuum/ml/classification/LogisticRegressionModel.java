@@ -72,7 +72,7 @@ public final class LogisticRegressionModel extends Model<LogisticRegressionModel
         double[][] coef = new double[sets][plan.numFeatures];
         for (int j = 0; j < plan.numFeatures; j++) {
             for (int k = 0; k < sets; k++) {
-                coef[k][j] = w[j * sets + k] * plan.inverseStd[j];
+                coef[k][j] = w[j * sets + k] * plan.scale[j];
             }
         }
         double[] b = new double[sets];

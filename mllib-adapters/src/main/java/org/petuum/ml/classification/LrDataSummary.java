@@ -29,6 +29,7 @@ final class LrDataSummary implements Serializable {
     long[] classCounts = new long[0];
     double[] sum = new double[0];
     double[] sumSquares = new double[0];
+    double[] maxAbs = new double[0];
     String error;
 
     /** Summarises {@code rows} ({@code features, label}), one summary per partition merged in a tree. */
@@ -98,6 +99,7 @@ final class LrDataSummary implements Serializable {
         }
         sum[j] += x;
         sumSquares[j] += x * x;
+        maxAbs[j] = Math.max(maxAbs[j], Math.abs(x));
         return true;
     }
 
@@ -105,6 +107,7 @@ final class LrDataSummary implements Serializable {
         numFeatures = n;
         sum = new double[n];
         sumSquares = new double[n];
+        maxAbs = new double[n];
     }
 
     /** Adds {@code other} into this summary (the first error wins) and returns this. */
@@ -127,6 +130,7 @@ final class LrDataSummary implements Serializable {
             for (int j = 0; j < numFeatures; j++) {
                 sum[j] += other.sum[j];
                 sumSquares[j] += other.sumSquares[j];
+                maxAbs[j] = Math.max(maxAbs[j], other.maxAbs[j]);
             }
         }
         if (other.classCounts.length > classCounts.length) {
@@ -144,20 +148,17 @@ final class LrDataSummary implements Serializable {
         return classCounts.length;
     }
 
-    /**
-     * 1 / (sample standard deviation) of every feature, or 0 for a constant feature (whose scaled value is then
-     * always 0 and whose coefficient stays 0), as MLlib's standardisation does.
-     */
-    double[] inverseStd() {
-        double[] inv = new double[numFeatures];
+    /** The sample standard deviation of every feature (0 for a constant one, and for all with fewer than 2 rows). */
+    double[] std() {
+        double[] std = new double[numFeatures];
         if (count < 2) {
-            return inv;
+            return std;
         }
         for (int j = 0; j < numFeatures; j++) {
             double mean = sum[j] / count;
             double var = (sumSquares[j] - count * mean * mean) / (count - 1);
-            inv[j] = var > 0 ? 1.0 / Math.sqrt(var) : 0.0;
+            std[j] = var > 0 ? Math.sqrt(var) : 0.0;
         }
-        return inv;
+        return std;
     }
 }

@@ -87,17 +87,23 @@ final class LrFit {
     }
 
     private LrPlan plan(PsContext ps, LrDataSummary summary, int sets, int workers) {
-        double[] inverseStd = summary.inverseStd();
+        double[] std = summary.std();
+        double[] scale = new double[summary.numFeatures];
         double[] penaltyWeight = new double[summary.numFeatures];
-        for (int j = 0; j < penaltyWeight.length; j++) {
-            // Without standardisation MLlib penalises the original coefficients w_j = v_j / std_j of the scaled
-            // problem's v_j: the penalty on v_j is then weighted by 1 / std_j².
-            penaltyWeight[j] = lr.getStandardization() ? 1.0 : inverseStd[j] * inverseStd[j];
+        for (int j = 0; j < scale.length; j++) {
+            // Workers see x_j / max|x_j|: values in [-1, 1] with sparsity kept, so that one step of the per-cell
+            // optimizers moves a margin by about the same for every feature. (Dividing by the standard deviation
+            // instead blows a rare binary feature up to hundreds, and its first steps throw margins far off.)
+            // Constant features are dropped (scale 0), as MLlib's standardisation does.
+            scale[j] = std[j] > 0 ? 1.0 / summary.maxAbs[j] : 0.0;
+            // The penalty is MLlib's: on w_j * std_j when standardising, else on w_j, where w_j = v_j * scale_j.
+            double s = lr.getStandardization() ? scale[j] * std[j] : scale[j];
+            penaltyWeight[j] = s * s;
         }
         int batchesPerPass = (int) Math.max(1, Math.round(1.0 / lr.getMiniBatchFraction()));
         String prefix = "petuum-lr";
         return new LrPlan(Workers.tableName(prefix, lr.uid()), Workers.tableName(prefix + "-progress", lr.uid()),
-                summary.numFeatures, sets, lr.getFitIntercept(), inverseStd, penaltyWeight, lr.getRegParam(),
+                summary.numFeatures, sets, lr.getFitIntercept(), scale, penaltyWeight, lr.getRegParam(),
                 LrOptimizer.parse(lr.getOptimizer()), lr.getStepSize(), batchesPerPass, lr.getMaxIter(),
                 lr.getTol(), lr.getSeed(), summary.count);
     }

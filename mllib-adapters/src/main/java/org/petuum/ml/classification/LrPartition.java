@@ -8,7 +8,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
 /**
- * One worker's training rows, held in its task as compressed sparse rows of scaled features (value × 1/std; zeros
+ * One worker's training rows, held in its task as compressed sparse rows of scaled features (value × scale; zeros
  * and constant features dropped) and integer labels. Built once per fit from the partition's iterator, then read
  * every clock. Not thread-safe: owned by its worker's task thread.
  */
@@ -28,7 +28,7 @@ final class LrPartition {
     }
 
     /** Reads {@code (features, label)} rows, checked already by {@link LrDataSummary}. */
-    static LrPartition load(Iterator<Row> rows, double[] inverseStd) {
+    static LrPartition load(Iterator<Row> rows, double[] scale) {
         int[] start = new int[1024];
         int[] label = new int[1024];
         int[] index = new int[8192];
@@ -54,7 +54,7 @@ final class LrPartition {
                 int[] idx = sv.indices();
                 double[] val = sv.values();
                 for (int i = 0; i < idx.length; i++) {
-                    double x = val[i] * inverseStd[idx[i]];
+                    double x = val[i] * scale[idx[i]];
                     if (x != 0) {
                         index[nnz] = idx[i];
                         value[nnz++] = x;
@@ -63,7 +63,7 @@ final class LrPartition {
             } else {
                 double[] val = ((DenseVector) v).values();
                 for (int j = 0; j < val.length; j++) {
-                    double x = val[j] * inverseStd[j];
+                    double x = val[j] * scale[j];
                     if (x != 0) {
                         index[nnz] = j;
                         value[nnz++] = x;

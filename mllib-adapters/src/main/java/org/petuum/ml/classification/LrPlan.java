@@ -25,9 +25,9 @@ final class LrPlan implements Serializable {
     final boolean fitIntercept;
     final int rowCells;
     final int rows;
-    /** 1/std of every feature (0 for constant ones): workers train on scaled features. */
-    final double[] inverseStd;
-    /** Per-feature weight of the L2 penalty in the scaled space: 1 when standardising, else 1/std². */
+    /** The factor of every feature (1 / max|x_j|, 0 for constant ones): workers train on scaled features. */
+    final double[] scale;
+    /** Per-feature weight of the L2 penalty in the scaled space: (scale · std)² when standardising, else scale². */
     final double[] penaltyWeight;
     final double regParam;
     final LrOptimizer optimizer;
@@ -39,14 +39,14 @@ final class LrPlan implements Serializable {
     final long numExamples;
 
     LrPlan(String modelTable, String progressTable, int numFeatures, int sets, boolean fitIntercept,
-           double[] inverseStd, double[] penaltyWeight, double regParam, LrOptimizer optimizer, double stepSize,
+           double[] scale, double[] penaltyWeight, double regParam, LrOptimizer optimizer, double stepSize,
            int batchesPerPass, int maxPasses, double tol, long seed, long numExamples) {
         this.modelTable = modelTable;
         this.progressTable = progressTable;
         this.numFeatures = numFeatures;
         this.sets = sets;
         this.fitIntercept = fitIntercept;
-        this.inverseStd = inverseStd;
+        this.scale = scale;
         this.penaltyWeight = penaltyWeight;
         this.regParam = regParam;
         this.optimizer = optimizer;

@@ -31,7 +31,7 @@ final class LrWorker implements WorkerFunction<Row, Integer> {
 
     @Override
     public Integer run(PsWorker worker, Iterator<Row> rows) {
-        LrPartition data = LrPartition.load(rows, plan.inverseStd);
+        LrPartition data = LrPartition.load(rows, plan.scale);
         PsTable model = worker.table(plan.modelTable);
         PsTable progress = worker.table(plan.progressTable);
         LrGradient gradient = new LrGradient(plan);
