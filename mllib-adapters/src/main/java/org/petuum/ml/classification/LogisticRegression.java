@@ -26,7 +26,8 @@ import org.petuum.ml.internal.Schemas;
  *
  * <p>A fit makes one distributed pass to check the data and learn the feature scales, then repartitions the rows
  * to {@code numWorkers} partitions and runs every worker for many clocks inside one gang-scheduled stage; the rows
- * never leave their partitions and only the coefficients come back to the driver (see {@link LrFit}).
+ * never leave their partitions and only the coefficients come back to the driver. Any failure, bad input
+ * included, leaves no table behind; bad input fails before any table is created.
  * {@code maxIter} counts passes over the data; each pass has {@code 1 / miniBatchFraction} clocks.
  *
  * <pre>{@code

@@ -55,7 +55,7 @@ final class LrFit {
             throw new IllegalArgumentException("the model would have " + cells + " coefficients (" + summary.numFeatures
                     + " features × " + sets + " classes); expected at most " + (Integer.MAX_VALUE - 16));
         }
-        LrPlan plan = plan(ps, summary, sets, workers);
+        LrPlan plan = plan(summary, sets);
         LOG.info("logistic regression: {} rows, {} features, {} classes ({}), {} workers, {} table rows of {} cells, "
                         + "{} passes of {} clocks, {}", summary.count, summary.numFeatures, numClasses,
                 multinomial ? "multinomial" : "binomial", workers, plan.rows, plan.rowCells, plan.maxPasses,
@@ -86,7 +86,7 @@ final class LrFit {
         }
     }
 
-    private LrPlan plan(PsContext ps, LrDataSummary summary, int sets, int workers) {
+    private LrPlan plan(LrDataSummary summary, int sets) {
         double[] std = summary.std();
         double[] scale = new double[summary.numFeatures];
         double[] penaltyWeight = new double[summary.numFeatures];
