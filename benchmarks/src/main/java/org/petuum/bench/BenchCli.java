@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 org.petuum.bench.checkpoint.CheckpointBench.class,
                 org.petuum.bench.lda.LdaBenchCommand.class,
                 org.petuum.bench.kmeans.KMeansBenchCommand.class,
+                org.petuum.bench.lr.LrBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 
