@@ -14,11 +14,16 @@ import org.apache.spark.sql.Row;
 final class LocalRatings {
     /** Local user index → user id, ascending. */
     final int[] userIds;
+    /** Ratings of each local user. */
+    final int[] userCounts;
     final int[] users;
     final int[] items;
     final double[] z;
     /** The distinct items of this partition, ascending. */
     final int[] distinctItems;
+    /** Of each rating: its item's position in {@link #distinctItems}, and in its block's {@link #blockItems}. */
+    final int[] itemIndex;
+    final int[] blockIndex;
     /** Positions of the ratings sorted by block; block {@code b}'s are {@code byBlock[blockStart[b]..blockStart[b+1])}. */
     final int[] byBlock;
     final int[] blockStart;
@@ -27,6 +32,10 @@ final class LocalRatings {
 
     private LocalRatings(int[] userIds, int[] users, int[] items, double[] z, int blocks) {
         this.userIds = userIds;
+        this.userCounts = new int[userIds.length];
+        for (int u : users) {
+            userCounts[u]++;
+        }
         this.users = users;
         this.items = items;
         this.z = z;
@@ -48,6 +57,12 @@ final class LocalRatings {
         for (int b = 0; b < blocks; b++) {
             int bb = b;
             blockItems[b] = Arrays.stream(distinctItems).filter(i -> block(i, blocks) == bb).toArray();
+        }
+        this.itemIndex = new int[items.length];
+        this.blockIndex = new int[items.length];
+        for (int n = 0; n < items.length; n++) {
+            itemIndex[n] = Arrays.binarySearch(distinctItems, items[n]);
+            blockIndex[n] = Arrays.binarySearch(blockItems[block(items[n], blocks)], items[n]);
         }
     }
 

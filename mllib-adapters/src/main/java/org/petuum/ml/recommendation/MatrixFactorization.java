@@ -2,6 +2,8 @@ package org.petuum.ml.recommendation;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -49,6 +51,7 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
     private final IntParam rank;
     private final IntParam maxIter;
     private final DoubleParam regParam;
+    private final DoubleParam biasRegParam;
     private final DoubleParam stepSize;
     private final DoubleParam stepDecay;
     private final IntParam staleness;
@@ -72,6 +75,7 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
         rank = MfParams.rank(this);
         maxIter = MfParams.maxIter(this);
         regParam = MfParams.regParam(this);
+        biasRegParam = MfParams.biasRegParam(this);
         stepSize = MfParams.stepSize(this);
         stepDecay = MfParams.stepDecay(this);
         staleness = MfParams.staleness(this);
@@ -87,7 +91,8 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
         setDefault(coldStartStrategy, MfParams.NAN);
         setDefault(rank, 10);
         setDefault(maxIter, 20);
-        setDefault(regParam, 0.05);
+        setDefault(regParam, 0.04);
+        setDefault(biasRegParam, 10.0);
         setDefault(stepSize, 0.05);
         setDefault(stepDecay, 0.9);
         setDefault(staleness, 2);
@@ -111,6 +116,7 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
     public IntParam rank() { return rank; }
     public IntParam maxIter() { return maxIter; }
     public DoubleParam regParam() { return regParam; }
+    public DoubleParam biasRegParam() { return biasRegParam; }
     public DoubleParam stepSize() { return stepSize; }
     public DoubleParam stepDecay() { return stepDecay; }
     public IntParam staleness() { return staleness; }
@@ -128,6 +134,7 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
     public int getRank() { return (Integer) $(rank); }
     public int getMaxIter() { return (Integer) $(maxIter); }
     public double getRegParam() { return (Double) $(regParam); }
+    public double getBiasRegParam() { return (Double) $(biasRegParam); }
     public double getStepSize() { return (Double) $(stepSize); }
     public double getStepDecay() { return (Double) $(stepDecay); }
     public int getStaleness() { return (Integer) $(staleness); }
@@ -145,6 +152,7 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
     public MatrixFactorization setRank(int v) { set(rank, v); return this; }
     public MatrixFactorization setMaxIter(int v) { set(maxIter, v); return this; }
     public MatrixFactorization setRegParam(double v) { set(regParam, v); return this; }
+    public MatrixFactorization setBiasRegParam(double v) { set(biasRegParam, v); return this; }
     public MatrixFactorization setStepSize(double v) { set(stepSize, v); return this; }
     public MatrixFactorization setStepDecay(double v) { set(stepDecay, v); return this; }
     public MatrixFactorization setStaleness(int v) { set(staleness, v); return this; }
@@ -174,7 +182,7 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
         MfTraining.Outcome outcome = train(dataset);
         MatrixFactorizationModel model = new MatrixFactorizationModel(uid, outcome.userFactors(),
                 outcome.itemFactors(), new MatrixFactorizationModel.Summary(outcome.trainRmsePerPass(),
-                outcome.seconds()));
+                outcome.passEndSeconds(), outcome.seconds()));
         copyValues(model, extractParamMap());
         return (MatrixFactorizationModel) model.setParent(this);
     }
@@ -186,13 +194,31 @@ public final class MatrixFactorization extends Estimator<MatrixFactorizationMode
         int workers = Workers.resolve(ps, "numWorkers", getNumWorkers());
         Dataset<Row> ratings = dataset.select(col(getUserCol()), col(getItemCol()), col(getRatingCol()));
         RatingStats stats = RatingStats.of(ratings, getUserCol(), getItemCol(), getRatingCol());
+        // Per-item counts (one number per item, not the ratings) let each bias take its regularisation in all.
+        List<Row> counts = ratings.groupBy(col(getItemCol()).cast("int")).count().collectAsList();
+        int[][] itemCounts = sortedCounts(counts);
         MfSettings settings = new MfSettings(Workers.tableName("mf-items", uid.replace('_', '-')),
                 MfParams.ROTATION.equals(getSchedule()), getStaleness(), workers, SSP_CLOCKS_PER_PASS, getRank(),
-                getMaxIter(), getStepSize(), getStepDecay(), getRegParam(), getRegParam(), INIT_STD, stats.mean(),
-                stats.std(), getSeed());
+                getMaxIter(), getStepSize(), getStepDecay(), getRegParam(), getBiasRegParam(), INIT_STD, stats.mean(),
+                stats.std(), getSeed(), itemCounts[0], itemCounts[1]);
         Dataset<Row> typed = ratings.select(col(getUserCol()).cast("int"), col(getItemCol()).cast("int"),
                 col(getRatingCol()).cast("double"));
         return MfTraining.fit(dataset.sparkSession(), ps, typed, stats, settings);
+    }
+
+    /** {@code [ids, counts]}, ascending by id. */
+    private static int[][] sortedCounts(List<Row> counts) {
+        long[] packed = new long[counts.size()];
+        for (int k = 0; k < packed.length; k++) {
+            packed[k] = ((long) counts.get(k).getInt(0) << 32) | counts.get(k).getLong(1);
+        }
+        Arrays.sort(packed);
+        int[][] out = new int[2][packed.length];
+        for (int k = 0; k < packed.length; k++) {
+            out[0][k] = (int) (packed[k] >>> 32);
+            out[1][k] = (int) packed[k];
+        }
+        return out;
     }
 
     @Override

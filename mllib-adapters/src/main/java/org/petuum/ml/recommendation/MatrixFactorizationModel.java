@@ -46,9 +46,10 @@ public final class MatrixFactorizationModel extends Model<MatrixFactorizationMod
      * How training went, known only on the model a fit returned (not on a loaded one).
      *
      * @param trainRmsePerPass the training RMSE of each pass, as the steps were taken
-     * @param seconds          from the creation of the item table to the end of the last pass
+     * @param passEndSeconds   when each pass ended, in seconds from the workers' start (on the slowest worker)
+     * @param seconds          from the creation of the item table to the end of the run, reading the data included
      */
-    public record Summary(double[] trainRmsePerPass, double seconds) implements Serializable {
+    public record Summary(double[] trainRmsePerPass, double[] passEndSeconds, double seconds) implements Serializable {
     }
 
     private final String uid;

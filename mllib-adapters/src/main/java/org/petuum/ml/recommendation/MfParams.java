@@ -54,6 +54,12 @@ final class MfParams {
                 + "item has, on ratings in standard units (>= 0)", ParamRange.closed("regParam", 0, 100));
     }
 
+    static DoubleParam biasRegParam(Identifiable owner) {
+        return new DoubleParam(owner, "biasRegParam", "L2 regularisation of the user and item biases, in all (not per "
+                + "rating): a bias with n ratings is shrunk as if it had biasRegParam more ratings of the mean (0..1e6)",
+                ParamRange.closed("biasRegParam", 0, 1e6));
+    }
+
     static DoubleParam stepSize(Identifiable owner) {
         return new DoubleParam(owner, "stepSize", "SGD step size of the first pass, on ratings in standard units "
                 + "(0 < stepSize <= 1)", ParamRange.openBelow("stepSize", 0, 1));

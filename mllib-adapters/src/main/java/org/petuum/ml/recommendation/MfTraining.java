@@ -33,11 +33,13 @@ final class MfTraining {
             .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
 
     /**
-     * What a fit learned: the factor DataFrames and, per pass, the training RMSE as the steps were taken.
+     * What a fit learned: the factor DataFrames and, per pass, the training RMSE as the steps were taken and when
+     * the pass ended (seconds from the workers' start, on the slowest worker).
      *
      * @param workerResults what each worker sent back (for tests of the schedule)
      */
-    record Outcome(Dataset<Row> userFactors, Dataset<Row> itemFactors, double[] trainRmsePerPass, double seconds,
+    record Outcome(Dataset<Row> userFactors, Dataset<Row> itemFactors, double[] trainRmsePerPass,
+                   double[] passEndSeconds, double seconds,
                    List<MfWorkerFunction.Result> workerResults) {
     }
 
@@ -61,7 +63,7 @@ final class MfTraining {
             double seconds = (System.nanoTime() - start) / 1e9;
             RowValues[] rows = ps.read(table);
             return new Outcome(userFactors(spark, results, settings), itemFactors(spark, results, rows, settings),
-                    trainRmse(results, settings.passes()), seconds, results);
+                    trainRmse(results, settings.passes()), passEnds(results, settings.passes()), seconds, results);
         } finally {
             try {
                 ps.dropTable(table);
@@ -69,6 +71,17 @@ final class MfTraining {
                 LOG.warn("could not drop table {}", table, e);
             }
         }
+    }
+
+    /** The end of each pass on the slowest worker, in seconds from the workers' start. */
+    private static double[] passEnds(List<MfWorkerFunction.Result> results, int passes) {
+        double[] out = new double[passes];
+        for (MfWorkerFunction.Result r : results) {
+            for (int p = 0; p < passes; p++) {
+                out[p] = Math.max(out[p], r.passEndSeconds()[p]);
+            }
+        }
+        return out;
     }
 
     private static double[] trainRmse(List<MfWorkerFunction.Result> results, int passes) {

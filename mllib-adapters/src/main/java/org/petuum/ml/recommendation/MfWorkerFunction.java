@@ -30,11 +30,12 @@ final class MfWorkerFunction implements WorkerFunction<Row, MfWorkerFunction.Res
 
     /**
      * What a worker sends back: its users' learned rows (factors then bias, standard units), the items it rated,
-     * per pass the squared training error as the steps were taken, and under rotation, per round, the lowest and
+     * per pass the squared training error as the steps were taken and the seconds from the worker's start to the
+     * pass's end, and under rotation, per round, the lowest and
      * highest item block among the item rows it pushed ({@code -1} when it pushed none).
      */
     record Result(int[] userIds, double[][] userRows, int[] items, double[] passSse, long[] passCount,
-                  int[][] pushedBlocks) implements Serializable {
+                  double[] passEndSeconds, int[][] pushedBlocks) implements Serializable {
     }
 
     private final MfSettings s;
@@ -45,17 +46,25 @@ final class MfWorkerFunction implements WorkerFunction<Row, MfWorkerFunction.Res
 
     @Override
     public Result run(PsWorker worker, Iterator<Row> partition) {
+        long start = System.nanoTime();
         LocalRatings data = LocalRatings.read(partition, s.mean(), s.std(), s.workers());
         SgdKernel kernel = new SgdKernel(data.userIds.length, s.rank(), s.initStd(), s.seed() * 31 + worker.id());
         SplittableRandom rng = new SplittableRandom(s.seed() * 17 + worker.id());
         PsTable items = worker.table(s.itemTable());
         double[] passSse = new double[s.passes()];
         long[] passCount = new long[s.passes()];
+        double[] passEnd = new double[s.passes()];
         int[][] pushed = new int[s.rotation() ? s.clocks() : 0][];
         int[] order = identity(data.size());
         double[][] initial = new double[data.distinctItems.length][];
+        double[] itemBiasLambda = new double[data.distinctItems.length];
         for (int k = 0; k < initial.length; k++) {
             initial[k] = SgdKernel.initialItemRow(s.seed(), data.distinctItems[k], s.rank(), s.initStd());
+            itemBiasLambda[k] = s.biasRegParam() / Math.max(1, s.itemCount(data.distinctItems[k]));
+        }
+        double[] userBiasLambda = new double[data.userIds.length];
+        for (int u = 0; u < userBiasLambda.length; u++) {
+            userBiasLambda[u] = s.biasRegParam() / data.userCounts[u];
         }
         RotationSchedule rotation = s.rotation() ? new RotationSchedule(s.workers(), s.workers()) : null;
         for (int c = worker.currentClock(); c < s.clocks(); c++) {
@@ -94,12 +103,13 @@ final class MfWorkerFunction implements WorkerFunction<Row, MfWorkerFunction.Res
             double sse = 0;
             for (int p = from; p < to; p++) {
                 int n = order[p];
-                int k = Arrays.binarySearch(rows, data.items[n]);
+                int k = rotation != null ? data.blockIndex[n] : data.itemIndex[n];
                 if (delta[k] == null) {
                     delta[k] = new double[s.rank() + 1];
                 }
-                double e = kernel.step(data.users[n], data.z[n], fetched[k], delta[k], share, eta, s.regParam(),
-                        s.biasRegParam());
+                int u = data.users[n];
+                double e = kernel.step(u, data.z[n], fetched[k], delta[k], share, eta, s.regParam(),
+                        userBiasLambda[u], itemBiasLambda[data.itemIndex[n]]);
                 sse += e * e;
             }
             passSse[pass] += sse * s.std() * s.std();
@@ -118,12 +128,15 @@ final class MfWorkerFunction implements WorkerFunction<Row, MfWorkerFunction.Res
                 pushed[c] = hi < 0 ? new int[] {-1, -1} : new int[] {lo, hi};
             }
             worker.clock();
+            if (slice == s.clocksOfPass() - 1) {
+                passEnd[pass] = (System.nanoTime() - start) / 1e9;
+            }
         }
         double[][] userRows = new double[data.userIds.length][];
         for (int u = 0; u < userRows.length; u++) {
             userRows[u] = kernel.userRow(u);
         }
-        return new Result(data.userIds, userRows, data.distinctItems, passSse, passCount, pushed);
+        return new Result(data.userIds, userRows, data.distinctItems, passSse, passCount, passEnd, pushed);
     }
 
     private static int[] identity(int n) {

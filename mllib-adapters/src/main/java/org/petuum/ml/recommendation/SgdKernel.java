@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
  * <p>User factors and biases live here (a worker owns its users, so they never travel); an item row comes from
  * the item table as {@code rank + 1} doubles (factors, then the bias). A step changes the caller's copy of the
  * item row at once, so later ratings see earlier steps, and adds the same change to the row's delta for the table.
- * Regularisation is applied at every visit, so a user or item with {@code n} ratings is regularised {@code n}
- * times per pass, as ALS's weighted-λ does.
+ * Factors are regularised at every visit, so a user or item with {@code n} ratings is regularised {@code n} times
+ * per pass, as ALS's weighted-λ does; biases are regularised by a constant in all.
  *
  * <p>Not thread-safe: owned by one worker's task thread.
  */
@@ -36,20 +36,23 @@ final class SgdKernel {
 
     /**
      * One step for rating {@code z} of local user {@code u} on the item whose row is {@code v}; adds the item's
-     * change to {@code delta} scaled by {@code deltaScale}.
+     * change to {@code delta} scaled by {@code deltaScale}. {@code lambda} regularises the factors at every visit
+     * (so in proportion to a user's or item's ratings, as ALS's weighted-λ); the bias terms take their own
+     * regularisation per visit, which callers set to a constant over the count so that biases of users and items with
+     * few ratings shrink towards zero (as a baseline predictor's do).
      *
      * @return the error before the step
      */
     double step(int u, double z, double[] v, double[] delta, double deltaScale, double eta, double lambda,
-                double biasLambda) {
+                double userBiasLambda, double itemBiasLambda) {
         int off = u * rank;
         double pred = userBias[u] + v[rank];
         for (int k = 0; k < rank; k++) {
             pred += userFactors[off + k] * v[k];
         }
         double e = z - pred;
-        double bi = eta * (e - biasLambda * v[rank]);
-        userBias[u] += eta * (e - biasLambda * userBias[u]);
+        double bi = eta * (e - itemBiasLambda * v[rank]);
+        userBias[u] += eta * (e - userBiasLambda * userBias[u]);
         v[rank] += bi;
         delta[rank] += bi * deltaScale;
         for (int k = 0; k < rank; k++) {
