@@ -75,7 +75,7 @@ public final class MfScaleCommand implements Callable<Integer> {
             System.setProperty("spark.testing", "true");
             System.setProperty("spark.test.home", System.getProperty("java.io.tmpdir"));
         }
-        out.println("command: bin/bench mf-scale " + String.join(" ",
+        out.println("command: bin/bench " + String.join(" ",
                 spec.commandLine().getParseResult().originalArgs()));
         out.println("date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         SparkSession spark = BenchSession.create("petuum bench mf-scale", master);
