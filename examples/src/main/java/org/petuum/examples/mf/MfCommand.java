@@ -52,7 +52,7 @@ public final class MfCommand implements Callable<Integer> {
             description = "Spark master (default: the one spark-submit gives, else local[*]).")
     String master;
 
-    @Option(names = "--rank", description = "Factors per user and item (default: the estimator's, 10).")
+    @Option(names = "--rank", description = "Factors per user and item (default: 10).")
     Integer rank;
 
     @Option(names = "--passes", description = "Passes over the training data, maxIter (default: the estimator's).")

@@ -121,7 +121,9 @@ class MatrixFactorizationTest {
         for (double m : cv.avgMetrics()) {
             assertTrue(m > 0 && m < 1, "cross-validated RMSE " + m);
         }
-        assertTrue(rmse(cv.transform(test)) < 0.5);
+        // Predicting the mean would score about 1.25 here (biases, interactions and noise of 0.3).
+        double best = rmse(cv.transform(test));
+        assertTrue(best < 0.7, "test RMSE of the best model " + best);
     }
 
     @Test
