@@ -22,7 +22,7 @@ import org.petuum.examples.data.RatingsData;
  *
  * <p>The training and test DataFrames are built once, before any run, and held in the executors' block managers
  * with their lineage cut ({@link Dataset#localCheckpoint(boolean)}), so that neither system is charged for getting
- * the ratings into its own form: our MF also starts from {@link RatingsData} in the driver. Caching alone is not
+ * the ratings into its own form: our MF reads the same DataFrames. Caching alone is not
  * enough: the partitions of a parallelised collection carry their rows, so every task over a merely cached
  * DataFrame would still ship its slice of the ratings from the driver.
  *
@@ -63,6 +63,16 @@ final class AlsBaseline {
         Dataset<Row> trainFrame = cached(spark, train);
         Dataset<Row> testFrame = cached(spark, test);
         return new AlsBaseline(trainFrame, testFrame, seed);
+    }
+
+    /** The cached training ratings, {@code (user INT, item INT, rating DOUBLE)}. */
+    Dataset<Row> train() {
+        return train;
+    }
+
+    /** The cached test ratings. */
+    Dataset<Row> test() {
+        return test;
     }
 
     /** A description of the settings, for the benchmark's header. */

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 org.petuum.bench.lda.LdaBenchCommand.class,
                 org.petuum.bench.kmeans.KMeansBenchCommand.class,
                 org.petuum.bench.lr.LrBenchCommand.class,
+                org.petuum.bench.mf.MfScaleCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 

@@ -1,77 +1,66 @@
 package org.petuum.bench;
 
-import java.util.List;
-import java.util.function.Consumer;
-import org.apache.spark.sql.SparkSession;
-import org.petuum.examples.data.RatingsData;
-import org.petuum.examples.mf.MfJob;
-import org.petuum.examples.mf.MfOptions;
-import org.petuum.examples.report.ConvergenceReport;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.petuum.ml.recommendation.MatrixFactorization;
+import org.petuum.ml.recommendation.MatrixFactorizationModel;
 
-/** Our matrix factorisation on SSP tables ({@link MfJob}) on the benchmark's split. Used by one thread. */
+/**
+ * Our {@link MatrixFactorization} estimator, with its default parameters and one schedule, on the benchmark's
+ * cached train and test DataFrames (the same ones ALS reads). Used by one thread.
+ */
 final class MfContender {
 
     /**
      * One run.
      *
-     * @param wallSeconds     wall time around {@link MfJob#run}: table set-up, partitioning, training with per-clock
-     *                        evaluation, the final RMSE in the driver and table clean-up
-     * @param trainingSeconds {@link MfJob.Result#seconds()}: from the start of training to the last clock
-     * @param testRmse        the final model's test RMSE, computed by the driver on all test ratings
-     * @param clocks          one row per clock; its test RMSE is what the workers measured at the end of the clock,
-     *                        against item factors that may be up to the staleness bound behind
+     * @param wallSeconds     fit plus evaluation: from cached ratings to a model and its test RMSE
+     * @param trainingSeconds {@link MatrixFactorizationModel.Summary#seconds()}: from the creation of the item table
+     *                        to the end of the run (reading the partitions included)
+     * @param secondsPerPass  the training time of one pass (the last pass's end over the number of passes)
+     * @param testRmse        the model's test RMSE (cold start "drop", as ALS's)
      */
-    record Run(double wallSeconds, double trainingSeconds, double testRmse, List<ConvergenceReport.Row> clocks) {
-
-        /** The first clock whose test RMSE is at most {@code targetRmse}, or null if none is. */
-        ConvergenceReport.Row firstReaching(double targetRmse) {
-            for (ConvergenceReport.Row row : clocks) {
-                if (row.testRmse() <= targetRmse) {
-                    return row;
-                }
-            }
-            return null;
-        }
-
-        /**
-         * Seconds from the start of training to the first clock at or below {@code targetRmse}; positive infinity if
-         * no clock got there.
-         */
-        double secondsTo(double targetRmse) {
-            ConvergenceReport.Row row = firstReaching(targetRmse);
-            return row == null ? Double.POSITIVE_INFINITY : row.elapsedSeconds();
-        }
+    record Run(double wallSeconds, double trainingSeconds, double secondsPerPass, double testRmse) {
     }
 
-    private final SparkSession spark;
-    private final RatingsData train;
-    private final RatingsData test;
-    private final MfOptions options;
+    private final Dataset<Row> train;
+    private final Dataset<Row> test;
+    private final String schedule;
     private final int workers;
-    private final Consumer<String> progressLine;
 
-    MfContender(SparkSession spark, RatingsData train, RatingsData test, MfOptions options, int workers,
-                Consumer<String> progressLine) {
-        this.spark = spark;
+    MfContender(Dataset<Row> train, Dataset<Row> test, String schedule, int workers) {
         this.train = train;
         this.test = test;
-        this.options = options;
+        this.schedule = schedule;
         this.workers = workers;
-        this.progressLine = progressLine;
+    }
+
+    private MatrixFactorization configured() {
+        return new MatrixFactorization().setSchedule(schedule).setNumWorkers(workers).setColdStartStrategy("drop");
     }
 
     /** A description of the settings, for the benchmark's header. */
     String settings() {
-        return "rank " + options.rank() + ", " + options.clocks() + " clocks of " + options.clocksPerPass()
-                + " per pass, " + (options.staleness() == 0 ? "BSP" : "SSP(" + options.staleness() + ")")
-                + ", learning rate " + options.learningRate() + " decaying by " + options.decay() + " per pass, lambda "
-                + options.lambda() + ", seed " + options.seed() + ", " + workers + " worker(s)";
+        MatrixFactorization mf = configured();
+        return "schedule " + mf.getSchedule() + ", rank " + mf.getRank() + ", maxIter " + mf.getMaxIter()
+                + " passes, stepSize " + mf.getStepSize() + " decaying by " + mf.getStepDecay() + " per pass, regParam "
+                + mf.getRegParam() + (schedule.equals("ssp") ? ", SSP(" + mf.getStaleness() + ")" : ", BSP rounds")
+                + ", " + workers + " worker(s)";
+    }
+
+    String schedule() {
+        return schedule;
     }
 
     Run run() {
         long start = System.nanoTime();
-        MfJob.Result result = MfJob.run(spark, train, test, options, workers, progressLine);
+        MatrixFactorizationModel model = configured().fit(train);
+        double rmse = new RegressionEvaluator().setMetricName("rmse").setLabelCol("rating")
+                .evaluate(model.transform(test));
         double wall = (System.nanoTime() - start) / 1e9;
-        return new Run(wall, result.seconds(), result.finalTestRmse(), result.report().rows());
+        MatrixFactorizationModel.Summary s = model.summary();
+        double[] ends = s.passEndSeconds();
+        return new Run(wall, s.seconds(), ends[ends.length - 1] / ends.length, rmse);
     }
 }

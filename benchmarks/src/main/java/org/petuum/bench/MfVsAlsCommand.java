@@ -10,13 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.examples.data.RatingsData;
 import org.petuum.examples.data.RatingsReader;
-import org.petuum.examples.mf.MfOptions;
 import org.petuum.ps.PsContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,10 +27,9 @@ import picocli.CommandLine.Spec;
  * next so that neither system always runs on the other's leftovers).
  */
 @Command(name = "mf-vs-als", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Matrix factorisation on SSP tables (MfJob, default options) against Spark MLlib ALS "
-                + "(rank 10, maxIter 10, regParam 0.1) on one 90/10 split, in one Spark session.",
-                "", "Prints median times, final test RMSEs, and ratios: ALS time / our time, and our time to reach "
-                + "ALS's test RMSE."})
+        description = {"The MatrixFactorization estimator (default parameters; schedules ssp and rotation) "
+                + "against Spark MLlib ALS (rank 10, maxIter 10, regParam 0.1) on one 90/10 split, in one Spark session.",
+                "", "Prints median times, time per pass, final test RMSEs, and the ratio ALS time / our time."})
 final class MfVsAlsCommand implements Callable<Integer> {
 
     /** Jester 5k, where the project keeps its shared data: relative to the working directory. */
@@ -62,9 +59,6 @@ final class MfVsAlsCommand implements Callable<Integer> {
             description = "Seed of the split and of ALS; MF uses its default options (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print every MF clock as it completes.")
-    boolean verbose;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -84,7 +78,6 @@ final class MfVsAlsCommand implements Callable<Integer> {
 
         RatingsData data = RatingsReader.read(input);
         RatingsData.Split split = data.split(TEST_FRACTION, seed);
-        MfOptions options = MfOptions.defaults();
 
         SparkSession spark = BenchSession.create("petuum bench mf-vs-als", master);
         try {
@@ -99,35 +92,47 @@ final class MfVsAlsCommand implements Callable<Integer> {
                             + "%,d train, %,d test%n", input.getFileName(), data.size(), data.numUsers(), data.numItems(),
                     100 * (1 - TEST_FRACTION), 100 * TEST_FRACTION, seed, split.train().size(), split.test().size());
 
-            Consumer<String> clockLine = verbose ? line -> out.println("  MF " + line) : line -> { };
-            MfContender mf = new MfContender(spark, split.train(), split.test(), options, workers, clockLine);
             AlsBaseline als = AlsBaseline.prepare(spark, split.train(), split.test(), seed);
-            out.println("MF (ours): " + mf.settings());
+            List<MfContender> mf = List.of(new MfContender(als.train(), als.test(), "ssp", workers),
+                    new MfContender(als.train(), als.test(), "rotation", workers));
+            for (MfContender c : mf) {
+                out.println("MF (ours): " + c.settings());
+            }
             out.println("MLlib ALS: " + als.settings());
             out.flush();
 
             for (int i = 1; i <= warmup; i++) {
-                MfContender.Run m = mf.run();
-                AlsBaseline.Run a = als.run();
-                out.printf(Locale.ROOT, "warm-up %d/%d: %s; %s%n", i, warmup, describe(m), describe(a));
+                for (MfContender c : mf) {
+                    out.printf(Locale.ROOT, "warm-up %d/%d: %s%n", i, warmup, describe(c, c.run()));
+                }
+                out.printf(Locale.ROOT, "warm-up %d/%d: %s%n", i, warmup, describe(als.run()));
                 out.flush();
             }
-            List<MfContender.Run> mfRuns = new ArrayList<>();
+            List<List<MfContender.Run>> mfRuns = new ArrayList<>();
+            for (int c = 0; c < mf.size(); c++) {
+                mfRuns.add(new ArrayList<>());
+            }
             List<AlsBaseline.Run> alsRuns = new ArrayList<>();
             for (int r = 1; r <= repeats; r++) {
                 boolean mfFirst = r % 2 == 1;
-                if (mfFirst) {
-                    mfRuns.add(measured(mf::run));
+                if (!mfFirst) {
                     alsRuns.add(measured(als::run));
-                } else {
-                    alsRuns.add(measured(als::run));
-                    mfRuns.add(measured(mf::run));
                 }
-                out.printf(Locale.ROOT, "run %d/%d (%s first): %s; %s%n", r, repeats, mfFirst ? "MF" : "ALS",
-                        describe(mfRuns.get(r - 1)), describe(alsRuns.get(r - 1)));
+                for (int c = 0; c < mf.size(); c++) {
+                    mfRuns.get(c).add(measured(mf.get(c)::run));
+                }
+                if (mfFirst) {
+                    alsRuns.add(measured(als::run));
+                }
+                StringBuilder line = new StringBuilder();
+                for (int c = 0; c < mf.size(); c++) {
+                    line.append(describe(mf.get(c), mfRuns.get(c).get(r - 1))).append("; ");
+                }
+                out.printf(Locale.ROOT, "run %d/%d (%s first): %s%s%n", r, repeats, mfFirst ? "MF" : "ALS", line,
+                        describe(alsRuns.get(r - 1)));
                 out.flush();
             }
-            new MfVsAlsReport(mfRuns, alsRuns, split.test().size()).print(out);
+            new MfVsAlsReport(mf, mfRuns, alsRuns).print(out);
             out.printf(Locale.ROOT, "load average (1 min, this JVM included) at the end: %s%n", loadAverage());
             return 0;
         } finally {
@@ -150,9 +155,9 @@ final class MfVsAlsCommand implements Callable<Integer> {
         return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load);
     }
 
-    private static String describe(MfContender.Run r) {
-        return String.format(Locale.ROOT, "MF %.2f s (training %.2f s), test RMSE %.4f", r.wallSeconds(),
-                r.trainingSeconds(), r.testRmse());
+    private static String describe(MfContender c, MfContender.Run r) {
+        return String.format(Locale.ROOT, "MF %s %.2f s (training %.2f s), test RMSE %.4f", c.schedule(),
+                r.wallSeconds(), r.trainingSeconds(), r.testRmse());
     }
 
     private static String describe(AlsBaseline.Run r) {

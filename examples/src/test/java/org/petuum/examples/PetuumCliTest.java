@@ -55,7 +55,7 @@ class PetuumCliTest {
 
         assertEquals(0, run.exitCode(), run::describe);
         for (String option : new String[] {"--input=FILE", "--output=DIR", "--master=URL", "--workers=N",
-            "--test-fraction", "--gen-noise"}) {
+            "--test-fraction", "--test=FILE", "--schedule", "--gen-noise"}) {
             assertTrue(run.out().contains(option), () -> option + " missing; " + run.describe());
         }
         assertTrue(run.out().contains("Factors per user and item (default: 10)."), run::describe);

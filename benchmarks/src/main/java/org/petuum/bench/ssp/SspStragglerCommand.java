@@ -15,8 +15,6 @@ import org.petuum.bench.BenchSession;
 import org.petuum.bench.RunFacts;
 import org.petuum.examples.data.RatingsData;
 import org.petuum.examples.data.RatingsReader;
-import org.petuum.examples.mf.MfJob;
-import org.petuum.examples.mf.MfOptions;
 import org.petuum.ps.PsContext;
 import org.petuum.ssp.Consistency;
 import picocli.CommandLine.Command;

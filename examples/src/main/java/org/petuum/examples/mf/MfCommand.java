@@ -4,20 +4,31 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.examples.data.RatingsData;
+import org.petuum.examples.data.RatingsFrames;
 import org.petuum.examples.data.RatingsReader;
 import org.petuum.examples.data.SyntheticRatings;
+import org.petuum.examples.report.ConvergenceReport;
+import org.petuum.ml.recommendation.MatrixFactorization;
+import org.petuum.ml.recommendation.MatrixFactorizationModel;
 import org.petuum.ps.PetuumPlugin;
 import org.petuum.ps.PsContext;
+import org.petuum.ps.ShardAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code petuum mf}: SGD matrix factorisation with item factors in an SSP table. */
+/**
+ * {@code petuum mf}: the command line of {@link MatrixFactorization}. Reads ratings, splits off a test set (or
+ * takes {@code --test FILE}), fits the estimator and writes the model, a convergence table and chart.
+ */
 @Command(name = "mf", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Matrix factorisation by SGD in the Petuum style: item factors live in a parameter-server "
-                + "table read under bounded staleness; user factors stay with the worker that owns the user.",
+        description = {"Matrix factorisation by SGD in the Petuum style (the MatrixFactorization estimator): item "
+                + "factors live in a parameter-server table; user factors stay with the worker that owns the user.",
                 "", "With no --input, trains on generated low-rank data with known noise."})
 public final class MfCommand implements Callable<Integer> {
 
@@ -28,35 +39,40 @@ public final class MfCommand implements Callable<Integer> {
             description = "Ratings: 'user item rating [timestamp]' per line, separated by tabs, commas, spaces or '::'.")
     Path input;
 
+    @Option(names = "--test", paramLabel = "FILE",
+            description = "Test ratings in the same format (a given split); without it --test-fraction of --input "
+                    + "is held out.")
+    Path testInput;
+
     @Option(names = "--output", paramLabel = "DIR",
-            description = "Where to write the model (Parquet factors), convergence.csv and convergence.png.")
+            description = "Where to write the model (Spark ML layout under model/), convergence.csv and convergence.png.")
     String output;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master (default: the one spark-submit gives, else local[*]).")
     String master;
 
-    @Option(names = "--rank", defaultValue = "10", description = "Factors per user and item (default: ${DEFAULT-VALUE}).")
-    int rank;
+    @Option(names = "--rank", description = "Factors per user and item (default: 10).")
+    Integer rank;
 
-    @Option(names = "--learning-rate", defaultValue = "0.025", description = "SGD step size of the first pass (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--passes", description = "Passes over the training data, maxIter (default: the estimator's).")
+    Integer passes;
 
-    @Option(names = "--decay", defaultValue = "0.85", description = "Step size multiplier per pass (default: ${DEFAULT-VALUE}).")
-    double decay;
+    @Option(names = "--step-size", description = "SGD step size of the first pass on standardised ratings "
+            + "(default: the estimator's).")
+    Double stepSize;
 
-    @Option(names = "--lambda", defaultValue = "0.04", description = "L2 regularisation (default: ${DEFAULT-VALUE}).")
-    double lambda;
+    @Option(names = "--step-decay", description = "Step size multiplier per pass (default: the estimator's).")
+    Double stepDecay;
 
-    @Option(names = "--clocks", defaultValue = "50", description = "Clocks in all (default: ${DEFAULT-VALUE}).")
-    int clocks;
+    @Option(names = "--reg-param", description = "L2 regularisation, regParam (default: the estimator's).")
+    Double regParam;
 
-    @Option(names = "--clocks-per-pass", defaultValue = "5", description = "Clocks per pass over the data; each clock "
-            + "visits one slice of every worker's ratings (default: ${DEFAULT-VALUE}).")
-    int clocksPerPass;
+    @Option(names = "--schedule", description = "ssp or rotation (default: the estimator's, ssp).")
+    String schedule;
 
-    @Option(names = "--staleness", defaultValue = "2", description = "SSP staleness of the item table; 0 is BSP (default: ${DEFAULT-VALUE}).")
-    int staleness;
+    @Option(names = "--staleness", description = "SSP staleness of the item table; 0 is BSP (default: the estimator's).")
+    Integer staleness;
 
     @Option(names = "--workers", paramLabel = "N", description = "Workers (default: every task slot of the cluster).")
     Integer workers;
@@ -85,19 +101,33 @@ public final class MfCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        MfOptions options = new MfOptions(rank, learningRate, decay, lambda, clocks, clocksPerPass, staleness, seed);
+        MatrixFactorization mf = estimator();
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction : " + testFraction + " (expected: 0 < value < 1)");
         }
         if (workers != null && workers < 1) {
             throw new IllegalArgumentException("--workers : " + workers + " (expected: >= 1)");
         }
+        if (testInput != null && input == null) {
+            throw new IllegalArgumentException("--test needs --input (the training ratings)");
+        }
         RatingsData data;
+        RatingsData train;
+        RatingsData test;
         Double noise = null;
         if (input != null) {
             data = RatingsReader.read(input);
             out.printf(Locale.ROOT, "read %,d ratings of %,d users and %,d items from %s%n", data.size(), data.numUsers(),
                     data.numItems(), input);
+            if (testInput != null) {
+                train = data;
+                test = RatingsReader.read(testInput);
+                out.printf(Locale.ROOT, "read %,d test ratings from %s%n", test.size(), testInput);
+            } else {
+                RatingsData.Split split = data.split(testFraction, seed);
+                train = split.train();
+                test = split.test();
+            }
         } else {
             checkGenerated();
             SyntheticRatings.Generated g = SyntheticRatings.generate(genUsers, genItems, genRank, genDensity, genNoise, seed);
@@ -105,37 +135,108 @@ public final class MfCommand implements Callable<Integer> {
             noise = g.noiseStd();
             out.printf(Locale.ROOT, "generated %,d ratings of %,d users and %,d items (true rank %d, noise %.3f)%n",
                     data.size(), data.numUsers(), data.numItems(), genRank, noise);
+            RatingsData.Split split = data.split(testFraction, seed);
+            train = split.train();
+            test = split.test();
         }
-        RatingsData.Split split = data.split(testFraction, seed);
 
-        SparkSession spark = session();
+        SparkSession spark = PetuumPlugin.sessionBuilder("petuum mf", master).getOrCreate();
         try {
             MfOutput target = output == null ? null
                     : MfOutput.prepare(output, spark.sparkContext().hadoopConfiguration());
             PsContext ps = PsContext.get(spark);
             int w = workers != null ? workers : ps.taskSlots();
-            out.printf(Locale.ROOT, "training rank %d on %d worker(s) with %d shard(s) on executor(s) %s, %s, %d clocks "
-                    + "of %d per pass%n", rank, w, ps.shards().size(),
-                    ps.shards().stream().map(org.petuum.ps.ShardAddress::executorId).toList(),
-                    staleness == 0 ? "BSP" : "SSP(" + staleness + ")", clocks, clocksPerPass);
-            MfJob.Result result = MfJob.run(spark, split.train(), split.test(), options, w, line -> {
-                out.println(line);
-                out.flush();
-            });
+            if (w > ps.taskSlots()) {
+                throw new IllegalArgumentException("--workers : " + w + " (expected: 1 <= workers <= "
+                        + ps.taskSlots() + ", the task slots of this cluster)");
+            }
+            mf.setNumWorkers(w);
+            out.printf(Locale.ROOT, "training rank %d on %d worker(s) with %d shard(s) on executor(s) %s, %s, %d passes%n",
+                    mf.getRank(), w, ps.shards().size(), ps.shards().stream().map(ShardAddress::executorId).toList(),
+                    mf.getSchedule().equals("rotation") ? "rotation"
+                            : mf.getStaleness() == 0 ? "BSP" : "SSP(" + mf.getStaleness() + ")", mf.getMaxIter());
+            Dataset<Row> trainFrame = RatingsFrames.of(spark, train).cache();
+            Dataset<Row> testFrame = RatingsFrames.of(spark, test).cache();
+            MatrixFactorizationModel model = mf.fit(trainFrame);
+            RegressionEvaluator rmse = new RegressionEvaluator().setLabelCol("rating").setMetricName("rmse");
+            double trainRmse = rmse.evaluate(model.transform(trainFrame));
+            double testRmse = rmse.evaluate(model.setColdStartStrategy("drop").transform(testFrame));
+            ConvergenceReport report = report(model.summary(), trainRmse, testRmse, train.size());
+            for (ConvergenceReport.Row row : report.rows()) {
+                out.println(report.progressLine(row));
+            }
             if (noise != null) {
                 out.printf(Locale.ROOT, "noise level %.4f; test RMSE is %.1f%% above it%n", noise,
-                        100 * (result.finalTestRmse() / noise - 1));
+                        100 * (testRmse / noise - 1));
             }
             if (target != null) {
-                target.write(spark, result, data, options, input == null ? null : input.toString());
+                target.write(model, report, new MfOutput.Facts(input == null ? "generated" : input.toString(),
+                        data.numUsers(), data.numItems(), data.size(), trainRmse, testRmse, model.summary().seconds()),
+                        mf);
                 out.println("model written to " + target.location());
             }
-            out.printf(Locale.ROOT, "final train RMSE %.4f%n", result.finalTrainRmse());
-            out.printf(Locale.ROOT, "final test RMSE %.4f%n", result.finalTestRmse());
+            out.printf(Locale.ROOT, "final train RMSE %.4f%n", trainRmse);
+            out.printf(Locale.ROOT, "final test RMSE %.4f%n", testRmse);
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * One row per pass: the training RMSE as that pass's steps were taken, and the test RMSE of the final model on
+     * the last row (the estimator does not see the test set while it trains).
+     */
+    private static ConvergenceReport report(MatrixFactorizationModel.Summary s, double trainRmse, double testRmse,
+                                            long ratings) {
+        int passes = s.trainRmsePerPass().length;
+        ConvergenceReport report = new ConvergenceReport(passes);
+        for (int p = 0; p < passes; p++) {
+            boolean last = p == passes - 1;
+            double elapsed = s.passEndSeconds()[p];
+            report.add(p + 1, last ? trainRmse : s.trainRmsePerPass()[p], last ? testRmse : Double.NaN, elapsed,
+                    elapsed > 0 ? ratings * (p + 1) / elapsed : 0);
+        }
+        return report;
+    }
+
+    /** The estimator with the options given; a value out of range fails naming the option and its range. */
+    private MatrixFactorization estimator() {
+        MatrixFactorization mf = new MatrixFactorization().setSeed(seed);
+        option("--rank", rank, mf::setRank);
+        option("--passes", passes, mf::setMaxIter);
+        option("--step-size", stepSize, mf::setStepSize);
+        option("--step-decay", stepDecay, mf::setStepDecay);
+        option("--reg-param", regParam, mf::setRegParam);
+        option("--schedule", schedule, mf::setSchedule);
+        option("--staleness", staleness, mf::setStaleness);
+        return mf;
+    }
+
+    /**
+     * Sets a parameter from an option, if given. The parameter's validator says {@code name : v (expected: a <= name
+     * <= b)}; the user typed an option, so the message names the option and calls the bound "value".
+     */
+    private static <T> void option(String option, T value, java.util.function.Consumer<T> setter) {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            String param = m.substring(0, m.indexOf(" : "));
+            String expected = m.substring(m.indexOf("(expected: ")).replace(" " + param + " ", " value ");
+            throw new IllegalArgumentException(option + " : " + typed(value) + " " + expected, e);
+        }
+    }
+
+    /** The value as the user would have typed it: no ".0" on whole numbers. */
+    private static String typed(Object value) {
+        if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString(d.longValue());
+        }
+        return String.valueOf(value);
     }
 
     private void checkGenerated() {
@@ -153,10 +254,5 @@ public final class MfCommand implements Callable<Integer> {
         if (!(genNoise >= 0 && genNoise <= 100)) {
             throw new IllegalArgumentException("--gen-noise : " + genNoise + " (expected: 0 <= value <= 100)");
         }
-    }
-
-    /** The Spark session: the master spark-submit gave, else --master, else local[*]; always with the plugin. */
-    private SparkSession session() {
-        return PetuumPlugin.sessionBuilder("petuum mf", master).getOrCreate();
     }
 }

@@ -6,17 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.petuum.examples.data.RatingsData;
+import org.petuum.examples.report.ConvergenceReport;
+import org.petuum.ml.recommendation.MatrixFactorization;
+import org.petuum.ml.recommendation.MatrixFactorizationModel;
 
 /**
  * Writes a finished model to an output folder (any Hadoop file system URI, a local path by default) so that
@@ -24,13 +18,16 @@ import org.petuum.examples.data.RatingsData;
  * renamed into place last. An existing folder is replaced only if it holds an earlier model of this
  * command ({@value #MARKER}); anything else is refused before training starts.
  *
- * <p>Layout: {@code model.json} (options, sizes, final errors), {@code convergence.csv},
- * {@code convergence.png}, and Parquet folders {@code user-factors/} and {@code item-factors/} with columns
- * {@code id INT, features ARRAY<DOUBLE>, bias DOUBLE} ({@code id} is the id in the input file).
+ * <p>Layout: {@code model.json} (parameters, sizes, final errors), {@code convergence.csv},
+ * {@code convergence.png}, and {@code model/}: the {@link MatrixFactorizationModel} as Spark ML saves it
+ * ({@code MatrixFactorizationModel.load(".../model")}), factors under {@code model/data/userFactors} and
+ * {@code model/data/itemFactors} ({@code id INT, features ARRAY<FLOAT>}, ids as in the input file).
  */
 public final class MfOutput {
     public static final String MARKER = "model.json";
     private static final String KIND = "petuum-mf";
+    /** The folder of the Spark ML model inside the output. */
+    public static final String MODEL = "model";
 
     private final org.apache.hadoop.fs.Path target;
     private final FileSystem fs;
@@ -65,23 +62,24 @@ public final class MfOutput {
         return target.toString();
     }
 
+    /** What model.json records besides the parameters. */
+    public record Facts(String input, int users, int items, int ratings, double finalTrainRmse, double finalTestRmse,
+                        double seconds) {
+    }
+
     /** Writes the whole model, then moves it into place. */
-    public void write(SparkSession spark, MfJob.Result result, RatingsData data, MfOptions options, String input)
+    public void write(MatrixFactorizationModel model, ConvergenceReport report, Facts facts, MatrixFactorization mf)
             throws IOException {
         org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(target.getParent(),
                 "." + target.getName() + ".staging-" + Long.toString(System.nanoTime(), 36));
         try {
             fs.mkdirs(staging);
-            int rank = options.rank();
-            factors(spark, result.userRows(), rank, data::originalUserId)
-                    .write().mode(SaveMode.ErrorIfExists).parquet(new org.apache.hadoop.fs.Path(staging, "user-factors").toString());
-            factors(spark, result.itemRows(), rank, data::originalItemId)
-                    .write().mode(SaveMode.ErrorIfExists).parquet(new org.apache.hadoop.fs.Path(staging, "item-factors").toString());
+            model.write().save(new org.apache.hadoop.fs.Path(staging, MODEL).toString());
             Path local = Files.createTempDirectory("petuum-mf-report");
             try {
-                result.report().writeCsv(local.resolve("convergence.csv"));
-                result.report().writePng(local.resolve("convergence.png"), "Matrix factorisation on SSP tables"
-                        + (input == null ? " (generated data)" : ""), null, null);
+                report.writeCsv(local.resolve("convergence.csv"));
+                report.writePng(local.resolve("convergence.png"), "Matrix factorisation on SSP tables"
+                        + ("generated".equals(facts.input()) ? " (generated data)" : ""), null, null);
                 fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(local.resolve("convergence.csv").toUri()),
                         new org.apache.hadoop.fs.Path(staging, "convergence.csv"));
                 fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(local.resolve("convergence.png").toUri()),
@@ -93,7 +91,7 @@ public final class MfOutput {
             }
             // The marker last: a staging folder without it is never mistaken for a model.
             try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(staging, MARKER), true)) {
-                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, summary(result, data, options, input));
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, summary(facts, mf));
             }
             if (fs.exists(target) && !fs.delete(target, true)) {
                 throw new IOException("could not replace the earlier model in " + target);
@@ -108,41 +106,26 @@ public final class MfOutput {
         }
     }
 
-    private static ObjectNode summary(MfJob.Result r, RatingsData data, MfOptions o, String input) {
+    private static ObjectNode summary(Facts f, MatrixFactorization mf) {
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("kind", KIND);
-        n.put("input", input == null ? "generated" : input);
-        n.put("users", data.numUsers());
-        n.put("items", data.numItems());
-        n.put("ratings", data.size());
-        n.put("globalMean", r.mean());
-        n.put("finalTrainRmse", r.finalTrainRmse());
-        n.put("finalTestRmse", r.finalTestRmse());
-        n.put("seconds", r.seconds());
+        n.put("input", f.input());
+        n.put("users", f.users());
+        n.put("items", f.items());
+        n.put("ratings", f.ratings());
+        n.put("finalTrainRmse", f.finalTrainRmse());
+        n.put("finalTestRmse", f.finalTestRmse());
+        n.put("seconds", f.seconds());
         ObjectNode opts = n.putObject("options");
-        opts.put("rank", o.rank());
-        opts.put("learningRate", o.learningRate());
-        opts.put("decay", o.decay());
-        opts.put("lambda", o.lambda());
-        opts.put("clocks", o.clocks());
-        opts.put("clocksPerPass", o.clocksPerPass());
-        opts.put("staleness", o.staleness());
-        opts.put("seed", o.seed());
+        opts.put("rank", mf.getRank());
+        opts.put("maxIter", mf.getMaxIter());
+        opts.put("stepSize", mf.getStepSize());
+        opts.put("stepDecay", mf.getStepDecay());
+        opts.put("regParam", mf.getRegParam());
+        opts.put("schedule", mf.getSchedule());
+        opts.put("staleness", mf.getStaleness());
+        opts.put("numWorkers", mf.getNumWorkers());
+        opts.put("seed", mf.getSeed());
         return n;
-    }
-
-    private static org.apache.spark.sql.Dataset<Row> factors(SparkSession spark, double[][] rows, int rank,
-                                                             java.util.function.IntUnaryOperator originalId) {
-        StructType schema = new StructType()
-                .add("id", DataTypes.IntegerType, false)
-                .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-                .add("bias", DataTypes.DoubleType, false);
-        List<Row> out = new ArrayList<>(rows.length);
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] != null) {
-                out.add(RowFactory.create(originalId.applyAsInt(i), java.util.Arrays.copyOf(rows[i], rank), rows[i][rank]));
-            }
-        }
-        return spark.createDataFrame(out, schema).coalesce(1);
     }
 }

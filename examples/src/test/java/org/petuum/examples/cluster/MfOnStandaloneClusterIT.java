@@ -121,8 +121,8 @@ class MfOnStandaloneClusterIT {
 
     assertTrue(Files.isRegularFile(model.resolve("model.json")), () -> "no model.json in " + model);
     assertTrue(Files.readString(model.resolve("model.json"), StandardCharsets.UTF_8).contains("\"petuum-mf\""));
-    assertTrue(Files.isDirectory(model.resolve("user-factors")), () -> "no user-factors in " + model);
-    assertTrue(Files.isDirectory(model.resolve("item-factors")), () -> "no item-factors in " + model);
+    assertTrue(Files.isDirectory(model.resolve("model/data/userFactors")), () -> "no user factors in " + model);
+    assertTrue(Files.isDirectory(model.resolve("model/data/itemFactors")), () -> "no item factors in " + model);
   }
 
   /**

@@ -39,7 +39,7 @@ class MfCommandTest {
     private static final String[] LOCAL_SPARK = {"--master", "local[2]"};
     /** A run small enough to take well under a second once Spark is up. */
     private static final String[] TINY_GENERATED = {"--gen-users", "60", "--gen-items", "20", "--gen-rank", "2",
-        "--clocks", "4", "--clocks-per-pass", "2"};
+        "--passes", "4"};
 
     @TempDir
     Path tmp;
@@ -105,7 +105,9 @@ class MfCommandTest {
         "--rank           | 0    | 1 <= value <= 1000",
         "--rank           | 1001 | 1 <= value <= 1000",
         "--staleness      | -1   | 0 <= value <= 1000",
-        "--learning-rate  | 0    | 1.0E-9 <= value <= 10",
+        "--step-size      | 0    | 0 < value <= 1",
+        "--passes         | 0    | 1 <= value <= 100000",
+        "--schedule       | fast | one of ssp, rotation",
         "--test-fraction  | 1.5  | 0 < value < 1",
         "--test-fraction  | -0.25 | 0 < value < 1",
         "--workers        | 0    | >= 1",
@@ -179,6 +181,37 @@ class MfCommandTest {
     }
 
     @Test
+    void givenTestFileIsTheSplitEvaluatedAndUnknownPairsAreLeftOut() throws IOException {
+        StringBuilder train = new StringBuilder();
+        StringBuilder test = new StringBuilder();
+        // Ratings that depend on the user and the item only through their biases: learnable from 40 x 10 cells.
+        for (int u = 1; u <= 40; u++) {
+            for (int i = 1; i <= 10; i++) {
+                String line = u + "\t" + i + "\t" + (u % 3 + i % 4) + "\n";
+                ((u + i) % 5 == 0 ? test : train).append(line);
+            }
+        }
+        test.append("999\t1\t3\n"); // a user the training file does not have: cold start "drop"
+        Path trainFile = input("train.tsv", train.toString());
+        Path testFile = input("test.tsv", test.toString());
+
+        CliRun run = mf(LOCAL_SPARK, "--input", trainFile.toString(), "--test", testFile.toString(), "--passes", "30");
+
+        assertEquals(0, run.exitCode(), run::describe);
+        assertTrue(run.out().contains("read 320 ratings of 40 users and 10 items from " + trainFile), run::describe);
+        assertTrue(run.out().contains("read 81 test ratings from " + testFile), run::describe);
+        assertTrue(run.finalTestRmse() < 0.8, run::describe); // the ratings spread 1.4 around their mean
+    }
+
+    @Test
+    void testFileWithoutInputIsBadUsage() throws IOException {
+        Path testFile = input("test.tsv", "1\t1\t3\n");
+        CliRun run = mf(NO_SPARK, "--test", testFile.toString());
+        assertEquals(2, run.exitCode(), run::describe);
+        assertTrue(run.err().contains("--test needs --input"), run::describe);
+    }
+
+    @Test
     void secondRunIntoTheFolderOfAnEarlierModelReplacesIt() throws IOException {
         CliRun first = mf(LOCAL_SPARK, TINY_GENERATED, "--seed", "1", "--output", model.toString());
         assertEquals(0, first.exitCode(), first::describe);
@@ -195,8 +228,8 @@ class MfCommandTest {
         assertEquals("petuum-mf", json.get("kind").asText());
         assertEquals(2, json.get("options").get("seed").asLong());
         assertFalse(Files.exists(leftover), "a file of the earlier model survived the replacement");
-        assertTrue(Files.isDirectory(model.resolve("user-factors")));
-        assertTrue(Files.isDirectory(model.resolve("item-factors")));
+        assertTrue(Files.isDirectory(model.resolve("model/data/userFactors")));
+        assertTrue(Files.isDirectory(model.resolve("model/data/itemFactors")));
         try (Stream<Path> beside = Files.list(outputs)) {
             assertEquals(List.of(model), beside.toList(), "a staging folder was left beside the model");
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.petuum.ml.recommendation.MatrixFactorizationModel;
 
 /**
  * {@code petuum mf} with its default options learns: on the real Jester ratings it beats a threshold measured with a
@@ -35,12 +36,13 @@ class MfJobQualityTest {
     /** System property (set by the build) naming the folder of shared data sets. */
     private static final String DATA_DIR_PROPERTY = "petuum.data.dir";
     private static final String JESTER = "jester5k/jester5k_ratings.tsv";
-    /** Default options reach about 4.08; a rating is in [-10, 10]. */
+    /** Default parameters reach about 4.1; a rating is in [-10, 10]. */
     private static final double JESTER_MAX_TEST_RMSE = 4.5;
     /** Default options reach about 6 % above the noise. */
     private static final double MAX_TEST_RMSE_OVER_NOISE = 1.10;
     private static final int DEFAULT_RANK = 10;
-    private static final int DEFAULT_CLOCKS = 50;
+    /** The estimator's default maxIter: one progress line and one CSV row per pass. */
+    private static final int DEFAULT_PASSES = 20;
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     @TempDir
@@ -90,7 +92,7 @@ class MfJobQualityTest {
 
     /** The progress lines, model.json, convergence.csv and convergence.png of a default run; returns model.json. */
     private JsonNode assertCompleteModel(CliRun run, Path model) throws IOException {
-        assertEquals(DEFAULT_CLOCKS, run.linesStartingWith("clock ").size(), run::describe);
+        assertEquals(DEFAULT_PASSES, run.linesStartingWith("clock ").size(), run::describe);
         assertTrue(run.out().contains("model written to "), run::describe);
         try (Stream<Path> beside = Files.list(model.getParent())) {
             assertEquals(List.of(model), beside.toList(), "a staging folder was left beside the model");
@@ -102,10 +104,10 @@ class MfJobQualityTest {
 
         List<String> csv = Files.readAllLines(model.resolve("convergence.csv"), StandardCharsets.UTF_8);
         assertEquals("clock,train_rmse,test_rmse,elapsed_s,updates_per_s", csv.get(0));
-        assertEquals(DEFAULT_CLOCKS, csv.size() - 1, () -> "rows of convergence.csv: " + csv);
+        assertEquals(DEFAULT_PASSES, csv.size() - 1, () -> "rows of convergence.csv: " + csv);
         List<Integer> clocks = csv.subList(1, csv.size()).stream()
                 .map(line -> Integer.parseInt(line.substring(0, line.indexOf(',')))).toList();
-        assertEquals(IntStream.rangeClosed(1, DEFAULT_CLOCKS).boxed().toList(), clocks);
+        assertEquals(IntStream.rangeClosed(1, DEFAULT_PASSES).boxed().toList(), clocks);
 
         try (InputStream png = Files.newInputStream(model.resolve("convergence.png"))) {
             assertArrayEquals(PNG_SIGNATURE, png.readNBytes(PNG_SIGNATURE.length), "convergence.png is not a PNG");
@@ -118,8 +120,10 @@ class MfJobQualityTest {
         SparkSession spark = SparkSession.builder().master("local[1]").appName("read mf model")
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
-            assertFactorTable(spark, model.resolve("user-factors"), users);
-            assertFactorTable(spark, model.resolve("item-factors"), items);
+            MatrixFactorizationModel loaded = MatrixFactorizationModel.load(model.resolve("model").toString());
+            assertEquals(DEFAULT_RANK, loaded.rank());
+            assertFactorTable(spark, model.resolve("model/data/userFactors"), users);
+            assertFactorTable(spark, model.resolve("model/data/itemFactors"), items);
         } finally {
             spark.stop();
         }
@@ -127,14 +131,15 @@ class MfJobQualityTest {
 
     private static void assertFactorTable(SparkSession spark, Path folder, long rows) {
         Dataset<Row> factors = spark.read().parquet(folder.toString());
-        assertEquals(List.of("id", "features", "bias"), List.of(factors.columns()), folder::toString);
+        assertEquals(List.of("id", "features"), List.of(factors.columns()), folder::toString);
         Row stats = factors.agg(functions.count("*"), functions.countDistinct("id"),
                 functions.min(functions.size(functions.col("features"))),
                 functions.max(functions.size(functions.col("features")))).first();
         assertEquals(rows, stats.getLong(0), () -> "rows of " + folder);
         assertEquals(rows, stats.getLong(1), () -> "distinct ids of " + folder);
-        assertEquals(DEFAULT_RANK, stats.getInt(2), () -> "shortest features array of " + folder);
-        assertEquals(DEFAULT_RANK, stats.getInt(3), () -> "longest features array of " + folder);
+        // The factors, then the two folded bias terms.
+        assertEquals(DEFAULT_RANK + 2, stats.getInt(2), () -> "shortest features array of " + folder);
+        assertEquals(DEFAULT_RANK + 2, stats.getInt(3), () -> "longest features array of " + folder);
     }
 
     private static Path jesterFile() {

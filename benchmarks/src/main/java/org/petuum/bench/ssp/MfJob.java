@@ -1,4 +1,4 @@
-package org.petuum.examples.mf;
+package org.petuum.bench.ssp;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +15,12 @@ import org.petuum.ssp.RowValues;
 import org.petuum.ssp.TableSpec;
 
 /**
- * Matrix factorisation in the Petuum style: item factors in an SSP table shared by all workers, user
+ * The harness of {@code bench ssp-straggler}: an SSP experiment, not the product's matrix factorisation (that is
+ * {@code org.petuum.ml.recommendation.MatrixFactorization}). It keeps what the experiment needs and the estimator
+ * does not offer: any consistency model of the item table, an injected straggler, and the workers' test error after
+ * every clock.
+ *
+ * <p>Matrix factorisation in the Petuum style: item factors in an SSP table shared by all workers, user
  * factors local to the worker that owns the user (ratings are partitioned by user, so a user's factors
  * never travel), one SGD pass per clock.
  *

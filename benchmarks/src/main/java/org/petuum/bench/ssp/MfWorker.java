@@ -1,4 +1,4 @@
-package org.petuum.examples.mf;
+package org.petuum.bench.ssp;
 
 import java.util.Iterator;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package org.petuum.examples.mf;
+package org.petuum.bench.ssp;
 
 import java.util.SplittableRandom;
 

@@ -1,4 +1,4 @@
-package org.petuum.examples.mf;
+package org.petuum.bench.ssp;
 
 import java.io.Serializable;
 import java.util.Arrays;
