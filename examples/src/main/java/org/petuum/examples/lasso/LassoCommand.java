@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.petuum.examples.data.CsvReader;
 import org.petuum.examples.data.RegressionFrames;
 import org.petuum.ps.PetuumPlugin;
+import org.petuum.examples.report.ConsoleProgress;
 import org.petuum.ps.PsContext;
 import org.petuum.ml.regression.Lasso;
 import org.petuum.ml.regression.LassoModel;
@@ -137,7 +138,15 @@ public final class LassoCommand implements Callable<Integer> {
                     + "worker(s)%n", l, lambdaMax, schedule.name().toLowerCase(Locale.ROOT),
                     candidates == 0 ? "automatic" : Integer.toString(candidates), w);
             long start = System.nanoTime();
-            LassoModel model = lasso.setRegParam(l).fit(data.data());
+            ConsoleProgress progress = ConsoleProgress.forStdout(out);
+            ps.addProgressListener(progress);
+            LassoModel model;
+            try {
+                model = lasso.setRegParam(l).fit(data.data());
+            } finally {
+                ps.removeProgressListener(progress);
+                progress.finish();
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             LassoSummary fit = model.summary();
             out.printf(Locale.ROOT, "%s after %,d rounds (%,d full passes), %,d coordinate updates, %.2f s%n",

@@ -10,9 +10,11 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.petuum.examples.report.ConsoleProgress;
 import org.petuum.ml.clustering.LDA;
 import org.petuum.ml.clustering.LDAModel;
 import org.petuum.ps.PetuumPlugin;
+import org.petuum.ps.PsContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -142,11 +144,21 @@ public final class LdaCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "read %,d documents from %s; vocabulary %,d words%n", t.documents(), text,
                         words.length);
             }
+            // The run's clocks show on one line that a terminal rewrites in place; each pass's summary stays.
+            ConsoleProgress progress = ConsoleProgress.forStdout(out);
             LDA lda = new LDA().setK(k).setMaxIter(passes).setDocConcentration(alpha).setTopicConcentration(beta)
                     .setSchedule(schedule).setStaleness(staleness).setNumWorkers(workers).setSeed(seed)
-                    .onPass(p -> out.println(LdaReport.progressLine(p, passes)));
+                    .onPass(p -> progress.println(LdaReport.progressLine(p, passes)));
             out.printf(Locale.ROOT, "training %d topics, %d passes, schedule %s%n", k, passes, schedule);
-            LDAModel model = lda.fit(docs);
+            PsContext ps = PsContext.get(spark);
+            ps.addProgressListener(progress);
+            LDAModel model;
+            try {
+                model = lda.fit(docs);
+            } finally {
+                ps.removeProgressListener(progress);
+                progress.finish();
+            }
             out.printf(Locale.ROOT, "%,d tokens; alpha %.4g, beta %.4g%n", model.trainingTokens(), model.alpha(),
                     model.beta());
             StringBuilder topics = new StringBuilder();

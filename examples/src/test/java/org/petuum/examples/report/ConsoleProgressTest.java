@@ -14,14 +14,32 @@ class ConsoleProgressTest {
     }
 
     @Test
-    void printsOnePlainLinePerReportWhenNotOnATerminal() {
+    void printsPlainLinesAtMostEveryTwoSecondsAndAlwaysTheLastWhenNotOnATerminal() {
         StringWriter s = new StringWriter();
-        ConsoleProgress p = new ConsoleProgress(new PrintWriter(s), false);
+        long[] now = {0};
+        ConsoleProgress p = new ConsoleProgress(new PrintWriter(s), false, () -> now[0]);
         p.onProgress(clock(1, 100));
-        p.onProgress(clock(2, 200).withObjective("train RMSE", 0.91234));
+        now[0] = 1_000_000_000L;
+        p.onProgress(clock(2, 200));                               // one second later: left out
+        now[0] = 2_000_000_000L;
+        p.onProgress(clock(3, 300).withObjective("train RMSE", 0.91234));
+        now[0] = 2_100_000_000L;
+        p.onProgress(clock(10, 1000));                             // the last step: always shown
         p.finish();
         assertEquals("run 7  clock 1/10  10.00 clocks/s  0.1 s\n"
-                + "run 7  clock 2/10  train RMSE 0.9123  10.00 clocks/s  0.2 s\n", s.toString().replace("\r\n", "\n"));
+                + "run 7  clock 3/10  train RMSE 0.9123  10.00 clocks/s  0.3 s\n"
+                + "run 7  clock 10/10  10.00 clocks/s  1.0 s\n", s.toString().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void aCommandsOwnLineClearsTheProgressLineFirst() {
+        StringWriter s = new StringWriter();
+        ConsoleProgress p = new ConsoleProgress(new PrintWriter(s), true);
+        p.onProgress(clock(1, 100));
+        p.println("pass 1 done");
+        String first = "run 7  clock 1/10  10.00 clocks/s  0.1 s";
+        assertEquals("\r" + first + "\r" + " ".repeat(first.length()) + "\r" + "pass 1 done" + System.lineSeparator(),
+                s.toString());
     }
 
     @Test
