@@ -92,7 +92,7 @@ class MfJobQualityTest {
 
     /** The progress lines, model.json, convergence.csv and convergence.png of a default run; returns model.json. */
     private JsonNode assertCompleteModel(CliRun run, Path model) throws IOException {
-        assertEquals(DEFAULT_PASSES, run.linesStartingWith("clock ").size(), run::describe);
+        assertEquals(DEFAULT_PASSES, run.linesStartingWith("pass ").size(), run::describe);
         assertTrue(run.out().contains("model written to "), run::describe);
         try (Stream<Path> beside = Files.list(model.getParent())) {
             assertEquals(List.of(model), beside.toList(), "a staging folder was left beside the model");
