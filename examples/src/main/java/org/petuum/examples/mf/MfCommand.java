@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code petuum mf}: the command line of {@link MatrixFactorization}. Reads ratings, splits off a test set (or
  * takes {@code --test FILE}), fits the estimator and writes the model, a convergence table and chart.
+ *
+ * <p>The ratings never pass through the driver: a file is parsed in Spark's tasks ({@link RatingsFrames}), generated
+ * data is generated in them ({@link GeneratedRatings}), the split is drawn there, and only counts, the errors and the
+ * model come back. A missing file fails before Spark starts; a malformed line fails the first job, before training.
  */
 @Command(name = "mf", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Matrix factorisation by SGD in the Petuum style (the MatrixFactorization estimator): item "

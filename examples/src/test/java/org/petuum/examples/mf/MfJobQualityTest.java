@@ -86,7 +86,7 @@ class MfJobQualityTest {
 
         JsonNode json = assertCompleteModel(run, model);
         assertEquals("generated", json.get("input").asText());
-        // Every user and item of the generated space has a rating (see SyntheticRatings), so each has a row.
+        // Every user and item of the generated space has ratings (about 100 per user, 600 per item; see GeneratedRatings), so each has a row.
         assertFactors(model, 3000, 500);
     }
 
