@@ -96,7 +96,7 @@ public final class MfCommand implements Callable<Integer> {
     @Option(names = "--gen-rank", defaultValue = "5", description = "Generated data: true rank (default: ${DEFAULT-VALUE}).")
     int genRank;
 
-    @Option(names = "--gen-density", defaultValue = "0.2", description = "Generated data: share of cells rated (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gen-density", defaultValue = "0.2", description = "Generated data: share of the items each user rates (default: ${DEFAULT-VALUE}).")
     double genDensity;
 
     @Option(names = "--gen-noise", defaultValue = "0.5", description = "Generated data: noise standard deviation (default: ${DEFAULT-VALUE}).")
