@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.bench.BenchSession;
+import org.petuum.examples.data.GeneratedRatings;
 import org.petuum.ml.recommendation.MatrixFactorization;
 import org.petuum.ml.recommendation.MatrixFactorizationModel;
 import org.petuum.ps.PsContext;

@@ -72,37 +72,91 @@ public final class RatingsReader {
   /** Parses already opened input; {@code file} only names it in messages. */
   static RatingsData parse(Path file, BufferedReader in) throws IOException {
     RatingsData.Builder builder = RatingsData.builder();
-    LineSplitter fields = new LineSplitter();
+    LineParser parser = new LineParser(file);
     boolean mayBeHeader = true;
     int lineNumber = 0;
     for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
       lineNumber++;
-      String line = lineNumber == 1 ? stripByteOrderMark(raw) : raw;
-      line = line.trim();
-      if (line.isEmpty() || line.charAt(0) == '#') {
+      if (!LineParser.holdsData(lineNumber, raw)) {
         continue;
       }
+      if (parser.parse(lineNumber, raw, mayBeHeader)) {
+        builder.add(parser.user(), parser.item(), parser.rating());
+      }
+      mayBeHeader = false;
+    }
+    if (builder.size() == 0) {
+      throw new InputFormatException(file, 0, "contains no ratings");
+    }
+    return builder.build();
+  }
+
+  /**
+   * Parses one line at a time, with the rules and messages of {@link #read}; the parse of the Spark jobs that read
+   * ratings files in their tasks. Not thread-safe: one per thread (it reuses its field boundaries and result).
+   */
+  public static final class LineParser {
+
+    private final Path file;
+    private final LineSplitter fields = new LineSplitter();
+    private int user;
+    private int item;
+    private double rating;
+
+    /** @param file names the file in messages only */
+    public LineParser(Path file) {
+      this.file = file;
+    }
+
+    /** Whether line {@code lineNumber} is neither blank nor a {@code #} comment: a rating, a header, or an error. */
+    public static boolean holdsData(int lineNumber, String raw) {
+      String line = (lineNumber == 1 ? stripByteOrderMark(raw) : raw).trim();
+      return !line.isEmpty() && line.charAt(0) != '#';
+    }
+
+    /**
+     * Parses line {@code lineNumber} (1-based; line 1 may start with a byte order mark).
+     *
+     * @param mayBeHeader whether this is the file's first line that {@link #holdsData}, the one line that may be a
+     *     column header
+     * @return {@code true} with {@link #user()}, {@link #item()} and {@link #rating()} set if the line holds a rating;
+     *     {@code false} if it is blank, a comment or the header
+     * @throws InputFormatException naming the file and line if the line is not a rating
+     */
+    public boolean parse(int lineNumber, String raw, boolean mayBeHeader) {
+      if (!holdsData(lineNumber, raw)) {
+        return false;
+      }
+      String line = (lineNumber == 1 ? stripByteOrderMark(raw) : raw).trim();
       int count = fields.split(line);
       if (count < 3 || count > MAX_FIELDS) {
         throw new InputFormatException(file, lineNumber,
             "expected " + EXPECTED_FORM + " but got " + count + (count == 1 ? " field: " : " fields: ")
                 + echo(raw));
       }
-      if (mayBeHeader) {
-        mayBeHeader = false;
-        if (!fields.startsLikeNumber(line, 0) && !fields.startsLikeNumber(line, 2)) {
-          continue;
-        }
+      if (mayBeHeader && !fields.startsLikeNumber(line, 0) && !fields.startsLikeNumber(line, 2)) {
+        return false;
       }
-      int user = parseId(file, lineNumber, "user", line, fields, 0);
-      int item = parseId(file, lineNumber, "item", line, fields, 1);
-      double rating = parseRating(file, lineNumber, line, fields, 2);
-      builder.add(user, item, rating);
+      user = parseId(file, lineNumber, "user", line, fields, 0);
+      item = parseId(file, lineNumber, "item", line, fields, 1);
+      rating = parseRating(file, lineNumber, line, fields, 2);
+      return true;
     }
-    if (builder.size() == 0) {
-      throw new InputFormatException(file, 0, "contains no ratings");
+
+    /** The user id of the last line parsed as a rating. */
+    public int user() {
+      return user;
     }
-    return builder.build();
+
+    /** The item id of the last line parsed as a rating. */
+    public int item() {
+      return item;
+    }
+
+    /** The rating of the last line parsed as a rating. */
+    public double rating() {
+      return rating;
+    }
   }
 
   private static int parseId(Path file, int lineNumber, String what, String line, LineSplitter fields, int index) {

@@ -145,8 +145,11 @@ public final class RegressionFrames {
         return TextLines.number(file, number, "label", f[0]);
     }
 
-    /** Each line with its 0-based number in the file. */
-    private static JavaPairRDD<String, Long> lines(SparkSession spark, String name) {
+    /**
+     * Each line with its 0-based number in the file, read in Spark's tasks (gunzipped when the name ends in
+     * {@code .gz}); shared with {@link RatingsFrames}.
+     */
+    static JavaPairRDD<String, Long> lines(SparkSession spark, String name) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         return jsc.textFile(name).zipWithIndex();
     }

@@ -1,5 +1,7 @@
 package org.petuum.examples.mf;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -8,10 +10,8 @@ import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.petuum.examples.data.RatingsData;
+import org.petuum.examples.data.GeneratedRatings;
 import org.petuum.examples.data.RatingsFrames;
-import org.petuum.examples.data.RatingsReader;
-import org.petuum.examples.data.SyntheticRatings;
 import org.petuum.examples.report.ConvergenceReport;
 import org.petuum.ml.recommendation.MatrixFactorization;
 import org.petuum.ml.recommendation.MatrixFactorizationModel;
@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code petuum mf}: the command line of {@link MatrixFactorization}. Reads ratings, splits off a test set (or
  * takes {@code --test FILE}), fits the estimator and writes the model, a convergence table and chart.
+ *
+ * <p>The ratings never pass through the driver: a file is parsed in Spark's tasks ({@link RatingsFrames}), generated
+ * data is generated in them ({@link GeneratedRatings}), the split is drawn there, and only counts, the errors and the
+ * model come back. A missing file fails before Spark starts; a malformed line fails the first job, before training.
  */
 @Command(name = "mf", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Matrix factorisation by SGD in the Petuum style (the MatrixFactorization estimator): item "
@@ -92,7 +96,7 @@ public final class MfCommand implements Callable<Integer> {
     @Option(names = "--gen-rank", defaultValue = "5", description = "Generated data: true rank (default: ${DEFAULT-VALUE}).")
     int genRank;
 
-    @Option(names = "--gen-density", defaultValue = "0.2", description = "Generated data: share of cells rated (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gen-density", defaultValue = "0.2", description = "Generated data: share of the items each user rates (default: ${DEFAULT-VALUE}).")
     double genDensity;
 
     @Option(names = "--gen-noise", defaultValue = "0.5", description = "Generated data: noise standard deviation (default: ${DEFAULT-VALUE}).")
@@ -111,33 +115,13 @@ public final class MfCommand implements Callable<Integer> {
         if (testInput != null && input == null) {
             throw new IllegalArgumentException("--test needs --input (the training ratings)");
         }
-        RatingsData data;
-        RatingsData train;
-        RatingsData test;
-        Double noise = null;
         if (input != null) {
-            data = RatingsReader.read(input);
-            out.printf(Locale.ROOT, "read %,d ratings of %,d users and %,d items from %s%n", data.size(), data.numUsers(),
-                    data.numItems(), input);
+            RatingsFrames.exists(input);
             if (testInput != null) {
-                train = data;
-                test = RatingsReader.read(testInput);
-                out.printf(Locale.ROOT, "read %,d test ratings from %s%n", test.size(), testInput);
-            } else {
-                RatingsData.Split split = data.split(testFraction, seed);
-                train = split.train();
-                test = split.test();
+                RatingsFrames.exists(testInput);
             }
         } else {
             checkGenerated();
-            SyntheticRatings.Generated g = SyntheticRatings.generate(genUsers, genItems, genRank, genDensity, genNoise, seed);
-            data = g.data();
-            noise = g.noiseStd();
-            out.printf(Locale.ROOT, "generated %,d ratings of %,d users and %,d items (true rank %d, noise %.3f)%n",
-                    data.size(), data.numUsers(), data.numItems(), genRank, noise);
-            RatingsData.Split split = data.split(testFraction, seed);
-            train = split.train();
-            test = split.test();
         }
 
         SparkSession spark = PetuumPlugin.sessionBuilder("petuum mf", master).getOrCreate();
@@ -151,36 +135,105 @@ public final class MfCommand implements Callable<Integer> {
                         + ps.taskSlots() + ", the task slots of this cluster)");
             }
             mf.setNumWorkers(w);
+            Frames data = input != null ? read(spark, out) : generate(spark, out, ps.taskSlots());
             out.printf(Locale.ROOT, "training rank %d on %d worker(s) with %d shard(s) on executor(s) %s, %s, %d passes%n",
                     mf.getRank(), w, ps.shards().size(), ps.shards().stream().map(ShardAddress::executorId).toList(),
                     mf.getSchedule().equals("rotation") ? "rotation"
                             : mf.getStaleness() == 0 ? "BSP" : "SSP(" + mf.getStaleness() + ")", mf.getMaxIter());
-            Dataset<Row> trainFrame = RatingsFrames.of(spark, train).cache();
-            Dataset<Row> testFrame = RatingsFrames.of(spark, test).cache();
-            MatrixFactorizationModel model = mf.fit(trainFrame);
-            RegressionEvaluator rmse = new RegressionEvaluator().setLabelCol("rating").setMetricName("rmse");
-            double trainRmse = rmse.evaluate(model.transform(trainFrame));
-            double testRmse = rmse.evaluate(model.setColdStartStrategy("drop").transform(testFrame));
-            ConvergenceReport report = report(model.summary(), trainRmse, testRmse, train.size());
-            for (ConvergenceReport.Row row : report.rows()) {
-                out.println(report.progressLine(row));
+            try {
+                MatrixFactorizationModel model = mf.fit(data.train());
+                RegressionEvaluator rmse = new RegressionEvaluator().setLabelCol("rating").setMetricName("rmse");
+                double trainRmse = rmse.evaluate(model.transform(data.train()));
+                double testRmse = rmse.evaluate(model.setColdStartStrategy("drop").transform(data.test()));
+                ConvergenceReport report = report(model.summary(), trainRmse, testRmse, data.trainSize());
+                for (ConvergenceReport.Row row : report.rows()) {
+                    out.println(report.progressLine(row));
+                }
+                if (data.noise() != null) {
+                    out.printf(Locale.ROOT, "noise level %.4f; test RMSE is %.1f%% above it%n", data.noise(),
+                            100 * (testRmse / data.noise() - 1));
+                }
+                if (target != null) {
+                    RatingsFrames.Counts all = data.all();
+                    target.write(model, report, new MfOutput.Facts(input == null ? "generated" : input.toString(),
+                            Math.toIntExact(all.users()), Math.toIntExact(all.items()),
+                            Math.toIntExact(all.ratings()), trainRmse, testRmse, model.summary().seconds()), mf);
+                    out.println("model written to " + target.location());
+                }
+                out.printf(Locale.ROOT, "final train RMSE %.4f%n", trainRmse);
+                out.printf(Locale.ROOT, "final test RMSE %.4f%n", testRmse);
+                return 0;
+            } finally {
+                data.train().unpersist();
+                data.test().unpersist();
             }
-            if (noise != null) {
-                out.printf(Locale.ROOT, "noise level %.4f; test RMSE is %.1f%% above it%n", noise,
-                        100 * (testRmse / noise - 1));
-            }
-            if (target != null) {
-                target.write(model, report, new MfOutput.Facts(input == null ? "generated" : input.toString(),
-                        data.numUsers(), data.numItems(), data.size(), trainRmse, testRmse, model.summary().seconds()),
-                        mf);
-                out.println("model written to " + target.location());
-            }
-            out.printf(Locale.ROOT, "final train RMSE %.4f%n", trainRmse);
-            out.printf(Locale.ROOT, "final test RMSE %.4f%n", testRmse);
-            return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The training and test ratings, cached on the executors, with the sizes the summary and model.json report.
+     *
+     * @param all       ratings, users and items of the whole input (training and, without --test, held-out ratings)
+     * @param trainSize ratings in {@code train}
+     * @param noise     the noise level of generated data, or {@code null} for a file
+     */
+    private record Frames(Dataset<Row> train, Dataset<Row> test, RatingsFrames.Counts all, long trainSize,
+                          Double noise) {
+    }
+
+    /** Reads --input (and --test) in Spark's tasks; without --test, holds out a seeded random share of --input. */
+    private Frames read(SparkSession spark, PrintWriter out) {
+        Dataset<Row> ratings = RatingsFrames.read(spark, input);
+        if (testInput != null) {
+            Dataset<Row> train = ratings.cache();
+            RatingsFrames.Counts all = RatingsFrames.counts(train, input);
+            out.printf(Locale.ROOT, "read %,d ratings of %,d users and %,d items from %s%n", all.ratings(),
+                    all.users(), all.items(), input);
+            Dataset<Row> test = RatingsFrames.read(spark, testInput).cache();
+            long tested = RatingsFrames.counts(test, testInput).ratings();
+            out.printf(Locale.ROOT, "read %,d test ratings from %s%n", tested, testInput);
+            return new Frames(train, test, all, all.ratings(), null);
+        }
+        Dataset<Row> cached = ratings.cache();
+        try {
+            RatingsFrames.Counts all = RatingsFrames.counts(cached, input);
+            out.printf(Locale.ROOT, "read %,d ratings of %,d users and %,d items from %s%n", all.ratings(),
+                    all.users(), all.items(), input);
+            return split(cached, all);
+        } finally {
+            cached.unpersist();
+        }
+    }
+
+    /** Generates the ratings in Spark's tasks ({@link GeneratedRatings}); each is held out with --test-fraction. */
+    private Frames generate(SparkSession spark, PrintWriter out, int partitions) {
+        GeneratedRatings g = GeneratedRatings.of(genUsers, genItems, genRank, genDensity, genNoise, testFraction, seed,
+                partitions);
+        Dataset<Row> all = g.all(spark).cache();
+        try {
+            RatingsFrames.Counts counts = RatingsFrames.counts(all, null);
+            out.printf(Locale.ROOT, "generated %,d ratings of %,d users and %,d items (true rank %d, noise %.3f)%n",
+                    counts.ratings(), counts.users(), counts.items(), genRank, genNoise);
+            Dataset<Row> train = all.filter(col("test").equalTo(false)).drop("test").cache();
+            Dataset<Row> test = all.filter(col("test")).drop("test").cache();
+            long trainSize = train.count();
+            test.count();
+            return new Frames(train, test, counts, trainSize, genNoise);
+        } finally {
+            all.unpersist();
+        }
+    }
+
+    /** A seeded random split on the executors: the same input, seed and partitioning give the same split. */
+    private Frames split(Dataset<Row> ratings, RatingsFrames.Counts all) {
+        Dataset<Row>[] parts = ratings.randomSplit(new double[] {1 - testFraction, testFraction}, seed);
+        Dataset<Row> train = parts[0].cache();
+        Dataset<Row> test = parts[1].cache();
+        long trainSize = train.count();
+        test.count();
+        return new Frames(train, test, all, trainSize, null);
     }
 
     /**

@@ -88,11 +88,11 @@ public final class ConvergenceReport {
 
   /**
    * One fixed-width line for the console, such as
-   * {@code clock   3/20  train RMSE 3.9121  test RMSE 4.2201  elapsed   1.84 s   1.52 M updates/s}.
+   * {@code pass   3/20  train RMSE 3.9121  test RMSE 4.2201  elapsed   1.84 s   1.52 M updates/s}.
    */
   public String progressLine(Row row) {
     int clockWidth = Math.max(3, Integer.toString(totalClocks).length());
-    return String.format(Locale.ROOT, "clock %" + clockWidth + "d/%d  train RMSE %s  test RMSE %s  elapsed %6.2f s"
+    return String.format(Locale.ROOT, "pass %" + clockWidth + "d/%d  train RMSE %s  test RMSE %s  elapsed %6.2f s"
             + " %s updates/s", row.clock(), totalClocks, rmseForConsole(row.trainRmse()),
         rmseForConsole(row.testRmse()), row.elapsedSeconds(), rate(row.updatesPerSecond()));
   }

@@ -86,13 +86,13 @@ class MfJobQualityTest {
 
         JsonNode json = assertCompleteModel(run, model);
         assertEquals("generated", json.get("input").asText());
-        // Every user and item of the generated space has a rating (see SyntheticRatings), so each has a row.
+        // Every user and item of the generated space has ratings (about 100 per user, 600 per item; see GeneratedRatings), so each has a row.
         assertFactors(model, 3000, 500);
     }
 
     /** The progress lines, model.json, convergence.csv and convergence.png of a default run; returns model.json. */
     private JsonNode assertCompleteModel(CliRun run, Path model) throws IOException {
-        assertEquals(DEFAULT_PASSES, run.linesStartingWith("clock ").size(), run::describe);
+        assertEquals(DEFAULT_PASSES, run.linesStartingWith("pass ").size(), run::describe);
         assertTrue(run.out().contains("model written to "), run::describe);
         try (Stream<Path> beside = Files.list(model.getParent())) {
             assertEquals(List.of(model), beside.toList(), "a staging folder was left beside the model");

@@ -59,7 +59,7 @@ class ConvergenceReportTest {
 
     String line = report.progressLine(report.add(3, 3.91214, 4.22009, 1.8412, 1.52e6));
 
-    assertEquals("clock   3/20  train RMSE 3.9121  test RMSE 4.2201  elapsed   1.84 s   1.52 M updates/s", line);
+    assertEquals("pass   3/20  train RMSE 3.9121  test RMSE 4.2201  elapsed   1.84 s   1.52 M updates/s", line);
   }
 
   @Test
@@ -69,7 +69,7 @@ class ConvergenceReportTest {
     String small = report.progressLine(report.add(1, 0.9, Double.NaN, 0.5, 523));
     String large = report.progressLine(report.add(100, 1.25, 1.5, 123.456, 2.5e9));
 
-    assertEquals("clock   1/100  train RMSE 0.9000  test RMSE    n/a  elapsed   0.50 s    523   updates/s", small);
+    assertEquals("pass   1/100  train RMSE 0.9000  test RMSE    n/a  elapsed   0.50 s    523   updates/s", small);
     assertEquals(small.length(), large.length());
     assertEquals(small.indexOf("elapsed"), large.indexOf("elapsed"));
   }

@@ -1,4 +1,4 @@
-package org.petuum.bench.mf;
+package org.petuum.examples.data;
 
 import java.io.Serializable;
 import java.util.Iterator;
@@ -17,27 +17,53 @@ import org.apache.spark.sql.types.StructType;
  * deviation 0.3 (users) and 0.5 (items), and Gaussian noise of a known standard deviation, the best test RMSE any model
  * can reach. One Spark partition generates the ratings of a range of users (each user's factors are drawn once, from
  * the user's id); every item's factors are drawn from its id in every partition. Each rating goes to the test set with
- * probability {@code testFraction}. Deterministic for a seed; never cached, so each Spark job over it generates again.
+ * probability {@code testFraction}. Deterministic for a seed and partition count; never cached, so each Spark job over
+ * it generates again. Used by {@code petuum mf} (no {@code --input}) and {@code bench mf-scale}.
  *
- * @param numRatings   about how many ratings (each user rates {@code numRatings / users} distinct-at-random items)
+ * @param numRatings   about how many ratings: each user rates {@code numRatings / users} items drawn at random with
+ *                     replacement, so a user may now and then rate an item twice (with fresh noise)
+ * @param partitions   Spark partitions, each generating the ratings of a range of users
  */
-record GeneratedRatings(long numRatings, int users, int items, int rank, double noise, double testFraction, long seed,
+public record GeneratedRatings(long numRatings, int users, int items, int rank, double noise, double testFraction, long seed,
                         int partitions) implements Serializable {
-    static final StructType SCHEMA = new StructType()
+    /** {@code user INT, item INT, rating DOUBLE, test BOOLEAN}. */
+    public static final StructType SCHEMA = new StructType()
             .add("user", DataTypes.IntegerType, false)
             .add("item", DataTypes.IntegerType, false)
             .add("rating", DataTypes.DoubleType, false)
             .add("test", DataTypes.BooleanType, false);
 
     /** A shape for about {@code n} ratings: 100 ratings per user, 2,000 per item on average. */
-    static GeneratedRatings ofSize(long n, int rank, double noise, double testFraction, long seed, int partitions) {
+    public static GeneratedRatings ofSize(long n, int rank, double noise, double testFraction, long seed, int partitions) {
         int users = (int) Math.max(100, n / 100);
         int items = (int) Math.max(50, n / 2000);
         return new GeneratedRatings(n, users, items, rank, noise, testFraction, seed, partitions);
     }
 
-    /** Every rating, with a {@code test} flag. */
-    Dataset<Row> all(SparkSession spark) {
+    /**
+     * A shape given by its users and items: each user rates {@code max(1, round(items * density))} items.
+     *
+     * @throws IllegalArgumentException if a count is below 1, {@code density} is outside {@code (0, 1]} or
+     *     {@code noise} is negative or not finite
+     */
+    public static GeneratedRatings of(int users, int items, int rank, double density, double noise,
+                                      double testFraction, long seed, int partitions) {
+        if (users < 1 || items < 1 || rank < 1 || partitions < 1) {
+            throw new IllegalArgumentException("users, items, rank, partitions : " + users + ", " + items + ", " + rank
+                    + ", " + partitions + " (expected: >= 1 each)");
+        }
+        if (!(density > 0 && density <= 1)) {
+            throw new IllegalArgumentException("density : " + density + " (expected: 0 < density <= 1)");
+        }
+        if (!(noise >= 0 && Double.isFinite(noise))) {
+            throw new IllegalArgumentException("noise : " + noise + " (expected: finite and >= 0)");
+        }
+        long perUser = Math.max(1, Math.round(items * density));
+        return new GeneratedRatings(perUser * users, users, items, rank, noise, testFraction, seed, partitions);
+    }
+
+    /** Every rating, with a {@code test} flag; generated in the tasks of the jobs that read it. */
+    public Dataset<Row> all(SparkSession spark) {
         GeneratedRatings g = this;
         JavaRDD<Row> rows = spark.range(0, users, 1, partitions).javaRDD()
                 .mapPartitions(ids -> g.generate(ids));
