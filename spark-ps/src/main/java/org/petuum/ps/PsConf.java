@@ -52,6 +52,8 @@ public final class PsConf implements Serializable {
     public static final java.util.List<String> SSL_PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
     public static final String CHECKPOINT_ENABLED = PREFIX + "checkpoint.enabled";
     public static final String CHECKPOINT_DIR = PREFIX + "checkpoint.dir";
+    /** Spark's own master URL, read to tell one machine (local, local-cluster) from a cluster. */
+    static final String MASTER = "spark.master";
     public static final String CHECKPOINT_INTERVAL = PREFIX + "checkpoint.interval";
     public static final String MAX_RUN_ATTEMPTS = PREFIX + "maxRunAttempts";
     /**
@@ -79,6 +81,7 @@ public final class PsConf implements Serializable {
     private final String sslProtocol;
     private final boolean checkpointEnabled;
     private final String checkpointDir;
+    private final String checkpointNotice;
     private final int checkpointInterval;
     private final int maxRunAttempts;
     private final double bandwidthMbps;
@@ -114,8 +117,21 @@ public final class PsConf implements Serializable {
         if (sslTrustStore != null && sslTrustStore.isBlank()) {
             throw invalid(SSL_TRUST_STORE, sslTrustStore, "the path of a JKS or PKCS12 trust store, or unset", null);
         }
-        this.checkpointEnabled = booleanIn(settings, CHECKPOINT_ENABLED, "true");
         String dir = settings.apply(CHECKPOINT_DIR);
+        String master = settings.apply(MASTER);
+        // On one machine (local, local-cluster) the temp folder is shared by the driver and every executor; on a
+        // cluster it is each machine's own disk, where a shard's image is useless to its replacement elsewhere.
+        boolean oneMachine = master == null || master.startsWith("local");
+        boolean sharedDir = dir != null || oneMachine;
+        this.checkpointEnabled = booleanIn(settings, CHECKPOINT_ENABLED, sharedDir ? "true" : "false");
+        if (checkpointEnabled && !sharedDir) {
+            throw invalid(CHECKPOINT_DIR, "(unset)", "a folder the driver and every executor share (HDFS, S3, NFS) "
+                    + "when " + CHECKPOINT_ENABLED + "=true on the cluster master " + master, null);
+        }
+        this.checkpointNotice = checkpointEnabled || settings.apply(CHECKPOINT_ENABLED) != null ? null
+                : "checkpoints are off: on the cluster master " + master + " set " + CHECKPOINT_DIR
+                + " to a folder the driver and every executor share (HDFS, S3, NFS) so that a failed run is "
+                + "recovered from its last image; without it a failed run stops with an error";
         this.checkpointDir = dir != null ? dir.trim()
                 : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "petuum-checkpoints").toUri().toString();
         if (checkpointDir.isEmpty()) {
@@ -182,6 +198,14 @@ public final class PsConf implements Serializable {
     /** Whether runs write a checkpoint of their tables at the start and every {@link #checkpointInterval()} clocks. */
     public boolean checkpointEnabled() {
         return checkpointEnabled;
+    }
+
+    /**
+     * Why checkpoints are off when the user did not say, or {@code null}: on a cluster master without
+     * {@link #CHECKPOINT_DIR}, the default folder (the temp folder) is not shared, so no images are written.
+     */
+    public String checkpointNotice() {
+        return checkpointNotice;
     }
 
     /** Where checkpoints go: a local folder or any Hadoop file system URI, shared by the driver and executors. */

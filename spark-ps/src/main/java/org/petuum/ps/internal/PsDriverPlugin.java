@@ -1,6 +1,8 @@
 package org.petuum.ps.internal;
 
 import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.PluginContext;
@@ -17,6 +19,7 @@ import org.petuum.ps.security.PsSecurity;
  * SparkContext here, naming the key.
  */
 public final class PsDriverPlugin implements DriverPlugin {
+    private static final Logger LOG = LogManager.getLogger(PsDriverPlugin.class);
     private DriverRuntime runtime;
     private SparkContext sc;
 
@@ -26,6 +29,9 @@ public final class PsDriverPlugin implements DriverPlugin {
         if (sc.isLocal()) {
             // Barrier tasks run in this JVM; Spark 3.5 would leave a non-daemon timer thread behind them.
             BarrierTimer.makeDaemon();
+        }
+        if (conf.checkpointNotice() != null) {
+            LOG.warn(conf.checkpointNotice());
         }
         runtime = new DriverRuntime(conf, PsSecurity.forSpark(sc.env().securityManager(), conf));
         runtime.metrics(new DriverMetrics(ctx.metricRegistry()));
