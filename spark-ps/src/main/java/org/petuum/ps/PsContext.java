@@ -37,7 +37,8 @@ import org.petuum.ssp.TableSpec;
  * double[][] weights = ps.readDense("weights");
  * }</pre>
  *
- * <p>Thread-safe; calls that change tables or start runs are serialised.
+ * <p>Thread-safe; calls that change tables or start runs are serialised. One run at a time: a run started while
+ * another is active fails at once with {@link IllegalStateException} naming the active run.
  */
 public final class PsContext {
     private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(PsContext.class);

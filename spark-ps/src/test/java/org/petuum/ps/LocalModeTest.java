@@ -156,4 +156,35 @@ class LocalModeTest {
         ps.dropTable("sched-assign");
         ps.dropTable("sched-result");
     }
+
+    private static final java.util.concurrent.CountDownLatch FIRST_STARTED = new java.util.concurrent.CountDownLatch(1);
+    private static final java.util.concurrent.CountDownLatch FIRST_MAY_END = new java.util.concurrent.CountDownLatch(1);
+
+    @Test
+    void aSecondRunWhileOneIsActiveIsRefusedNamingTheFirst() throws Exception {
+        ps.createTable(TableSpec.dense("local-one-at-a-time", 1, 1));
+        JavaRDD<Integer> one = jsc.parallelize(List.of(1), 1);
+        java.util.concurrent.CompletableFuture<List<Integer>> first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> ps.runWorkers(one, (worker, it) -> {
+                    worker.table("local-one-at-a-time").inc(0, 0, 1);
+                    FIRST_STARTED.countDown();
+                    if (!FIRST_MAY_END.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the first run end");
+                    }
+                    return 1;
+                }));
+        try {
+            assertTrue(FIRST_STARTED.await(60, TimeUnit.SECONDS), "the first run never started");
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ps.runWorkers(one, (worker, it) -> 2));
+            assertTrue(e.getMessage().contains("still active") && e.getMessage().contains("one run at a time"),
+                    e.getMessage());
+        } finally {
+            FIRST_MAY_END.countDown();
+        }
+        assertEquals(List.of(1), first.get(60, TimeUnit.SECONDS));
+        assertEquals(List.of(2), ps.runWorkers(one, (worker, it) -> 2), "the next run starts once the first ended");
+        assertEquals(1.0, ps.readDense("local-one-at-a-time")[0][0]);
+        ps.dropTable("local-one-at-a-time");
+    }
 }

@@ -56,6 +56,8 @@ public final class DriverRuntime implements AutoCloseable {
     private final Map<String, TableRef> tables = new LinkedHashMap<>();
     private final AtomicLong runIds = new AtomicLong();
     private final Map<Long, RunPlan> runs = new java.util.HashMap<>();
+    /** The thread that started each active run, to name it when another run is refused. */
+    private final Map<Long, String> runOwners = new java.util.HashMap<>();
     private final Map<RunKey, RunPlan> recoveries = new java.util.HashMap<>();
 
     /** One attempt of one run. */
@@ -369,9 +371,23 @@ public final class DriverRuntime implements AutoCloseable {
 
     // ---- runs -----------------------------------------------------------------------------------------
 
+    /**
+     * Shards keep one set of clocks, and a recovery restores every table, so two runs at once would corrupt each
+     * other: a second run is refused, naming the active one, rather than queued behind it for an unknown time.
+     */
+    private void refuseConcurrentRun() {
+        if (!runs.isEmpty()) {
+            Map.Entry<Long, String> active = runOwners.entrySet().iterator().next();
+            throw new IllegalStateException("run " + active.getKey() + " (started by thread '" + active.getValue()
+                    + "') is still active: one run at a time per application; start the next when it returns "
+                    + "(in CrossValidator or TrainValidationSplit, keep parallelism at 1)");
+        }
+    }
+
     /** Starts a run of {@code workers} workers on every shard and returns what its tasks need. */
     public synchronized RunPlan beginRun(int workers) {
         requireLayout();
+        refuseConcurrentRun();
         long runId = runIds.incrementAndGet();
         String runDir = conf.checkpointEnabled()
                 ? new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(conf.checkpointDir(), safe(appId)),
@@ -380,6 +396,7 @@ public final class DriverRuntime implements AutoCloseable {
         RunPlan plan = new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf, runId, runDir, 0);
         startOnShards(plan, !runDir.isEmpty());
         runs.put(runId, plan);
+        runOwners.put(runId, Thread.currentThread().getName());
         metrics.runsStarted.inc();
         return plan;
     }
@@ -387,10 +404,12 @@ public final class DriverRuntime implements AutoCloseable {
     /** Starts a run with one worker on the driver; it is not recoverable (no checkpoints are written). */
     public synchronized RunPlan beginScheduledRun(int workers) {
         requireLayout();
+        refuseConcurrentRun();
         long runId = runIds.incrementAndGet();
         RunPlan plan = new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf, runId, "", 0);
         startOnShards(plan, false);
         runs.put(runId, plan);
+        runOwners.put(runId, Thread.currentThread().getName());
         metrics.runsStarted.inc();
         return plan;
     }
@@ -407,6 +426,7 @@ public final class DriverRuntime implements AutoCloseable {
     /** The run ended (succeeded or failed for good): forget it and delete its checkpoints. */
     public synchronized void endRun(RunPlan plan) {
         runs.remove(plan.originalRunId());
+        runOwners.remove(plan.originalRunId());
         recoveries.keySet().removeIf(k -> k.originalRunId() == plan.originalRunId());
         if (plan.recoverable()) {
             try {
