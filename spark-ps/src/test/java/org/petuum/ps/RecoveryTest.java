@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.petuum.ssp.TableSpec;
+import org.petuum.ssp.UpdateRule;
 
 /**
  * A run survives a task that fails and an executor JVM that dies: Spark relaunches the barrier stage, the
@@ -61,6 +62,15 @@ class RecoveryTest {
      * (throws, or kills its JVM). Returns the clock each worker of the last attempt started at.
      */
     private static List<Integer> countingRun(String table, int failAtClock, boolean killJvm) {
+        return run(table, failAtClock, killJvm, (row, clock) -> clock + 1);
+    }
+
+    /** What a worker adds to its column of {@code row} in clock {@code clock}. */
+    private interface Increment extends java.io.Serializable {
+        double of(int row, int clock);
+    }
+
+    private static List<Integer> run(String table, int failAtClock, boolean killJvm, Increment increment) {
         JavaRDD<Integer> data = jsc.parallelize(List.of(0, 1), 2);
         // Fail once only: the marker file tells a relaunched worker that the failure already happened.
         String marker = checkpoints.resolve("failed-once-" + table).toString();
@@ -80,7 +90,7 @@ class RecoveryTest {
                     throw new IllegalStateException("injected failure of worker 1 at clock " + c);
                 }
                 for (int r = 0; r < ROWS; r++) {
-                    t.inc(r, worker.id(), c + 1);
+                    t.inc(r, worker.id(), increment.of(r, c));
                 }
                 worker.clock();
             }
@@ -128,5 +138,31 @@ class RecoveryTest {
         assertTrue(!after.containsAll(before), "an executor was replaced: before " + before + ", after " + after);
         assertEquals(2, ps.taskSlots());
         ps.dropTable("recover-kill");
+    }
+
+    /**
+     * An AdaGrad table's steps depend on the sums of squared gradients so far: a recovered run ends as a
+     * failure-free one only if its checkpoint held them. (Each cell gets gradients from one worker only, so the
+     * order in which two workers' gradients reach a shard does not matter.)
+     */
+    @Test
+    void aRecoveredRunOfAnAdaGradTableEndsAsAFailureFreeRunDoes() {
+        UpdateRule rule = UpdateRule.adaGrad(0.5, 1e-8);
+        ps.createTable(TableSpec.dense("recover-adagrad", ROWS, 2).staleness(1).updateRule(rule));
+        ps.createTable(TableSpec.dense("recover-adagrad-reference", ROWS, 2).staleness(1).updateRule(rule));
+        Increment gradient = (row, clock) -> (clock % 3 + 1) * (row + 1) * (clock % 2 == 0 ? 1 : -0.5);
+        List<Integer> started = run("recover-adagrad", 7, false, gradient);
+        for (int s : started) {
+            assertTrue(s == 3 || s == 6, "workers resume at a checkpoint clock after 0: " + started);
+        }
+        run("recover-adagrad-reference", -1, false, gradient);
+        double[][] expected = ps.readDense("recover-adagrad-reference");
+        double[][] actual = ps.readDense("recover-adagrad");
+        for (int r = 0; r < ROWS; r++) {
+            assertArrayEquals(expected[r], actual[r], 1e-12, "row " + r + ": the recovered run ends as the "
+                    + "failure-free one");
+        }
+        ps.dropTable("recover-adagrad");
+        ps.dropTable("recover-adagrad-reference");
     }
 }

@@ -19,15 +19,18 @@ import java.util.zip.CheckedOutputStream;
  *   per table:  int id | UTF name | byte storage | int rows | int cols | byte model | int staleness
  *               | double valueBound | byte updateRule | double × its parameter count | int storedRows
  *     per row:  int row | dense: double × cols  |  sparse: int n, (int col, double value) × n
+ *   per table whose update rule is not plain addition (version 3): int rowsWithState (-1: none taken)
+ *     per row:  int row | long steps | first accumulator as a row | Adam: second accumulator as a row
  *   long CRC32C of every byte above
  * </pre>
  * A file that is truncated, has a bad magic, version or checksum is rejected with an {@link IOException} that
- * says which; a partial file is never mistaken for a checkpoint. Optimizer state ({@link OptimizerState}) is
- * not part of a checkpoint.
+ * says which; a partial file is never mistaken for a checkpoint. Version 2 files (without optimizer state)
+ * are still read: their optimizer tables restart their state from zero.
  */
 public final class CheckpointFormat {
     private static final byte[] MAGIC = "PTMCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 2;
+    /** 3 adds optimizer state; version 2 files (without it) are still read. */
+    private static final int VERSION = 3;
 
     private CheckpointFormat() {
     }
@@ -59,34 +62,66 @@ public final class CheckpointFormat {
             d.writeInt(t.rows().length);
             for (int i = 0; i < t.rows().length; i++) {
                 d.writeInt(t.rows()[i]);
-                RowValues v = t.values()[i];
-                if (v instanceof DenseRow dense) {
-                    for (double x : dense.array()) {
-                        d.writeDouble(x);
-                    }
-                } else {
-                    int[] nonZero = {0};
-                    v.forEachNonZero((c, x) -> nonZero[0]++);
-                    d.writeInt(nonZero[0]);
-                    IOException[] failure = {null};
-                    v.forEachNonZero((c, x) -> {
-                        try {
-                            d.writeInt(c);
-                            d.writeDouble(x);
-                        } catch (IOException e) {
-                            failure[0] = e;
-                        }
-                    });
-                    if (failure[0] != null) {
-                        throw failure[0];
-                    }
-                }
+                writeRow(d, t.values()[i]);
+            }
+            if (!spec.updateRule().isAdd()) {
+                writeOptimizer(d, t.optimizer());
             }
         }
         d.flush();
         long crc = checked.getChecksum().getValue();
         new DataOutputStream(out).writeLong(crc);
         out.flush();
+    }
+
+    private static void writeRow(DataOutputStream d, RowValues v) throws IOException {
+        if (v instanceof DenseRow dense) {
+            for (double x : dense.array()) {
+                d.writeDouble(x);
+            }
+            return;
+        }
+        int[] nonZero = {0};
+        v.forEachNonZero((c, x) -> nonZero[0]++);
+        d.writeInt(nonZero[0]);
+        IOException[] failure = {null};
+        v.forEachNonZero((c, x) -> {
+            try {
+                d.writeInt(c);
+                d.writeDouble(x);
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    private static void writeOptimizer(DataOutputStream d, OptimizerState state) throws IOException {
+        if (state == null) {
+            d.writeInt(-1);
+            return;
+        }
+        d.writeInt(state.rowsWithState());
+        IOException[] failure = {null};
+        state.forEachRow((row, steps, first, second) -> {
+            try {
+                if (failure[0] == null) {
+                    d.writeInt(row);
+                    d.writeLong(steps);
+                    writeRow(d, first);
+                    if (second != null) {
+                        writeRow(d, second);
+                    }
+                }
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
     }
 
     /** Reads a checkpoint written by {@link #write}. @param name the file, for error messages */
@@ -100,8 +135,9 @@ public final class CheckpointFormat {
                 throw new IOException(name + ": not a checkpoint file (bad magic)");
             }
             int version = d.readInt();
-            if (version != VERSION) {
-                throw new IOException(name + ": checkpoint format version " + version + " (expected " + VERSION + ")");
+            if (version != VERSION && version != 2) {
+                throw new IOException(name + ": checkpoint format version " + version + " (expected 2 or " + VERSION
+                        + ")");
             }
             int clock = d.readInt();
             int shardIndex = d.readInt();
@@ -141,27 +177,11 @@ public final class CheckpointFormat {
                 RowValues[] values = new RowValues[stored];
                 for (int i = 0; i < stored; i++) {
                     ids[i] = d.readInt();
-                    if (storage == 0) {
-                        double[] v = new double[cols];
-                        for (int c = 0; c < cols; c++) {
-                            v[c] = d.readDouble();
-                        }
-                        values[i] = DenseRow.wrap(v);
-                    } else {
-                        int n = d.readInt();
-                        if (n < 0 || n > cols) {
-                            throw new IOException(name + ": sparse row " + ids[i] + " claims " + n + " cells of " + cols);
-                        }
-                        SparseRow row = new SparseRow(cols);
-                        for (int k = 0; k < n; k++) {
-                            int c = d.readInt();
-                            double x = d.readDouble();
-                            row.add(c, x);
-                        }
-                        values[i] = row;
-                    }
+                    values[i] = readRow(d, spec, name, "row " + ids[i]);
                 }
-                tables.add(new CheckpointImage.TableImage(new TableRef(id, spec), ids, values));
+                OptimizerState optimizer = version >= 3 && !spec.updateRule().isAdd()
+                        ? readOptimizer(d, spec, name) : null;
+                tables.add(new CheckpointImage.TableImage(new TableRef(id, spec), ids, values, optimizer));
             }
             long expected = checked.getChecksum().getValue();
             long written = d.readLong();
@@ -174,5 +194,48 @@ public final class CheckpointFormat {
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IOException(name + ": invalid checkpoint content: " + e.getMessage(), e);
         }
+    }
+
+    private static RowValues readRow(DataInputStream d, TableSpec spec, String name, String what) throws IOException {
+        int cols = spec.cols();
+        if (spec.storage() == TableSpec.Storage.DENSE) {
+            double[] v = new double[cols];
+            for (int c = 0; c < cols; c++) {
+                v[c] = d.readDouble();
+            }
+            return DenseRow.wrap(v);
+        }
+        int n = d.readInt();
+        if (n < 0 || n > cols) {
+            throw new IOException(name + ": table '" + spec.name() + "' sparse " + what + " claims " + n
+                    + " cells of " + cols);
+        }
+        SparseRow row = new SparseRow(cols);
+        for (int k = 0; k < n; k++) {
+            int c = d.readInt();
+            row.add(c, d.readDouble());
+        }
+        return row;
+    }
+
+    private static OptimizerState readOptimizer(DataInputStream d, TableSpec spec, String name) throws IOException {
+        int count = d.readInt();
+        if (count == -1) {
+            return null;
+        }
+        if (count < 0 || count > spec.rows()) {
+            throw new IOException(name + ": table '" + spec.name() + "' claims optimizer state for " + count
+                    + " rows of " + spec.rows());
+        }
+        OptimizerState state = new OptimizerState(spec);
+        boolean adam = spec.updateRule().kind() == UpdateRule.Kind.ADAM;
+        for (int i = 0; i < count; i++) {
+            int row = d.readInt();
+            long steps = d.readLong();
+            RowValues first = readRow(d, spec, name, "optimizer row " + row);
+            RowValues second = adam ? readRow(d, spec, name, "optimizer row " + row) : null;
+            state.putRow(row, steps, first, second);
+        }
+        return state;
     }
 }

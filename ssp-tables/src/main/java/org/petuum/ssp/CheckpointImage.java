@@ -22,15 +22,25 @@ public record CheckpointImage(int clock, int shardIndex, int numShards, List<Tab
      *
      * @param table  the table
      * @param rows   row ids
-     * @param values {@code values[i]} is row {@code rows[i]}
+     * @param values    {@code values[i]} is row {@code rows[i]}
+     * @param optimizer the optimizer state at the same boundary (a copy owned by the image), or {@code null} for a
+     *                  table that adds its updates, or one read from an image written without it
      */
-    public record TableImage(TableRef table, int[] rows, RowValues[] values) {
+    public record TableImage(TableRef table, int[] rows, RowValues[] values, OptimizerState optimizer) {
         public TableImage {
             Objects.requireNonNull(table, "table");
             if (rows.length != values.length) {
                 throw new IllegalArgumentException("rows and values differ in length: " + rows.length + " vs "
                         + values.length);
             }
+            if (optimizer != null && table.spec().updateRule().isAdd()) {
+                throw new IllegalArgumentException("table '" + table.name() + "' adds its updates: no optimizer state");
+            }
+        }
+
+        /** An image without optimizer state. */
+        public TableImage(TableRef table, int[] rows, RowValues[] values) {
+            this(table, rows, values, null);
         }
     }
 

@@ -76,6 +76,60 @@ public final class OptimizerState {
         rows.clear();
     }
 
+    /** A deep copy: the copy and this one change independently from here on. */
+    public OptimizerState copy() {
+        OptimizerState out = new OptimizerState(spec);
+        for (var e : rows.int2ObjectEntrySet()) {
+            RowState from = e.getValue();
+            out.putRow(e.getIntKey(), from.steps, from.first.toRow(spec), from.second == null ? null
+                    : from.second.toRow(spec));
+        }
+        return out;
+    }
+
+    /**
+     * Calls {@code visitor} with every row that has state, in increasing row order, its cells as new rows of the
+     * table's storage (AdaGrad has no second accumulator: {@code null}).
+     */
+    public void forEachRow(RowVisitor visitor) {
+        int[] ids = rows.keySet().toIntArray();
+        java.util.Arrays.sort(ids);
+        for (int row : ids) {
+            RowState s = rows.get(row);
+            visitor.visit(row, s.steps, s.first.toRow(spec), s.second == null ? null : s.second.toRow(spec));
+        }
+    }
+
+    /**
+     * Sets the state of {@code row} (restoring a checkpoint): its step count and accumulators.
+     *
+     * @throws IllegalArgumentException if the accumulators do not fit the table or the rule (Adam needs both,
+     *                                  AdaGrad only the first)
+     */
+    public void putRow(int row, long steps, RowValues first, RowValues second) {
+        boolean adam = rule.kind() == UpdateRule.Kind.ADAM;
+        if (steps < 0 || first == null || first.cols() != spec.cols() || adam != (second != null)
+                || (second != null && second.cols() != spec.cols())) {
+            throw new IllegalArgumentException("table '" + spec.name() + "' row " + row + ": optimizer state of "
+                    + steps + " steps does not fit " + rule + " over " + spec.cols() + " columns");
+        }
+        RowState s = new RowState(spec);
+        s.steps = steps;
+        first.forEachNonZero(s.first::set);
+        if (second != null) {
+            second.forEachNonZero(s.second::set);
+            // Adam steps every cell its first moment holds: a cell with a zero moment but a second one stays in.
+            second.forEachNonZero((c, v) -> s.first.set(c, first.get(c)));
+        }
+        rows.put(row, s);
+    }
+
+    /** Receives one row's optimizer state. */
+    @FunctionalInterface
+    public interface RowVisitor {
+        void visit(int row, long steps, RowValues first, RowValues second);
+    }
+
     /** The number of rows that have state. */
     public int rowsWithState() {
         return rows.size();
@@ -118,6 +172,9 @@ public final class OptimizerState {
 
         abstract double get(int col);
 
+        /** The cells as a new row of the table's storage. */
+        abstract RowValues toRow(TableSpec spec);
+
         abstract void set(int col, double value);
 
         /** Visits every cell that has state here or a non-zero value in {@code gradient}, once each. */
@@ -142,6 +199,11 @@ public final class OptimizerState {
         }
 
         @Override
+        RowValues toRow(TableSpec spec) {
+            return DenseRow.wrap(values.clone());
+        }
+
+        @Override
         void forEachCell(RowValues gradient, IntConsumer visit) {
             for (int c = 0; c < values.length; c++) {
                 visit.accept(c);
@@ -160,6 +222,16 @@ public final class OptimizerState {
         @Override
         void set(int col, double value) {
             values.put(col, value);
+        }
+
+        @Override
+        RowValues toRow(TableSpec spec) {
+            // A cell whose state is exactly zero is left out: it steps exactly as a cell without state would.
+            SparseRow row = new SparseRow(spec.cols());
+            for (var e : values.int2DoubleEntrySet()) {
+                row.add(e.getIntKey(), e.getDoubleValue());
+            }
+            return row;
         }
 
         @Override

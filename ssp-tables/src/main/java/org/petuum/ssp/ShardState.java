@@ -50,6 +50,8 @@ public final class ShardState<T> {
     private int checkpointInterval;
     private int nextCheckpoint = Integer.MAX_VALUE;
     private final java.util.TreeMap<Integer, List<RowUpdate>> ahead = new java.util.TreeMap<>();
+    /** Optimizer tables' state at the next boundary (their later updates cannot be subtracted out). */
+    private final OptimizerShadows shadows = new OptimizerShadows();
     /** The smallest clock a worker of this run finished at ({@link Integer#MAX_VALUE}: none has). */
     private int finishedFloor = Integer.MAX_VALUE;
 
@@ -80,6 +82,9 @@ public final class ShardState<T> {
         data.put(table.id(), new Int2ObjectOpenHashMap<>());
         if (!table.spec().updateRule().isAdd()) {
             optimizers.put(table.id(), new OptimizerState(table.spec()));
+            if (nextCheckpoint != Integer.MAX_VALUE) {
+                shadows.track(table, data.get(table.id()), optimizers.get(table.id()));
+            }
         }
     }
 
@@ -89,6 +94,7 @@ public final class ShardState<T> {
         tables.remove(tableId);
         data.remove(tableId);
         optimizers.remove(tableId);
+        shadows.forget(tableId);
     }
 
     /** The table with this id, or an error that names the id. */
@@ -159,6 +165,12 @@ public final class ShardState<T> {
         this.nextCheckpoint = checkpointInterval == 0 ? Integer.MAX_VALUE
                 : (startClock / checkpointInterval + 1) * checkpointInterval;
         this.ahead.clear();
+        this.shadows.clear();
+        if (nextCheckpoint != Integer.MAX_VALUE) {
+            for (var e : optimizers.int2ObjectEntrySet()) {
+                shadows.track(tables.get(e.getIntKey()), data.get(e.getIntKey()), e.getValue());
+            }
+        }
         this.finishedFloor = Integer.MAX_VALUE;
         this.subscriptions.clear();
         return failed;
@@ -247,6 +259,7 @@ public final class ShardState<T> {
             while (advanced && clocks.min() >= nextCheckpoint) {
                 images.add(imageAt(nextCheckpoint));
                 nextCheckpoint += checkpointInterval;
+                shadows.replay(ahead.headMap(nextCheckpoint).values());
                 ahead.headMap(nextCheckpoint).clear();
             }
         }
@@ -255,6 +268,7 @@ public final class ShardState<T> {
             // this run, so keeping the faster workers' deltas aside for one would only grow.
             nextCheckpoint = Integer.MAX_VALUE;
             ahead.clear();
+            shadows.clear();
         }
         boolean visibleAdvanced = clocks.visibleMin() > visibleBefore;
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
@@ -350,8 +364,13 @@ public final class ShardState<T> {
                 rows.put(u.row(), row);
             }
             RowValues change = applyUpdate(tables.get(u.tableId()), u.row(), row, u.delta());
+            boolean shadowed = shadows.tracks(u.tableId());
             if (kept != null) {
-                kept.add(new RowUpdate(u.tableId(), u.row(), change.copy()));
+                // What a later image leaves out: the change, to subtract; for a shadowed table, the gradient, to
+                // replay into the shadow once the boundary has passed.
+                kept.add(new RowUpdate(u.tableId(), u.row(), shadowed ? u.delta().copy() : change.copy()));
+            } else if (shadowed) {
+                shadows.apply(u);
             }
         }
     }
@@ -445,6 +464,7 @@ public final class ShardState<T> {
             stored.put(rows[i], row);
             if (optimizers.containsKey(tableId)) {
                 optimizers.get(tableId).reset(rows[i]);
+                shadows.put(tableId, rows[i], row);
             }
         }
     }
@@ -481,7 +501,9 @@ public final class ShardState<T> {
             }
             data.put(t.table().id(), rows);
             if (optimizers.containsKey(t.table().id())) {
-                optimizers.get(t.table().id()).clear(); // checkpoints hold no optimizer state (see UpdateRule)
+                // An image written without optimizer state (an older format) restarts the optimizer from zero.
+                optimizers.put(t.table().id(), t.optimizer() != null ? t.optimizer().copy()
+                        : new OptimizerState(t.table().spec()));
             }
         }
     }
@@ -489,12 +511,17 @@ public final class ShardState<T> {
     private CheckpointImage imageAt(int boundary) {
         List<CheckpointImage.TableImage> images = new ArrayList<>();
         for (TableRef t : tables.values()) {
+            if (shadows.tracks(t.id())) {
+                images.add(image(t, shadows.rowCopies(t.id()), shadows.optimizerCopy(t.id())));
+                continue;
+            }
             Int2ObjectOpenHashMap<RowValues> rows = data.get(t.id());
             Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(rows.size());
             for (var e : rows.int2ObjectEntrySet()) {
                 copies.put(e.getIntKey(), e.getValue().copy());
             }
-            // Leave out what faster workers flushed for clocks at or past the boundary.
+            // Leave out what faster workers flushed for clocks at or past the boundary. (An optimizer table comes
+            // here only while no checkpoints are taken, for the image of a run's start: nothing is kept aside then.)
             for (List<RowUpdate> later : ahead.tailMap(boundary).values()) {
                 for (RowUpdate u : later) {
                     if (u.tableId() == t.id()) {
@@ -505,16 +532,22 @@ public final class ShardState<T> {
                     }
                 }
             }
-            int[] ids = copies.keySet().toIntArray();
-            java.util.Arrays.sort(ids);
-            RowValues[] values = new RowValues[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                values[i] = copies.get(ids[i]);
-            }
-            images.add(new CheckpointImage.TableImage(t, ids, values));
+            OptimizerState optimizer = optimizers.get(t.id());
+            images.add(image(t, copies, optimizer == null ? null : optimizer.copy()));
         }
         images.sort(java.util.Comparator.comparingInt(i -> i.table().id()));
         return new CheckpointImage(boundary, shardIndex, partitioner.numShards(), images);
+    }
+
+    private static CheckpointImage.TableImage image(TableRef t, Int2ObjectOpenHashMap<RowValues> copies,
+                                                   OptimizerState optimizer) {
+        int[] ids = copies.keySet().toIntArray();
+        java.util.Arrays.sort(ids);
+        RowValues[] values = new RowValues[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            values[i] = copies.get(ids[i]);
+        }
+        return new CheckpointImage.TableImage(t, ids, values, optimizer);
     }
 
     /** Copies of the materialised rows of a table with ids in {@code [fromRow, toRow)} held by this shard. */

@@ -27,9 +27,8 @@ import java.util.Objects;
  * gradients hold the same values. Cells of a sparse table that never received a gradient hold no state.
  *
  * <p>The optimizer state lives on the shard that owns the row. It is dropped with the table and reset for rows
- * whose values are replaced (loading values, or restoring a checkpoint). Checkpoints hold the values but not the
- * optimizer state: a run recovered from a checkpoint restarts the optimizer state of every row from zero
- * (AdaGrad's sums, Adam's moments and step counts), which for AdaGrad means larger steps again at first.
+ * whose values are loaded. Checkpoints hold it with the values, as it stood at the checkpoint's clock boundary,
+ * so a run recovered from a checkpoint continues as a failure-free run would (see {@code OptimizerShadows}).
  *
  * <p>Immutable and serializable; instances are values.
  */
