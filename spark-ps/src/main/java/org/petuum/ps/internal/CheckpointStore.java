@@ -38,6 +38,17 @@ public final class CheckpointStore {
         return new CheckpointStore(conf);
     }
 
+    /**
+     * The folder of run {@code runId}'s checkpoints: {@code root/<application id>/run-<runId>}, the application id
+     * made safe as one folder name. The driver and every shard derive it from their own configuration.
+     */
+    public static String runDir(String root, String appId, long runId) {
+        if (runId <= 0) {
+            throw new IllegalArgumentException("runId : " + runId + " (expected: > 0)");
+        }
+        return new Path(new Path(root, appId.replaceAll("[^A-Za-z0-9._-]", "_")), "run-" + runId).toString();
+    }
+
     static Path clockDir(String runDir, int clock) {
         return new Path(runDir, String.format(Locale.ROOT, "%s%010d", CLOCK_PREFIX, clock));
     }

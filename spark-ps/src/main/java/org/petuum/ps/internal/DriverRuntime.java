@@ -390,8 +390,7 @@ public final class DriverRuntime implements AutoCloseable {
         refuseConcurrentRun();
         long runId = runIds.incrementAndGet();
         String runDir = conf.checkpointEnabled()
-                ? new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(conf.checkpointDir(), safe(appId)),
-                        "run-" + runId).toString()
+                ? CheckpointStore.runDir(conf.checkpointDir(), appId, runId)
                 : "";
         RunPlan plan = new RunPlan(appId, runId, workers, layout, List.copyOf(tables.values()), conf, runId, runDir, 0);
         startOnShards(plan, !runDir.isEmpty());
@@ -476,7 +475,7 @@ public final class DriverRuntime implements AutoCloseable {
         int clock = newest.getAsInt();
         List<ShardConnection.Pending> acks = new ArrayList<>();
         for (ShardAddress s : layout) {
-            acks.add(admin().connection(s).send(seq -> new Restore(seq, run.checkpointDir(), clock)));
+            acks.add(admin().connection(s).send(seq -> new Restore(seq, run.originalRunId(), clock)));
         }
         awaitAll(acks, "restoring run " + originalRunId + " from the checkpoint of clock " + clock);
         RunPlan resumed = new RunPlan(appId, runIds.incrementAndGet(), run.numWorkers(), layout, run.tables(), conf,
@@ -495,7 +494,7 @@ public final class DriverRuntime implements AutoCloseable {
         List<ShardConnection.Pending> acks = new ArrayList<>();
         for (ShardAddress s : layout) {
             acks.add(admin().connection(s).send(seq -> new BeginRun(seq, plan.runId(), plan.numWorkers(), s.index(), n,
-                    plan.startClock(), interval, plan.checkpointDir(), writeStartImage)));
+                    plan.startClock(), interval, plan.recoverable() ? plan.originalRunId() : 0, writeStartImage)));
         }
         awaitAll(acks, "starting run " + plan.runId());
         metrics.runAttempts.inc();
@@ -571,10 +570,6 @@ public final class DriverRuntime implements AutoCloseable {
             store = CheckpointStore.forThisJvm();
         }
         return store;
-    }
-
-    private static String safe(String id) {
-        return id.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private void requireLayout() {

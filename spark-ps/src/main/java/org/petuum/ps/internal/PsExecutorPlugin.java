@@ -46,6 +46,9 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
                         + "network", executorId, host);
             }
             server = ShardServer.start("shard on executor " + executorId, conf, host, security, ctx.metricRegistry());
+            // In local mode the id is assigned after this executor starts; by the first run it is there.
+            org.apache.spark.SparkConf sparkConf = ctx.conf();
+            server.applicationId(() -> sparkConf.get("spark.app.id", "unnamed-application"));
             PsClient client = new PsClient("executor " + executorId, conf, security);
             client.clockListener(new ProgressReports(p -> sendProgress(ctx, p), System::nanoTime,
                     PROGRESS_INTERVAL_MS));

@@ -4,16 +4,17 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
 
 /**
  * Starts a run of {@code workers} workers, all at clock {@code startClock}, on a shard of a
- * {@code numShards}-shard layout. With a non-empty {@code checkpointDir}, the shard writes a checkpoint of its
- * tables there every {@code checkpointInterval} clocks (0: none but the start image), and first the image of
- * the start if {@code writeStartImage}.
+ * {@code numShards}-shard layout. With {@code checkpointRun} above 0, the shard writes a checkpoint of its tables
+ * every {@code checkpointInterval} clocks (0: none but the start image), and first the image of the start if
+ * {@code writeStartImage}, into the folder of that run under its own configured checkpoint folder: a client
+ * names a run, never a location.
  */
 public record BeginRun(long requestId, long runId, int workers, int shardIndex, int numShards, int startClock,
-                       int checkpointInterval, String checkpointDir, boolean writeStartImage) implements Message {
+                       int checkpointInterval, long checkpointRun, boolean writeStartImage) implements Message {
 
     /** A run from clock 0 without checkpoints. */
     public BeginRun(long requestId, long runId, int workers, int shardIndex, int numShards) {
-        this(requestId, runId, workers, shardIndex, numShards, 0, 0, "", false);
+        this(requestId, runId, workers, shardIndex, numShards, 0, 0, 0, false);
     }
 
     @Override
@@ -23,7 +24,7 @@ public record BeginRun(long requestId, long runId, int workers, int shardIndex, 
 
     @Override
     public int encodedLength() {
-        return 8 + 8 + 4 + 4 + 4 + 4 + 4 + Codec.stringLength(checkpointDir) + 1;
+        return 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8 + 1;
     }
 
     @Override
@@ -35,12 +36,12 @@ public record BeginRun(long requestId, long runId, int workers, int shardIndex, 
         out.writeInt(numShards);
         out.writeInt(startClock);
         out.writeInt(checkpointInterval);
-        Codec.writeString(out, checkpointDir);
+        out.writeLong(checkpointRun);
         out.writeBoolean(writeStartImage);
     }
 
     public static BeginRun decode(ByteBuf in) {
-        Codec.need(in, 36, "BEGIN_RUN");
+        Codec.need(in, 45, "BEGIN_RUN");
         long id = in.readLong();
         long runId = in.readLong();
         int workers = in.readInt();
@@ -48,8 +49,8 @@ public record BeginRun(long requestId, long runId, int workers, int shardIndex, 
         int numShards = in.readInt();
         int startClock = in.readInt();
         int interval = in.readInt();
-        String dir = Codec.readString(in, "BEGIN_RUN checkpoint folder");
-        Codec.need(in, 1, "BEGIN_RUN flags");
-        return new BeginRun(id, runId, workers, shardIndex, numShards, startClock, interval, dir, in.readBoolean());
+        long checkpointRun = in.readLong();
+        return new BeginRun(id, runId, workers, shardIndex, numShards, startClock, interval, checkpointRun,
+                in.readBoolean());
     }
 }

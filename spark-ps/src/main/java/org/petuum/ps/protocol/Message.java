@@ -13,7 +13,7 @@ public sealed interface Message permits Hello, HelloOk, ErrorResponse, Ack, Crea
         Flush, GetRows, Rows, ReadRange, PutRows, AuthChallenge, AuthResponse, Restore, RowPush, Update {
 
     /** The protocol version spoken by this build; checked in the handshake. */
-    int PROTOCOL_VERSION = 3;
+    int PROTOCOL_VERSION = 4;
 
     MessageType type();
 

@@ -3,10 +3,11 @@ package org.petuum.ps.protocol;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 
 /**
- * Tells a shard to replace its tables with its image of the checkpoint of clock {@code clock} in
- * {@code checkpointDir}. Answered by {@link Ack} once restored.
+ * Tells a shard to replace its tables with its image of the checkpoint of clock {@code clock} of run
+ * {@code checkpointRun}, which it finds under its own configured checkpoint folder. Answered by {@link Ack} once
+ * restored.
  */
-public record Restore(long requestId, String checkpointDir, int clock) implements Message {
+public record Restore(long requestId, long checkpointRun, int clock) implements Message {
     @Override
     public MessageType type() {
         return MessageType.RESTORE;
@@ -14,21 +15,18 @@ public record Restore(long requestId, String checkpointDir, int clock) implement
 
     @Override
     public int encodedLength() {
-        return 8 + Codec.stringLength(checkpointDir) + 4;
+        return 8 + 8 + 4;
     }
 
     @Override
     public void encode(ByteBuf out) {
         out.writeLong(requestId);
-        Codec.writeString(out, checkpointDir);
+        out.writeLong(checkpointRun);
         out.writeInt(clock);
     }
 
     public static Restore decode(ByteBuf in) {
-        Codec.need(in, 8, "RESTORE");
-        long id = in.readLong();
-        String dir = Codec.readString(in, "RESTORE checkpoint folder");
-        Codec.need(in, 4, "RESTORE clock");
-        return new Restore(id, dir, in.readInt());
+        Codec.need(in, 20, "RESTORE");
+        return new Restore(in.readLong(), in.readLong(), in.readInt());
     }
 }

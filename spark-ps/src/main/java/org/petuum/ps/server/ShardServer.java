@@ -59,7 +59,8 @@ public final class ShardServer implements AutoCloseable {
                         MetricRegistry registry) throws InterruptedException {
         this.name = name;
         this.conf = conf;
-        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.bandwidthMbps(), registry);
+        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.bandwidthMbps(), registry,
+                conf.checkpointDir());
         TrafficCounter traffic = new TrafficCounter(service.metrics());
         this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
@@ -124,6 +125,14 @@ public final class ShardServer implements AutoCloseable {
     public static ShardServer start(String name, PsConf conf, String host, PsSecurity security, MetricRegistry registry)
             throws InterruptedException {
         return new ShardServer(name, conf, host, System::nanoTime, security, registry);
+    }
+
+    /**
+     * Where this shard learns the application's id, which names the folder of its checkpoints below
+     * {@link PsConf#CHECKPOINT_DIR}; asked when a run starts. Until set, the folder is {@code unnamed-application}.
+     */
+    public void applicationId(java.util.function.Supplier<String> id) {
+        service.applicationId(id);
     }
 
     /** This shard's metrics. */

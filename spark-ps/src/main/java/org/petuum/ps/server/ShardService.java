@@ -48,21 +48,27 @@ final class ShardService {
     private ShardState<Token> state;
     private int numShards;
     private final java.util.Map<Channel, Long> lastHandled = new java.util.HashMap<>();
+    /** The folder of the current run's checkpoints, or {@code null} when it takes none. */
     private String checkpointDir;
+    /** This shard's own checkpoint folder ({@link org.petuum.ps.PsConf#CHECKPOINT_DIR}); runs go below it. */
+    private final String checkpointRoot;
+    private volatile java.util.function.Supplier<String> applicationId = () -> "unnamed-application";
     private CheckpointStore store;
     private java.util.concurrent.ExecutorService writer;
     private final ShardMetrics metrics;
 
     ShardService(String name, LongSupplier nanoTime, int maxFrameBytes) {
-        this(name, nanoTime, maxFrameBytes, 0, new MetricRegistry());
+        this(name, nanoTime, maxFrameBytes, 0, new MetricRegistry(), org.petuum.ps.PsConf.defaults().checkpointDir());
     }
 
     /**
      * @param bandwidthMbps the budget of managed pushes (the most-changed rows, after updates sent between
      *                      clocks); 0 turns them off
      */
-    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, double bandwidthMbps, MetricRegistry registry) {
+    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, double bandwidthMbps, MetricRegistry registry,
+                 String checkpointRoot) {
         this.name = name;
+        this.checkpointRoot = checkpointRoot;
         this.metrics = new ShardMetrics(registry, this::storage);
         this.nanoTime = nanoTime;
         this.maxFrameBytes = maxFrameBytes;
@@ -72,6 +78,15 @@ final class ShardService {
 
     ShardMetrics metrics() {
         return metrics;
+    }
+
+    /** Where the application's id comes from, asked when a run starts (it may be assigned after the shard). */
+    void applicationId(java.util.function.Supplier<String> id) {
+        this.applicationId = id;
+    }
+
+    private String runDir(long checkpointRun) {
+        return CheckpointStore.runDir(checkpointRoot, applicationId.get(), checkpointRun);
     }
 
     /** What the shard stores now (for the metrics' gauges). */
@@ -208,11 +223,12 @@ final class ShardService {
         } else if (m instanceof BeginRun b) {
             List<ShardState.Expired<Token>> failed;
             CheckpointImage start = null;
-            boolean checkpoints = !b.checkpointDir().isEmpty();
+            boolean checkpoints = b.checkpointRun() > 0;
+            String dir = checkpoints ? runDir(b.checkpointRun()) : null;
             synchronized (this) {
                 ShardState<Token> st = layout(b.shardIndex(), b.numShards());
                 failed = st.beginRun(b.runId(), b.workers(), b.startClock(), checkpoints ? b.checkpointInterval() : 0);
-                checkpointDir = checkpoints ? b.checkpointDir() : null;
+                checkpointDir = dir;
                 if (checkpoints && b.writeStartImage()) {
                     start = st.checkpointNow();
                 }
@@ -220,7 +236,7 @@ final class ShardService {
             failExpired(failed, ErrorResponse.Code.BAD_REQUEST);
             if (start != null) {
                 // The image a failed run falls back to: written before the run may start.
-                writeCheckpoint(b.checkpointDir(), start);
+                writeCheckpoint(dir, start);
             }
             reply(ch, new Ack(b.requestId(), true));
         } else if (m instanceof Flush f) {
@@ -290,11 +306,12 @@ final class ShardService {
                 shards = numShards;
             }
             CheckpointImage image;
+            String dir = runDir(r.checkpointRun());
             try {
-                image = store().read(r.checkpointDir(), r.clock(), shard, shards);
+                image = store().read(dir, r.clock(), shard, shards);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot read the checkpoint of clock " + r.clock() + " in "
-                        + r.checkpointDir() + ": " + e.getMessage(), e);
+                        + dir + ": " + e.getMessage(), e);
             }
             synchronized (this) {
                 active().restore(image);

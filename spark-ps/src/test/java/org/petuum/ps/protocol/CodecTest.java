@@ -78,7 +78,7 @@ class CodecTest {
                         .updateRule(UpdateRule.adam(1e-3, 0.9, 0.999, Double.MIN_VALUE)), 1, 2),
                 new DropTable(11, 12),
                 new BeginRun(12, 99L << 33, 64, 2, 3),
-                new BeginRun(23, 7, 4, 0, 2, 30, 10, "hdfs://nn:8020/ckpt/app-1/run-3", true),
+                new BeginRun(23, 7, 4, 0, 2, 30, 10, 3, true),
                 new Flush(13, 5, 2, 17, List.of(
                         new RowUpdate(0, 3, dense),
                         new RowUpdate(12, (1 << 20) - 1, sparse),
@@ -94,7 +94,7 @@ class CodecTest {
                 new ReadRange(20, 0, 0, Integer.MAX_VALUE),
                 new PutRows(21, 0, new int[] {0, 5}, new RowValues[] {dense, sparse}),
                 new PutRows(22, 3, new int[0], new RowValues[0]),
-                new Restore(24, "file:/tmp/petuum-checkpoints/app-1/run-3", 20),
+                new Restore(24, 3, 20),
                 new RowPush(3, 41, new RowsSnapshot(0, 9, new int[] {3, 9}, new RowValues[] {dense, dense.copy()})),
                 new RowPush(3, -1, new RowsSnapshot(12, 0, new int[0], new RowValues[0])),
                 new Update(25, 5, 1, 7, List.of(new RowUpdate(0, 3, dense), new RowUpdate(12, 4, sparse))),
@@ -253,7 +253,7 @@ class CodecTest {
 
         ProtocolException e = rejectBody(body);
 
-        assertMentions(e, "BEGIN_RUN", "truncated", "needs 36 bytes", "only 16 remain");
+        assertMentions(e, "BEGIN_RUN", "truncated", "needs 45 bytes", "only 16 remain");
     }
 
     @Test
