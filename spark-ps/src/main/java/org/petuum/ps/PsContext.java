@@ -210,10 +210,13 @@ public final class PsContext {
     public <T, R> List<R> runWorkers(JavaRDD<T> data, WorkerFunction<T, R> fn) {
         BarrierRunner.checkSlots(data.getNumPartitions(), taskSlots());
         RunPlan plan = runtime.beginRun(data.getNumPartitions());
+        boolean succeeded = false;
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return BarrierRunner.run(data, plan, fn);
+                    List<R> results = BarrierRunner.run(data, plan, fn);
+                    succeeded = true;
+                    return results;
                 } catch (Exception e) {
                     // Spark does not relaunch a failed barrier result stage; the runner does, after restoring
                     // the tables from the newest complete checkpoint so nothing is lost or counted twice.
@@ -226,7 +229,7 @@ public final class PsContext {
                 }
             }
         } finally {
-            runtime.endRun(plan);
+            runtime.endRun(plan, succeeded);
         }
     }
 
@@ -280,7 +283,7 @@ public final class PsContext {
             throw e;
         } finally {
             sc.clearJobGroup();
-            runtime.endRun(plan);
+            runtime.endRun(plan, false); // a scheduled run writes no checkpoints: nothing to keep or delete
         }
         try {
             return new ScheduledRun<>(results, PsClient.await(driverResult, runtime.conf().requestTimeoutMs(),

@@ -165,4 +165,57 @@ class RecoveryTest {
         ps.dropTable("recover-adagrad");
         ps.dropTable("recover-adagrad-reference");
     }
+
+    /**
+     * Recovery passes over a checkpoint that a shard cannot read (here: a corrupted file) and restores every shard
+     * from the next older complete one, instead of failing the run with the shards at different clocks.
+     */
+    @Test
+    void aCheckpointThatCannotBeReadIsPassedOverForTheNextOlderOne() {
+        String table = "recover-corrupt";
+        ps.createTable(TableSpec.dense(table, ROWS, 2).staleness(1));
+        String marker = checkpoints.resolve("failed-once-" + table).toString();
+        String root = checkpoints.toString();
+        List<Integer> started = ps.runWorkers(jsc.parallelize(List.of(0, 1), 2), (worker, it) -> {
+            int from = worker.currentClock();
+            PsTable t = worker.table(table);
+            for (int c = from; c < CLOCKS; c++) {
+                t.get(0);
+                Thread.sleep(20);
+                if (c == 8 && worker.id() == 1 && new java.io.File(marker).createNewFile()) {
+                    corruptShardZerosImage(root, 6);
+                    throw new IllegalStateException("injected failure after corrupting the checkpoint of clock 6");
+                }
+                for (int r = 0; r < ROWS; r++) {
+                    t.inc(r, worker.id(), c + 1);
+                }
+                worker.clock();
+            }
+            return from;
+        });
+        assertEquals(List.of(3, 3), started, "both workers resume from the checkpoint before the corrupted one");
+        assertExactSums(table);
+        ps.dropTable(table);
+    }
+
+    /** Waits (at most 20 s) until shard 0 has written its image of {@code clock}, then flips a byte in the middle. */
+    private static void corruptShardZerosImage(String root, int clock) throws Exception {
+        String folder = String.format(java.util.Locale.ROOT, "clock-%010d", clock);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(Path.of(root))) {
+                java.util.Optional<Path> image = all.filter(f -> f.getFileName().toString().startsWith("shard-0-of-")
+                        && f.getFileName().toString().endsWith(".ckpt")
+                        && f.getParent().getFileName().toString().equals(folder)).findFirst();
+                if (image.isPresent()) {
+                    byte[] bytes = java.nio.file.Files.readAllBytes(image.get());
+                    bytes[bytes.length / 2] ^= 0x5a;
+                    java.nio.file.Files.write(image.get(), bytes);
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("shard 0 never wrote its image of clock " + clock + " under " + root);
+    }
 }

@@ -478,11 +478,14 @@ public final class ShardState<T> {
     }
 
     /**
-     * Replaces the rows of every table in {@code image} with the image's rows (rows it lacks become zero).
+     * Replaces the rows of every table in {@code image} with the image's rows (rows it lacks become zero), and ends
+     * the current run: until the next {@link #beginRun}, every flush and every read that waits is refused, so that
+     * a worker of the failed attempt that is still running cannot write onto the restored rows. Reads that were
+     * waiting fail (returned, to be answered with their message).
      *
      * @throws IllegalArgumentException if the image is of another shard, or a table differs from the one here
      */
-    public void restore(CheckpointImage image) {
+    public List<Expired<T>> restore(CheckpointImage image) {
         if (image.shardIndex() != shardIndex || image.numShards() != partitioner.numShards()) {
             throw new IllegalArgumentException("shard " + shardIndex + " of " + partitioner.numShards()
                     + " cannot restore the image of shard " + image.shardIndex() + " of " + image.numShards());
@@ -506,6 +509,18 @@ public final class ShardState<T> {
                         : new OptimizerState(t.table().spec()));
             }
         }
+        List<Expired<T>> failed = new ArrayList<>();
+        for (Read<T> r : parked) {
+            failed.add(new Expired<>(r.token, "shard " + shardIndex + ": run " + runId
+                    + " was restored from the checkpoint of clock " + image.clock() + " while a read waited"));
+        }
+        parked.clear();
+        this.clocks = null; // the failed attempt's run id is no longer accepted
+        this.nextCheckpoint = Integer.MAX_VALUE;
+        this.ahead.clear();
+        this.shadows.clear();
+        this.subscriptions.clear();
+        return failed;
     }
 
     private CheckpointImage imageAt(int boundary) {

@@ -90,6 +90,32 @@ class CheckpointTest {
         assertEquals(0, s.readRange(0, 0, 4).size(), "the start image had no rows");
     }
 
+    /**
+     * A worker of the failed attempt may still be running (Spark does not stop the other tasks of a failed barrier
+     * stage): after the restore its flushes are refused and its waiting reads fail, until the next attempt begins.
+     */
+    @Test
+    void afterARestoreTheFailedAttemptCanNeitherWriteNorWait() {
+        ShardState<String> s = shard(2);
+        flush(s, 0, 0);
+        flush(s, 1, 0);
+        flush(s, 0, 1);
+        CheckpointImage atTwo = flush(s, 1, 1).checkpoints().get(0);
+        flush(s, 0, 2);
+        // Worker 0 (clock 3) waits for worker 1, which has failed.
+        assertEquals(null, s.read(new ShardState.Read<>("zombie read", 0, new int[] {0}, 3, 0, 3, 0, Long.MAX_VALUE, null)));
+
+        List<ShardState.Expired<String>> failed = s.restore(atTwo);
+        assertEquals(1, failed.size());
+        assertEquals("zombie read", failed.get(0).token());
+        IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> flush(s, 0, 2));
+        assertTrue(late.getMessage().contains("is not the active run"), late.getMessage());
+        assertEquals(9.0, s.readRange(0, 0, 4).values()[0].get(0), "the restored rows are untouched");
+
+        s.beginRun(2, 2, 2, 2);
+        assertTrue(flush2(s, 0, 2).applied());
+    }
+
     private static ShardState.FlushResult<String> flush2(ShardState<String> s, int worker, int clock) {
         return s.flush(2, worker, clock, List.of(new RowUpdate(0, 0, DenseRow.wrap(new double[] {1, 1}))));
     }

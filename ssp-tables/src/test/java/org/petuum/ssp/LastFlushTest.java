@@ -154,8 +154,8 @@ class LastFlushTest {
         assertEquals(12, cell(0, 0));
 
         // Recovering from it, worker 0 runs clock 2 and its trailing updates again: applied once in all.
-        shard.beginRun(RUN + 1, 3, 2, 2);
         shard.restore(atTwo);
+        shard.beginRun(RUN + 1, 3, 2, 2);
         assertTrue(shard.flush(RUN + 1, 0, 2, inc(0, 0, 10), true).applied());
         assertEquals(12, cell(0, 0));
     }

@@ -3,9 +3,10 @@ package org.petuum.ps.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,13 +16,17 @@ import org.petuum.ssp.CheckpointImage;
 
 /**
  * Checkpoint files on any Hadoop file system (a local folder by default), laid out as
- * {@code <run folder>/clock-<k>/shard-<i>-of-<n>.ckpt}. A file is written under a temporary name and renamed
- * when complete, so a checkpoint of clock {@code k} is complete exactly when all {@code n} shard files exist.
+ * {@code <run folder>/attempt-<a>/clock-<k>/shard-<i>-of-<n>.ckpt}: each attempt of a run (a relaunch after a
+ * failure has a new attempt id) writes into its own folder, so what a failed attempt left half-written, or still
+ * writes late, never mixes with the images of the next. A file is written under a temporary name and renamed when
+ * complete (each file carries its own CRC32C), so a checkpoint of clock {@code k} is complete exactly when one
+ * attempt's folder holds all {@code n} shard files of it.
  *
  * <p>Thread-safe (Hadoop file systems are).
  */
 public final class CheckpointStore {
     private static final String CLOCK_PREFIX = "clock-";
+    private static final String ATTEMPT_PREFIX = "attempt-";
 
     private final Configuration hadoopConf;
 
@@ -49,37 +54,57 @@ public final class CheckpointStore {
         return new Path(new Path(root, appId.replaceAll("[^A-Za-z0-9._-]", "_")), "run-" + runId).toString();
     }
 
-    static Path clockDir(String runDir, int clock) {
-        return new Path(runDir, String.format(Locale.ROOT, "%s%010d", CLOCK_PREFIX, clock));
+    /** One checkpoint: the attempt that wrote it and its clock boundary. */
+    public record Checkpoint(long attempt, int clock) {
     }
 
-    static Path file(String runDir, int clock, int shard, int numShards) {
-        return new Path(clockDir(runDir, clock), "shard-" + shard + "-of-" + numShards + ".ckpt");
+    static Path attemptDir(String runDir, long attempt) {
+        return new Path(runDir, ATTEMPT_PREFIX + attempt);
     }
 
-    /** Writes one shard's image atomically (temporary file, then rename); returns the bytes written. */
-    public long write(String runDir, CheckpointImage image) throws IOException {
-        Path target = file(runDir, image.clock(), image.shardIndex(), image.numShards());
+    static Path clockDir(String runDir, long attempt, int clock) {
+        return new Path(attemptDir(runDir, attempt), String.format(Locale.ROOT, "%s%010d", CLOCK_PREFIX, clock));
+    }
+
+    static Path file(String runDir, long attempt, int clock, int shard, int numShards) {
+        return new Path(clockDir(runDir, attempt, clock), "shard-" + shard + "-of-" + numShards + ".ckpt");
+    }
+
+    /**
+     * Writes one shard's image of attempt {@code attempt} atomically: into a temporary file, renamed when complete.
+     * An image is written once: if the file exists already (the same attempt, clock and shard), it stays and the new
+     * one is discarded. A failed write leaves no temporary file behind.
+     *
+     * @return the bytes of the file now in place
+     */
+    public long write(String runDir, long attempt, CheckpointImage image) throws IOException {
+        Path target = file(runDir, attempt, image.clock(), image.shardIndex(), image.numShards());
         FileSystem fs = target.getFileSystem(hadoopConf);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         fs.mkdirs(target.getParent());
-        try (OutputStream out = fs.create(tmp, true)) {
-            CheckpointFormat.write(image, out);
+        boolean placed = false;
+        try {
+            try (OutputStream out = fs.create(tmp, false)) {
+                CheckpointFormat.write(image, out);
+            }
+            if (fs.exists(target)) {
+                return fs.getFileStatus(target).getLen();
+            }
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("could not rename " + tmp + " to " + target);
+            }
+            placed = true;
+            return fs.getFileStatus(target).getLen();
+        } finally {
+            if (!placed) {
+                fs.delete(tmp, false);
+            }
         }
-        long bytes = fs.getFileStatus(tmp).getLen();
-        if (fs.exists(target)) {
-            fs.delete(target, false);
-        }
-        if (!fs.rename(tmp, target)) {
-            fs.delete(tmp, false);
-            throw new IOException("could not rename " + tmp + " to " + target);
-        }
-        return bytes;
     }
 
-    /** Reads one shard's image of the checkpoint of {@code clock}. */
-    public CheckpointImage read(String runDir, int clock, int shard, int numShards) throws IOException {
-        Path f = file(runDir, clock, shard, numShards);
+    /** Reads one shard's image of the checkpoint of {@code clock} written by {@code attempt}. */
+    public CheckpointImage read(String runDir, long attempt, int clock, int shard, int numShards) throws IOException {
+        Path f = file(runDir, attempt, clock, shard, numShards);
         FileSystem fs = f.getFileSystem(hadoopConf);
         try (InputStream in = fs.open(f)) {
             CheckpointImage image = CheckpointFormat.read(in, f.toString());
@@ -91,34 +116,83 @@ public final class CheckpointStore {
         }
     }
 
-    /** The newest clock whose checkpoint has all {@code numShards} shard files, if any. */
-    public OptionalInt newestComplete(String runDir, int numShards) throws IOException {
+    /**
+     * The complete checkpoints of a run, newest clock first (of two at the same clock, the later attempt's
+     * first): those for which one attempt wrote all {@code numShards} shard files. Files of different attempts
+     * never make one checkpoint together.
+     */
+    public List<Checkpoint> complete(String runDir, int numShards) throws IOException {
         Path dir = new Path(runDir);
         FileSystem fs = dir.getFileSystem(hadoopConf);
+        List<Checkpoint> out = new ArrayList<>();
         if (!fs.exists(dir)) {
-            return OptionalInt.empty();
+            return out;
         }
-        TreeSet<Integer> clocks = new TreeSet<>();
-        for (FileStatus st : fs.listStatus(dir)) {
-            String name = st.getPath().getName();
-            if (st.isDirectory() && name.startsWith(CLOCK_PREFIX)) {
-                try {
-                    clocks.add(Integer.parseInt(name.substring(CLOCK_PREFIX.length())));
-                } catch (NumberFormatException e) {
-                    // Not one of ours; ignore it.
+        for (FileStatus a : fs.listStatus(dir)) {
+            long attempt = number(a, ATTEMPT_PREFIX);
+            if (attempt < 0) {
+                continue;
+            }
+            for (FileStatus c : fs.listStatus(a.getPath())) {
+                long clock = number(c, CLOCK_PREFIX);
+                if (clock < 0 || clock > Integer.MAX_VALUE) {
+                    continue;
+                }
+                boolean all = true;
+                for (int s = 0; s < numShards && all; s++) {
+                    all = fs.exists(file(runDir, attempt, (int) clock, s, numShards));
+                }
+                if (all) {
+                    out.add(new Checkpoint(attempt, (int) clock));
                 }
             }
         }
-        for (int clock : clocks.descendingSet()) {
-            boolean complete = true;
-            for (int s = 0; s < numShards && complete; s++) {
-                complete = fs.exists(file(runDir, clock, s, numShards));
-            }
-            if (complete) {
-                return OptionalInt.of(clock);
+        out.sort(Comparator.comparingInt(Checkpoint::clock).thenComparingLong(Checkpoint::attempt).reversed());
+        return out;
+    }
+
+    /**
+     * Deletes this shard's images of {@code attempt} that are older than the {@code keep} newest complete
+     * checkpoints of that attempt (kept so that recovery can fall back when the newest cannot be read).
+     */
+    public void prune(String runDir, long attempt, int shard, int numShards, int keep) throws IOException {
+        List<Checkpoint> done = new ArrayList<>();
+        for (Checkpoint c : complete(runDir, numShards)) {
+            if (c.attempt() == attempt) {
+                done.add(c);
             }
         }
-        return OptionalInt.empty();
+        if (done.size() < keep) {
+            return;
+        }
+        int oldestKept = done.get(keep - 1).clock();
+        Path dir = attemptDir(runDir, attempt);
+        FileSystem fs = dir.getFileSystem(hadoopConf);
+        for (FileStatus c : fs.listStatus(dir)) {
+            long clock = number(c, CLOCK_PREFIX);
+            if (clock >= 0 && clock < oldestKept) {
+                fs.delete(file(runDir, attempt, (int) clock, shard, numShards), false);
+            }
+        }
+    }
+
+    /** Whether the run's folder exists (the driver deletes it when the run has succeeded). */
+    public boolean exists(String runDir) throws IOException {
+        Path dir = new Path(runDir);
+        return dir.getFileSystem(hadoopConf).exists(dir);
+    }
+
+    /** The number in a folder name {@code <prefix><number>}, or -1 if it is not one of ours. */
+    private static long number(FileStatus st, String prefix) {
+        String name = st.getPath().getName();
+        if (!st.isDirectory() || !name.startsWith(prefix)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Deletes a run's checkpoints (after the run succeeded). */

@@ -422,12 +422,17 @@ public final class DriverRuntime implements AutoCloseable {
         return scheduler;
     }
 
-    /** The run ended (succeeded or failed for good): forget it and delete its checkpoints. */
-    public synchronized void endRun(RunPlan plan) {
+    /**
+     * The run ended: forget it. Its checkpoints are deleted if it succeeded; a run that failed for good keeps them
+     * (its last good images are what is left of it), and the log says where.
+     */
+    public synchronized void endRun(RunPlan plan, boolean succeeded) {
         runs.remove(plan.originalRunId());
         runOwners.remove(plan.originalRunId());
         recoveries.keySet().removeIf(k -> k.originalRunId() == plan.originalRunId());
-        if (plan.recoverable()) {
+        if (plan.recoverable() && !succeeded) {
+            LOG.warn("run {} failed; its checkpoints are kept in {}", plan.originalRunId(), plan.checkpointDir());
+        } else if (plan.recoverable()) {
             try {
                 store().deleteRun(plan.checkpointDir());
             } catch (java.io.IOException e) {
@@ -461,23 +466,40 @@ public final class DriverRuntime implements AutoCloseable {
         long start = System.nanoTime();
         healLayout();
         int n = layout.size();
-        java.util.OptionalInt newest;
+        List<CheckpointStore.Checkpoint> candidates;
         try {
-            newest = store().newestComplete(run.checkpointDir(), n);
+            candidates = store().complete(run.checkpointDir(), n);
         } catch (java.io.IOException e) {
             throw new PsException("cannot list the checkpoints of run " + originalRunId + " in "
                     + run.checkpointDir() + ": " + e.getMessage(), true, e);
         }
-        if (newest.isEmpty()) {
+        if (candidates.isEmpty()) {
             throw new PsException("run " + originalRunId + " has no complete checkpoint in " + run.checkpointDir()
                     + " to recover from", false);
         }
-        int clock = newest.getAsInt();
-        List<ShardConnection.Pending> acks = new ArrayList<>();
-        for (ShardAddress s : layout) {
-            acks.add(admin().connection(s).send(seq -> new Restore(seq, run.originalRunId(), clock)));
+        // Newest first; if a shard cannot restore one (a corrupt or unreadable file), every shard falls back to
+        // the next older one, so all of them hold the same clock again.
+        int clock = -1;
+        List<String> failures = new ArrayList<>();
+        for (CheckpointStore.Checkpoint c : candidates) {
+            List<ShardConnection.Pending> acks = new ArrayList<>();
+            for (ShardAddress s : layout) {
+                acks.add(admin().connection(s).send(seq -> new Restore(seq, originalRunId, c.attempt(), c.clock())));
+            }
+            try {
+                awaitAll(acks, "restoring run " + originalRunId + " from the checkpoint of clock " + c.clock());
+                clock = c.clock();
+                break;
+            } catch (PsException e) {
+                failures.add(e.getMessage());
+                LOG.warn("run {}: the checkpoint of clock {} (attempt {}) could not be restored ({}); trying an older one",
+                        originalRunId, c.clock(), c.attempt(), e.getMessage());
+            }
         }
-        awaitAll(acks, "restoring run " + originalRunId + " from the checkpoint of clock " + clock);
+        if (clock < 0) {
+            throw new PsException("run " + originalRunId + " cannot be recovered: none of its " + candidates.size()
+                    + " complete checkpoints in " + run.checkpointDir() + " could be restored: " + failures, false);
+        }
         RunPlan resumed = new RunPlan(appId, runIds.incrementAndGet(), run.numWorkers(), layout, run.tables(), conf,
                 originalRunId, run.checkpointDir(), clock);
         startOnShards(resumed, false);

@@ -19,7 +19,6 @@ import org.petuum.ps.protocol.Restore;
 import org.petuum.ps.protocol.Update;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
-import org.petuum.ps.internal.CheckpointStore;
 import org.petuum.ps.metrics.ShardMetrics;
 import org.petuum.ssp.CheckpointImage;
 import org.petuum.ssp.RowPartitioner;
@@ -48,13 +47,7 @@ final class ShardService {
     private ShardState<Token> state;
     private int numShards;
     private final java.util.Map<Channel, Long> lastHandled = new java.util.HashMap<>();
-    /** The folder of the current run's checkpoints, or {@code null} when it takes none. */
-    private String checkpointDir;
-    /** This shard's own checkpoint folder ({@link org.petuum.ps.PsConf#CHECKPOINT_DIR}); runs go below it. */
-    private final String checkpointRoot;
-    private volatile java.util.function.Supplier<String> applicationId = () -> "unnamed-application";
-    private CheckpointStore store;
-    private java.util.concurrent.ExecutorService writer;
+    private final ShardCheckpoints checkpoints;
     private final ShardMetrics metrics;
 
     ShardService(String name, LongSupplier nanoTime, int maxFrameBytes) {
@@ -68,8 +61,8 @@ final class ShardService {
     ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, double bandwidthMbps, MetricRegistry registry,
                  String checkpointRoot) {
         this.name = name;
-        this.checkpointRoot = checkpointRoot;
         this.metrics = new ShardMetrics(registry, this::storage);
+        this.checkpoints = new ShardCheckpoints(name, checkpointRoot, metrics);
         this.nanoTime = nanoTime;
         this.maxFrameBytes = maxFrameBytes;
         this.pushBudget = bandwidthMbps > 0 ? new org.petuum.ps.client.TokenBucket(bandwidthMbps * 1e6 / 8,
@@ -82,11 +75,7 @@ final class ShardService {
 
     /** Where the application's id comes from, asked when a run starts (it may be assigned after the shard). */
     void applicationId(java.util.function.Supplier<String> id) {
-        this.applicationId = id;
-    }
-
-    private String runDir(long checkpointRun) {
-        return CheckpointStore.runDir(checkpointRoot, applicationId.get(), checkpointRun);
+        checkpoints.applicationId(id);
     }
 
     /** What the shard stores now (for the metrics' gauges). */
@@ -99,62 +88,9 @@ final class ShardService {
         return managedPushBytes;
     }
 
-    private synchronized CheckpointStore store() {
-        if (store == null) {
-            store = CheckpointStore.forThisJvm();
-        }
-        return store;
-    }
-
-    /** One thread writes periodic checkpoints in order, off the network threads. */
-    private synchronized java.util.concurrent.ExecutorService writer() {
-        if (writer == null) {
-            writer = java.util.concurrent.Executors.newSingleThreadExecutor(
-                    new org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory("petuum-checkpoint", true));
-        }
-        return writer;
-    }
-
-    private void writeCheckpoint(String dir, CheckpointImage image) {
-        long start = System.nanoTime();
-        long bytes;
-        try {
-            bytes = store().write(dir, image);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot write the checkpoint of clock " + image.clock() + " to " + dir
-                    + ": " + e.getMessage(), e);
-        }
-        metrics.checkpointWriteMillis.update((System.nanoTime() - start) / 1_000_000);
-        metrics.checkpointBytes.update(bytes);
-        LOG.info("{}: checkpoint of clock {} written ({} bytes in {} ms)", name, image.clock(), bytes,
-                (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private void writeCheckpointLogged(String dir, CheckpointImage image) {
-        try {
-            writeCheckpoint(dir, image);
-        } catch (RuntimeException e) {
-            // A missing periodic checkpoint only means recovery starts from an older one.
-            LOG.error("{}: {}", name, e.getMessage(), e);
-        }
-    }
-
-    /** Stops the checkpoint writer, letting a write in progress finish (bounded). */
+    /** Stops the checkpoint threads, letting the work in progress finish (bounded). */
     void close() {
-        java.util.concurrent.ExecutorService w;
-        synchronized (this) {
-            w = writer;
-        }
-        if (w != null) {
-            w.shutdown();
-            try {
-                if (!w.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    LOG.warn("{}: a checkpoint write did not finish within 30 s of shutdown", name);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        checkpoints.close();
     }
 
     /** A connection closed: its waiting reads will never be answered, so stop holding them. */
@@ -223,22 +159,26 @@ final class ShardService {
         } else if (m instanceof BeginRun b) {
             List<ShardState.Expired<Token>> failed;
             CheckpointImage start = null;
-            boolean checkpoints = b.checkpointRun() > 0;
-            String dir = checkpoints ? runDir(b.checkpointRun()) : null;
+            boolean taking = b.checkpointRun() > 0;
+            ShardCheckpoints.Attempt attempt = taking
+                    ? new ShardCheckpoints.Attempt(checkpoints.runDir(b.checkpointRun()), b.runId()) : null;
             synchronized (this) {
                 ShardState<Token> st = layout(b.shardIndex(), b.numShards());
-                failed = st.beginRun(b.runId(), b.workers(), b.startClock(), checkpoints ? b.checkpointInterval() : 0);
-                checkpointDir = dir;
-                if (checkpoints && b.writeStartImage()) {
+                failed = st.beginRun(b.runId(), b.workers(), b.startClock(), taking ? b.checkpointInterval() : 0);
+                checkpoints.begin(attempt);
+                if (taking && b.writeStartImage()) {
                     start = st.checkpointNow();
                 }
             }
             failExpired(failed, ErrorResponse.Code.BAD_REQUEST);
             if (start != null) {
-                // The image a failed run falls back to: written before the run may start.
-                writeCheckpoint(dir, start);
+                // The image a failed run falls back to: on disk before the run may start (written off this thread).
+                checkpoints.writeStart(attempt, start, () -> reply(ch, new Ack(b.requestId(), true)),
+                        e -> reply(ch, new ErrorResponse(b.requestId(), ErrorResponse.Code.INTERNAL,
+                                name + ": " + e.getMessage())));
+            } else {
+                reply(ch, new Ack(b.requestId(), true));
             }
-            reply(ch, new Ack(b.requestId(), true));
         } else if (m instanceof Flush f) {
             ShardState.FlushResult<Token> result;
             List<RowPush> pushes;
@@ -255,11 +195,8 @@ final class ShardService {
             for (RowPush p : pushes) {
                 reply(p.channel(), p.message());
             }
-            if (!result.checkpoints().isEmpty()) {
-                String dir = checkpointDir;
-                for (CheckpointImage image : result.checkpoints()) {
-                    writer().execute(() -> writeCheckpointLogged(dir, image));
-                }
+            for (CheckpointImage image : result.checkpoints()) {
+                checkpoints.writePeriodic(image);
             }
         } else if (m instanceof GetRows g) {
             long now = nanoTime.getAsLong();
@@ -305,19 +242,16 @@ final class ShardService {
                 shard = active().shardIndex();
                 shards = numShards;
             }
-            CheckpointImage image;
-            String dir = runDir(r.checkpointRun());
-            try {
-                image = store().read(dir, r.clock(), shard, shards);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot read the checkpoint of clock " + r.clock() + " in "
-                        + dir + ": " + e.getMessage(), e);
-            }
-            synchronized (this) {
-                active().restore(image);
-            }
-            LOG.info("{}: restored {} cells from the checkpoint of clock {}", name, image.cells(), r.clock());
-            reply(ch, new Ack(r.requestId(), true));
+            // Read off this thread; the tables change under the lock once the image is in memory.
+            checkpoints.restore(r.checkpointRun(), r.attempt(), r.clock(), shard, shards, image -> {
+                List<ShardState.Expired<Token>> failed;
+                synchronized (this) {
+                    failed = active().restore(image);
+                }
+                failExpired(failed, ErrorResponse.Code.BAD_REQUEST);
+            }, () -> reply(ch, new Ack(r.requestId(), true)), e -> reply(ch, new ErrorResponse(r.requestId(),
+                    e instanceof IllegalArgumentException ? ErrorResponse.Code.BAD_REQUEST : ErrorResponse.Code.INTERNAL,
+                    name + ": " + e.getMessage())));
         } else if (m instanceof PutRows p) {
             synchronized (this) {
                 active().putRows(p.tableId(), p.rows(), p.values());

@@ -94,7 +94,7 @@ class CodecTest {
                 new ReadRange(20, 0, 0, Integer.MAX_VALUE),
                 new PutRows(21, 0, new int[] {0, 5}, new RowValues[] {dense, sparse}),
                 new PutRows(22, 3, new int[0], new RowValues[0]),
-                new Restore(24, 3, 20),
+                new Restore(24, 3, 9, 20),
                 new RowPush(3, 41, new RowsSnapshot(0, 9, new int[] {3, 9}, new RowValues[] {dense, dense.copy()})),
                 new RowPush(3, -1, new RowsSnapshot(12, 0, new int[0], new RowValues[0])),
                 new Update(25, 5, 1, 7, List.of(new RowUpdate(0, 3, dense), new RowUpdate(12, 4, sparse))),

@@ -2,6 +2,7 @@ package org.petuum.ps.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.petuum.ps.PsConf;
+import org.petuum.ps.PsException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.protocol.Ack;
@@ -78,10 +80,30 @@ class ShardCheckpointFolderTest {
         assertEquals(1, written.size(), "the start image: " + written);
         Path image = written.get(0);
         // The application id is made one safe folder name: it cannot climb out of the configured folder.
-        assertEquals(root.resolve("app-7_.._elsewhere").resolve("run-5"), image.getParent().getParent());
+        assertEquals(root.resolve("app-7_.._elsewhere").resolve("run-5").resolve("attempt-11"),
+                image.getParent().getParent());
         assertTrue(image.getFileName().toString().startsWith("shard-0-of-1"), image.toString());
 
-        assertInstanceOf(Ack.class, call(seq -> new Restore(seq, 5, 0)));
+        assertInstanceOf(Ack.class, call(seq -> new Restore(seq, 5, 11, 0)));
+    }
+
+    @Test
+    void anImageThatCannotBeReadIsAnErrorNamingItsFileAndTheShardGoesOn() throws Exception {
+        start();
+        assertInstanceOf(Ack.class, call(seq -> new CreateTable(seq, 0, TableSpec.dense("w", 4, 2), 0, 1)));
+        assertInstanceOf(Ack.class, call(seq -> new BeginRun(seq, 11, 1, 0, 1, 0, 0, 5, true)));
+        Path image = files().get(0);
+        byte[] bytes = Files.readAllBytes(image);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.delete(image.resolveSibling("." + image.getFileName() + ".crc"));
+        Files.write(image, bytes);
+
+        PsException e = assertThrows(PsException.class, () -> call(seq -> new Restore(seq, 5, 11, 0)));
+        assertTrue(e.getMessage().contains(image.toUri().getPath()) && e.getMessage().contains("checksum"),
+                e.getMessage());
+        e = assertThrows(PsException.class, () -> call(seq -> new Restore(seq, 5, 12, 0)));
+        assertTrue(e.getMessage().contains("attempt-12"), "no image of attempt 12: " + e.getMessage());
+        assertInstanceOf(Ack.class, call(seq -> new BeginRun(seq, 12, 1, 0, 1)), "the shard still serves");
     }
 
     @Test
