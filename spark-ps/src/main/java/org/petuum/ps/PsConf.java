@@ -61,6 +61,11 @@ public final class PsConf implements Serializable {
     public static final String BANDWIDTH_MBPS = PREFIX + "bandwidthMbps";
     /** Rows each executor's process cache may hold; 0: unbounded. */
     public static final String CACHE_MAX_ROWS = PREFIX + "cache.maxRows";
+    /**
+     * The most rows one read request may ask a shard for (default 65536, in [1, 16777216]); a shard refuses a
+     * request for more before it copies anything, and clients split larger reads into several requests.
+     */
+    public static final String MAX_ROWS_PER_REQUEST = PREFIX + "maxRowsPerRequest";
 
     private final String bindAddress;
     private final int port;
@@ -83,6 +88,7 @@ public final class PsConf implements Serializable {
     private final int maxRunAttempts;
     private final double bandwidthMbps;
     private final int cacheMaxRows;
+    private final int maxRowsPerRequest;
 
     private PsConf(Function<String, String> settings) {
         this.bindAddress = settings.apply(BIND_ADDRESS);
@@ -125,6 +131,7 @@ public final class PsConf implements Serializable {
         this.maxRunAttempts = (int) longIn(settings, MAX_RUN_ATTEMPTS, "4", 1, 100);
         this.bandwidthMbps = doubleIn(settings, BANDWIDTH_MBPS, "0", 0, 1_000_000);
         this.cacheMaxRows = (int) longIn(settings, CACHE_MAX_ROWS, "0", 0, Integer.MAX_VALUE);
+        this.maxRowsPerRequest = (int) longIn(settings, MAX_ROWS_PER_REQUEST, "65536", 1, 1 << 24);
     }
 
     /** Reads the settings from a Spark configuration. */
@@ -235,6 +242,11 @@ public final class PsConf implements Serializable {
         return cacheMaxRows;
     }
 
+    /** The most rows one read request may ask a shard for. */
+    public int maxRowsPerRequest() {
+        return maxRowsPerRequest;
+    }
+
     public double bandwidthMbps() {
         return bandwidthMbps;
     }
@@ -320,6 +332,7 @@ public final class PsConf implements Serializable {
                 + maxFrameBytes + ", readTimeoutMs=" + readTimeoutMs + ", connectTimeoutMs=" + connectTimeoutMs
                 + ", idleTimeoutMs=" + idleTimeoutMs + ", sslEnabled=" + sslEnabled
                 + ", requestTimeoutMs=" + requestTimeoutMs + ", registrationTimeoutMs=" + registrationTimeoutMs + ", checkpointEnabled=" + checkpointEnabled
-                + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval + "}";
+                + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval
+                + ", maxRowsPerRequest=" + maxRowsPerRequest + "}";
     }
 }

@@ -12,6 +12,7 @@ import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
+import org.petuum.ps.PsTooLargeException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
@@ -262,6 +263,9 @@ public final class PsClient implements AutoCloseable {
             Throwable c = e.getCause();
             if (c instanceof PsTimeoutException t) {
                 throw new PsTimeoutException(t.getMessage(), t);
+            }
+            if (c instanceof PsTooLargeException t) {
+                throw new PsTooLargeException(t.getMessage(), t);
             }
             if (c instanceof PsException p) {
                 throw new PsException(p.getMessage(), p.retriable(), p);

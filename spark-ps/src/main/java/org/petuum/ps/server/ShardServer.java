@@ -59,7 +59,8 @@ public final class ShardServer implements AutoCloseable {
                         MetricRegistry registry) throws InterruptedException {
         this.name = name;
         this.conf = conf;
-        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.bandwidthMbps(), registry);
+        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.maxRowsPerRequest(),
+                conf.bandwidthMbps(), registry);
         TrafficCounter traffic = new TrafficCounter(service.metrics());
         this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
