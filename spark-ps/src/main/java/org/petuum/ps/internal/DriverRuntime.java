@@ -257,6 +257,7 @@ public final class DriverRuntime implements AutoCloseable {
         if (tables.containsKey(spec.name())) {
             throw new IllegalArgumentException("table '" + spec.name() + "' already exists; drop it first");
         }
+        Rows.checkFits(spec, conf.maxFrameBytes());
         TableRef ref = new TableRef(nextTableId++, spec);
         int n = layout.size();
         List<ShardConnection.Pending> acks = new ArrayList<>();

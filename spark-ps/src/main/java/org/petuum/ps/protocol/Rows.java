@@ -2,6 +2,7 @@ package org.petuum.ps.protocol;
 
 import java.util.Arrays;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
+import org.petuum.ps.PsConf;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.TableSpec;
@@ -30,6 +31,28 @@ public record Rows(long requestId, long watermark, RowsSnapshot snapshot) implem
             return 4 + Codec.rowLength(stored);
         }
         return spec.storage() == TableSpec.Storage.DENSE ? 4 + 1 + 4 + 8L * spec.cols() : 4 + 1 + 4 + 4;
+    }
+
+    /**
+     * The widest dense row whose answer fits a frame of {@code maxFrameBytes}: a shard refuses to create a dense
+     * table with wider rows, since none of its rows could ever be read, and one cell written to it would make
+     * the shard allocate the whole row.
+     */
+    public static int maxDenseCols(int maxFrameBytes) {
+        return (int) Math.min(TableSpec.MAX_DENSE_COLS, (maxFrameBytes - FRAME_OVERHEAD - 4 - 1 - 4) / 8L);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the table, its width and the allowed range, if {@code spec} is a
+     *                                  dense table wider than {@link #maxDenseCols(int)}
+     */
+    public static void checkFits(TableSpec spec, int maxFrameBytes) {
+        int max = maxDenseCols(maxFrameBytes);
+        if (spec.storage() == TableSpec.Storage.DENSE && spec.cols() > max) {
+            throw new IllegalArgumentException("table '" + spec.name() + "': " + spec.cols() + " columns is outside [1, "
+                    + max + "], the widest dense row that fits a frame of " + maxFrameBytes
+                    + " bytes (" + PsConf.MAX_FRAME_BYTES + "); use a sparse table or a larger frame limit");
+        }
     }
 
     @Override

@@ -197,6 +197,7 @@ final class ShardService {
 
     private void dispatch(Channel ch, Message m) {
         if (m instanceof CreateTable c) {
+            Rows.checkFits(c.spec(), maxFrameBytes);
             synchronized (this) {
                 layout(c.shardIndex(), c.numShards()).createTable(new TableRef(c.tableId(), c.spec()));
             }
