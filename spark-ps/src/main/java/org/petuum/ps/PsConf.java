@@ -66,6 +66,11 @@ public final class PsConf implements Serializable {
      * request for more before it copies anything, and clients split larger reads into several requests.
      */
     public static final String MAX_ROWS_PER_REQUEST = PREFIX + "maxRowsPerRequest";
+    /**
+     * The most connections one shard server keeps open at once (default 1024, in [1, 65536]); it closes any
+     * further one as soon as it is accepted. Each executor and the driver hold one connection per shard.
+     */
+    public static final String MAX_CONNECTIONS = PREFIX + "maxConnections";
 
     private final String bindAddress;
     private final int port;
@@ -89,6 +94,7 @@ public final class PsConf implements Serializable {
     private final double bandwidthMbps;
     private final int cacheMaxRows;
     private final int maxRowsPerRequest;
+    private final int maxConnections;
 
     private PsConf(Function<String, String> settings) {
         this.bindAddress = settings.apply(BIND_ADDRESS);
@@ -132,6 +138,7 @@ public final class PsConf implements Serializable {
         this.bandwidthMbps = doubleIn(settings, BANDWIDTH_MBPS, "0", 0, 1_000_000);
         this.cacheMaxRows = (int) longIn(settings, CACHE_MAX_ROWS, "0", 0, Integer.MAX_VALUE);
         this.maxRowsPerRequest = (int) longIn(settings, MAX_ROWS_PER_REQUEST, "65536", 1, 1 << 24);
+        this.maxConnections = (int) longIn(settings, MAX_CONNECTIONS, "1024", 1, 65536);
     }
 
     /** Reads the settings from a Spark configuration. */
@@ -247,6 +254,11 @@ public final class PsConf implements Serializable {
         return maxRowsPerRequest;
     }
 
+    /** The most connections one shard server keeps open at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     public double bandwidthMbps() {
         return bandwidthMbps;
     }
@@ -333,6 +345,6 @@ public final class PsConf implements Serializable {
                 + ", idleTimeoutMs=" + idleTimeoutMs + ", sslEnabled=" + sslEnabled
                 + ", requestTimeoutMs=" + requestTimeoutMs + ", registrationTimeoutMs=" + registrationTimeoutMs + ", checkpointEnabled=" + checkpointEnabled
                 + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval
-                + ", maxRowsPerRequest=" + maxRowsPerRequest + "}";
+                + ", maxRowsPerRequest=" + maxRowsPerRequest + ", maxConnections=" + maxConnections + "}";
     }
 }

@@ -6,6 +6,7 @@ import org.apache.logging.log4j.Logger;
 import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.ErrorResponse;
+import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
@@ -25,7 +26,9 @@ import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
  * with an {@link ErrorResponse} and the connection closed; any other message before the handshake completes
  * closes the connection without an answer. Until then nothing reaches the shard. A connection that has not
  * completed its handshake within {@code handshakeTimeoutMs}, or that stays silent for the idle timeout (an
- * {@link IdleStateEvent} from the pipeline), is closed.
+ * {@link IdleStateEvent} from the pipeline), is closed. Until the handshake completes, the connection's
+ * {@link FrameDecoder} accepts only small frames ({@link FrameDecoder#HANDSHAKE_FRAME_BYTES}); completing it
+ * raises the limit to the configured one.
  *
  * <p>Not shareable; every method runs on the connection's event-loop thread, which owns the handshake state.
  */
@@ -114,6 +117,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
     private void ready(ChannelHandlerContext ctx, HelloOk answer) {
         state = State.READY;
         serverNonce = null;
+        FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+        if (frames != null) {
+            frames.raiseLimit();
+        }
         if (handshakeDeadline != null) {
             handshakeDeadline.cancel(false);
         }
