@@ -44,6 +44,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
     private State state = State.AWAIT_HELLO;
     private byte[] serverNonce;
     private ScheduledFuture<?> handshakeDeadline;
+    /** Whether reading is paused because the peer does not read its answers. */
+    private boolean paused;
 
     ConnectionHandler(String name, ShardService service, PsSecurity security, long handshakeTimeoutMs) {
         this.name = name;
@@ -149,8 +151,35 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
         super.userEventTriggered(ctx, evt);
     }
 
+    /**
+     * Back-pressure: while the connection's outgoing buffer is over its high-water mark (the peer does not read its
+     * answers), its requests are not read either, so a peer cannot make the shard buffer answers without bound;
+     * reading resumes once the buffer drains below the low-water mark.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        pause(ctx, !ctx.channel().isWritable());
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void pause(ChannelHandlerContext ctx, boolean pause) {
+        if (pause != paused) {
+            paused = pause;
+            ctx.channel().config().setAutoRead(!pause);
+            if (pause) {
+                service.metrics().connectionsPaused.inc();
+            } else {
+                service.metrics().connectionsPaused.dec();
+            }
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (paused) {
+            paused = false;
+            service.metrics().connectionsPaused.dec();
+        }
         if (handshakeDeadline != null) {
             handshakeDeadline.cancel(false);
         }
