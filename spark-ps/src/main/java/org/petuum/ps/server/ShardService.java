@@ -360,7 +360,7 @@ final class ShardService {
     }
 
     /** An answer to send once the lock is released. */
-    private record Answer(Channel channel, Message rows) {
+    private record Answer(Channel channel, Message message) {
     }
 
     /**
@@ -397,7 +397,7 @@ final class ShardService {
 
     private void send(List<Answer> answers) {
         for (Answer a : answers) {
-            reply(a.channel(), a.rows());
+            reply(a.channel(), a.message());
         }
     }
 

@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ import org.petuum.ps.protocol.ReadRange;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ssp.DenseRow;
 import org.petuum.ssp.RowUpdate;
+import org.petuum.ssp.SparseRow;
 import org.petuum.ssp.TableSpec;
 
 /**
@@ -117,6 +119,29 @@ class ReadLimitsTest {
         assertEquals(1, assertInstanceOf(Rows.class, call(seq -> new ReadRange(seq, 0, 0, 1))).snapshot().size());
     }
 
+    @Test
+    void waitingReadWhoseRowsGrewTooLargeMeanwhileIsRefusedWhenReleased() {
+        call(seq -> new CreateTable(seq, 2, TableSpec.sparse("counts", 10, 1_000_000), 0, 1));
+        call(seq -> new BeginRun(seq, RUN + 1, 2, 0, 1));
+        // Rows 0 and 2 are empty now: the answer would fit, so the read waits for both workers' clock 0.
+        CompletableFuture<Message> waiting = client.connection(address)
+                .send(seq -> new GetRows(seq, 2, 1, 0, 0, WAIT_MS, new int[] {0, 2})).answer();
+        int[] cols = new int[3000];
+        double[] values = new double[3000];
+        for (int k = 0; k < cols.length; k++) {
+            cols[k] = 300 * k;
+            values[k] = k + 1;
+        }
+        // 36 KB a row once each worker has flushed one: 72 KB for the two, over the 64 KiB frame.
+        call(seq -> new Flush(seq, RUN + 1, 0, 0, List.of(new RowUpdate(2, 0, SparseRow.of(1_000_000, cols, values)))));
+        call(seq -> new Flush(seq, RUN + 1, 1, 0, List.of(new RowUpdate(2, 2, SparseRow.of(1_000_000, cols, values)))));
+
+        ErrorResponse e = refused(() -> PsClient.await(waiting, WAIT_MS, () -> "the waiting read"));
+        assertMentions(e.message(), "table 'counts'", "2 rows", PsConf.MAX_FRAME_BYTES);
+        Rows one = assertInstanceOf(Rows.class, call(seq -> new GetRows(seq, 2, 1, 0, 1, WAIT_MS, new int[] {2})));
+        assertEquals(3000, one.snapshot().values()[0].storedCells());
+    }
+
     private void assertServes() {
         Rows one = assertInstanceOf(Rows.class, call(seq -> new GetRows(seq, 0, 0, 0, 1, WAIT_MS, new int[] {0})));
         assertEquals(1.5, one.snapshot().values()[0].get(WIDE - 1));
@@ -131,8 +156,12 @@ class ReadLimitsTest {
     }
 
     private ErrorResponse refused(LongFunction<Message> request) {
+        return refused(() -> call(request));
+    }
+
+    private ErrorResponse refused(java.util.function.Supplier<Message> answer) {
         try {
-            Message m = call(request);
+            Message m = answer.get();
             throw new AssertionError("expected a refusal but got " + m);
         } catch (org.petuum.ps.PsTooLargeException e) {
             return new ErrorResponse(0, ErrorResponse.Code.TOO_LARGE, e.getMessage());
