@@ -63,6 +63,16 @@ public final class PsConf implements Serializable {
     public static final String BANDWIDTH_MBPS = PREFIX + "bandwidthMbps";
     /** Rows each executor's process cache may hold; 0: unbounded. */
     public static final String CACHE_MAX_ROWS = PREFIX + "cache.maxRows";
+    /**
+     * The most rows one read request may ask a shard for (default 65536, in [1, 16777216]); a shard refuses a
+     * request for more before it copies anything, and clients split larger reads into several requests.
+     */
+    public static final String MAX_ROWS_PER_REQUEST = PREFIX + "maxRowsPerRequest";
+    /**
+     * The most connections one shard server keeps open at once (default 1024, in [1, 65536]); it closes any
+     * further one as soon as it is accepted. Each executor and the driver hold one connection per shard.
+     */
+    public static final String MAX_CONNECTIONS = PREFIX + "maxConnections";
 
     private final String bindAddress;
     private final int port;
@@ -86,6 +96,8 @@ public final class PsConf implements Serializable {
     private final int maxRunAttempts;
     private final double bandwidthMbps;
     private final int cacheMaxRows;
+    private final int maxRowsPerRequest;
+    private final int maxConnections;
 
     private PsConf(Function<String, String> settings) {
         this.bindAddress = settings.apply(BIND_ADDRESS);
@@ -141,6 +153,8 @@ public final class PsConf implements Serializable {
         this.maxRunAttempts = (int) longIn(settings, MAX_RUN_ATTEMPTS, "4", 1, 100);
         this.bandwidthMbps = doubleIn(settings, BANDWIDTH_MBPS, "0", 0, 1_000_000);
         this.cacheMaxRows = (int) longIn(settings, CACHE_MAX_ROWS, "0", 0, Integer.MAX_VALUE);
+        this.maxRowsPerRequest = (int) longIn(settings, MAX_ROWS_PER_REQUEST, "65536", 1, 1 << 24);
+        this.maxConnections = (int) longIn(settings, MAX_CONNECTIONS, "1024", 1, 65536);
     }
 
     /** Reads the settings from a Spark configuration. */
@@ -259,6 +273,16 @@ public final class PsConf implements Serializable {
         return cacheMaxRows;
     }
 
+    /** The most rows one read request may ask a shard for. */
+    public int maxRowsPerRequest() {
+        return maxRowsPerRequest;
+    }
+
+    /** The most connections one shard server keeps open at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     public double bandwidthMbps() {
         return bandwidthMbps;
     }
@@ -344,6 +368,7 @@ public final class PsConf implements Serializable {
                 + maxFrameBytes + ", readTimeoutMs=" + readTimeoutMs + ", connectTimeoutMs=" + connectTimeoutMs
                 + ", idleTimeoutMs=" + idleTimeoutMs + ", sslEnabled=" + sslEnabled
                 + ", requestTimeoutMs=" + requestTimeoutMs + ", registrationTimeoutMs=" + registrationTimeoutMs + ", checkpointEnabled=" + checkpointEnabled
-                + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval + "}";
+                + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval
+                + ", maxRowsPerRequest=" + maxRowsPerRequest + ", maxConnections=" + maxConnections + "}";
     }
 }

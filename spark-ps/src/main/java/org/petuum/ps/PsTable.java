@@ -47,7 +47,10 @@ public final class PsTable {
         return array(getRow(row));
     }
 
-    /** Rows {@code rows}, fetched from their shards in one request per shard, as new dense arrays. */
+    /**
+     * Rows {@code rows}, fetched from their shards, as new dense arrays: one request per shard, or several when
+     * the rows are more than {@link PsConf#MAX_ROWS_PER_REQUEST} or their answer would not fit one frame.
+     */
     public double[][] get(int[] rows) {
         RowValues[] r = worker.read(ref, rows);
         double[][] out = new double[r.length][];

@@ -24,6 +24,7 @@ import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.ShardState;
 import org.petuum.ssp.TableRef;
+import org.petuum.ssp.TableSpec;
 import org.petuum.ssp.WorkerState;
 
 /**
@@ -382,34 +383,74 @@ public final class PsWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Fetches the rows at {@code missing}'s positions from their shards. Each shard is asked in requests of at
+     * most {@link PsConf#maxRowsPerRequest()} rows whose answer fits a frame (known in advance for dense rows);
+     * a request a shard refuses as too large (sparse rows wider than expected) is asked again in two halves.
+     */
     private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
         long minVersion = Math.max(state.minVersion(table), barrierVersion);
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
-        Map<Integer, ShardConnection.Pending> sent = new HashMap<>();
+        int perRequest = rowsPerRequest(table);
+        List<Part> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
-            fetches++;
-            int[] ids = e.getValue().stream().mapToInt(i -> rows[i]).toArray();
-            sent.put(e.getKey(), shard(e.getKey()).send(
-                    seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids)));
+            List<Integer> positions = e.getValue();
+            for (int from = 0; from < positions.size(); from += perRequest) {
+                List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + perRequest));
+                parts.add(ask(table, rows, e.getKey(), chunk, minVersion, clock, timeout));
+            }
         }
         long start = System.nanoTime();
-        for (Map.Entry<Integer, ShardConnection.Pending> e : sent.entrySet()) {
-            int shard = e.getKey();
-            Message m = PsClient.await(e.getValue().answer(), timeout + plan.conf().requestTimeoutMs(),
-                    () -> plan.shards().get(shard) + " for table '" + table.name() + "' (worker " + state.worker()
-                            + " at clock " + clock + ")");
+        // Halves of a refused part are appended, so the loop reaches them too.
+        for (int p = 0; p < parts.size(); p++) {
+            Part part = parts.get(p);
+            Message m;
+            try {
+                m = PsClient.await(part.pending().answer(), timeout + plan.conf().requestTimeoutMs(),
+                        () -> plan.shards().get(part.shard()) + " for table '" + table.name() + "' (worker "
+                                + state.worker() + " at clock " + clock + ")");
+            } catch (PsTooLargeException e) {
+                int n = part.positions().size();
+                if (n == 1) {
+                    throw e;
+                }
+                parts.add(ask(table, rows, part.shard(), part.positions().subList(0, n / 2), minVersion, clock, timeout));
+                parts.add(ask(table, rows, part.shard(), part.positions().subList(n / 2, n), minVersion, clock, timeout));
+                continue;
+            }
             Rows answer = (Rows) m;
             RowsSnapshot snap = answer.snapshot();
-            List<Integer> positions = missing.get(shard);
             for (int k = 0; k < snap.size(); k++) {
                 // The watermark, not the request's own number: a read that waited may hold later requests too.
                 CachedRow fetched = new CachedRow(snap.version(), answer.watermark(), snap.values()[k]);
                 client.cache().install(table.id(), snap.rows()[k], fetched);
-                out[positions.get(k)] = state.view(table, snap.rows()[k], fetched);
+                out[part.positions().get(k)] = state.view(table, snap.rows()[k], fetched);
             }
         }
         waitNanos += System.nanoTime() - start;
+    }
+
+    /** One read request in flight: the shard asked and the positions (in the caller's row array) it answers. */
+    private record Part(int shard, List<Integer> positions, ShardConnection.Pending pending) {
+    }
+
+    private Part ask(TableRef table, int[] rows, int shard, List<Integer> positions, long minVersion, int clock,
+                     long timeout) {
+        fetches++;
+        int[] ids = positions.stream().mapToInt(i -> rows[i]).toArray();
+        return new Part(shard, positions, shard(shard).send(
+                seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids)));
+    }
+
+    /** Rows per read request: the configured limit, and for dense rows as many as fit one answer frame. */
+    private int rowsPerRequest(TableRef table) {
+        int limit = plan.conf().maxRowsPerRequest();
+        if (table.spec().storage() == TableSpec.Storage.DENSE) {
+            long fit = (plan.conf().maxFrameBytes() - Rows.FRAME_OVERHEAD) / Rows.rowBytes(table.spec(), null);
+            limit = (int) Math.max(1, Math.min(limit, fit));
+        }
+        return limit;
     }
 
     private void checkFlushes(boolean waitForAll) {

@@ -3,6 +3,7 @@ package org.petuum.ssp;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.petuum.shaded.fastutil.ints.Int2ObjectMap;
 import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 
 /**
@@ -402,6 +403,10 @@ public final class ShardState<T> {
             for (int row : read.rows) {
                 checkOwned(t, row);
             }
+            String over = overLimit(t, read.rows);
+            if (over != null) {
+                throw new AnswerTooLargeException(over);
+            }
         }
         if (ready(read)) {
             return serve(read);
@@ -412,6 +417,65 @@ public final class ShardState<T> {
         }
         parked.add(read);
         return null;
+    }
+
+    /**
+     * How big an answer may be: a read or range read whose rows would take more than {@code maxBytes} as
+     * {@code sizer} counts them is refused, before any row is copied, with a message naming {@code limitName}.
+     * Unlimited until called.
+     */
+    public void limitAnswers(long maxBytes, AnswerSizer sizer, String limitName) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes : " + maxBytes + " (expected: > 0)");
+        }
+        this.maxAnswerBytes = maxBytes;
+        this.answerSizer = java.util.Objects.requireNonNull(sizer, "sizer");
+        this.answerLimitName = java.util.Objects.requireNonNull(limitName, "limitName");
+    }
+
+    /** What one row costs in an answer. Must not allocate in proportion to the row's width. */
+    @FunctionalInterface
+    public interface AnswerSizer {
+        /**
+         * @param stored the row as stored, or {@code null} for a row no update has touched (answered as zeros)
+         * @return the bytes it takes in an answer
+         */
+        long rowBytes(TableSpec spec, RowValues stored);
+    }
+
+    /** A read refused because its answer would be over the limit set by {@link #limitAnswers}. */
+    public static final class AnswerTooLargeException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    private long maxAnswerBytes = Long.MAX_VALUE;
+    private AnswerSizer answerSizer = (spec, stored) -> 0;
+    private String answerLimitName = "";
+
+    /** Why an answer with these rows would be too big, or {@code null} if it fits; copies nothing. */
+    private String overLimit(TableRef t, int[] ids) {
+        if (maxAnswerBytes == Long.MAX_VALUE) {
+            return null;
+        }
+        Int2ObjectOpenHashMap<RowValues> rows = data.get(t.id());
+        long bytes = 0;
+        for (int id : ids) {
+            bytes += answerSizer.rowBytes(t.spec(), rows.get(id));
+            if (bytes > maxAnswerBytes) {
+                return tooLarge(t, ids.length + " rows", bytes);
+            }
+        }
+        return null;
+    }
+
+    private String tooLarge(TableRef t, String what, long bytes) {
+        return "shard " + shardIndex + ": the answer to a read of " + what + " of table '" + t.name() + "' would take "
+                + "at least " + bytes + " bytes, over the limit of " + maxAnswerBytes + " (" + answerLimitName
+                + "); read fewer rows at a time";
     }
 
     /** Forgets the waiting reads whose token matches (their asker is gone); returns how many. */
@@ -567,13 +631,19 @@ public final class ShardState<T> {
 
     /** Copies of the materialised rows of a table with ids in {@code [fromRow, toRow)} held by this shard. */
     public RowsSnapshot readRange(int tableId, int fromRow, int toRow) {
-        table(tableId);
+        TableRef t = table(tableId);
         Int2ObjectOpenHashMap<RowValues> rows = data.get(tableId);
         List<Integer> ids = new ArrayList<>();
-        for (int r : rows.keySet()) {
+        long bytes = 0;
+        for (Int2ObjectMap.Entry<RowValues> e : rows.int2ObjectEntrySet()) {
+            int r = e.getIntKey();
             if (r >= fromRow && r < toRow) {
                 ids.add(r);
+                bytes += answerSizer.rowBytes(t.spec(), e.getValue());
             }
+        }
+        if (bytes > maxAnswerBytes) {
+            throw new AnswerTooLargeException(tooLarge(t, "rows [" + fromRow + ", " + toRow + ")", bytes));
         }
         ids.sort(null);
         int[] out = new int[ids.size()];
@@ -601,7 +671,9 @@ public final class ShardState<T> {
             boolean noTable = r.tableId == NO_TABLE || r.tableId == OTHERS_ONLY;
             if (ready(r) && (noTable || tables.containsKey(r.tableId))) {
                 it.remove();
-                out.add(serve(r));
+                // Sparse rows may have grown while the read waited: sized again before anything is copied.
+                String over = noTable ? null : overLimit(tables.get(r.tableId), r.rows);
+                out.add(over == null ? serve(r) : new Served<>(r.token, null, over));
             }
         }
         return out;
@@ -713,8 +785,14 @@ public final class ShardState<T> {
         }
     }
 
-    /** A read answered, with the token it came with. */
-    public record Served<T>(T token, RowsSnapshot rows) {
+    /**
+     * A read answered, with the token it came with: its rows, or, when they grew too big while it waited (see
+     * {@link #limitAnswers}), no rows and the reason it is refused.
+     */
+    public record Served<T>(T token, RowsSnapshot rows, String refused) {
+        public Served(T token, RowsSnapshot rows) {
+            this(token, rows, null);
+        }
     }
 
     /** A read that failed (deadline or a new run), with a message that says why. */

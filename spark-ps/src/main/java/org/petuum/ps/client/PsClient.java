@@ -12,6 +12,7 @@ import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
+import org.petuum.ps.PsTooLargeException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
@@ -66,6 +67,8 @@ public final class PsClient implements AutoCloseable {
     private final ProcessCache cache;
     private final ConcurrentHashMap<String, ShardConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> nextSeqs = new ConcurrentHashMap<>();
+    /** Connections being made, by shard: who asks meanwhile waits for this one rather than connecting again. */
+    private final ConcurrentHashMap<String, CompletableFuture<ShardConnection>> connecting = new ConcurrentHashMap<>();
     private volatile long runId = Long.MIN_VALUE;
     private final java.util.function.LongSupplier nanoTime;
     private volatile ClockListener clockListener = ClockListener.NONE;
@@ -144,20 +147,41 @@ public final class PsClient implements AutoCloseable {
         }
     }
 
-    /** The open connection to {@code shard}, connecting (and greeting) it first if needed. */
+    /**
+     * The open connection to {@code shard}, connecting (and greeting) it first if needed.
+     *
+     * <p>Blocks while this shard is being connected, at most about twice {@link PsConf#CONNECT_TIMEOUT}
+     * (connection, then TLS and the handshake, each bounded by it). Only callers for the same shard wait for one
+     * another: one thread connects and the others wait for its result, so a shard that does not answer delays no
+     * connection to any other shard.
+     *
+     * @throws PsTimeoutException if connecting or the handshake took too long
+     * @throws PsException        if the shard cannot be reached or refused the handshake
+     */
     public ShardConnection connection(ShardAddress shard) {
         String key = shard.host() + ":" + shard.port();
         ShardConnection c = connections.get(key);
         if (c != null && c.isActive()) {
             return c;
         }
-        synchronized (this) {
+        CompletableFuture<ShardConnection> mine = new CompletableFuture<>();
+        CompletableFuture<ShardConnection> underWay = connecting.putIfAbsent(key, mine);
+        if (underWay != null) {
+            return await(underWay, 2 * conf.connectTimeoutMs() + 3000, () -> "connecting to " + shard);
+        }
+        try {
             c = connections.get(key);
             if (c == null || !c.isActive()) {
                 c = connect(shard, key, c);
                 connections.put(key, c);
             }
+            mine.complete(c);
             return c;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            connecting.remove(key, mine);
         }
     }
 
@@ -262,6 +286,9 @@ public final class PsClient implements AutoCloseable {
             Throwable c = e.getCause();
             if (c instanceof PsTimeoutException t) {
                 throw new PsTimeoutException(t.getMessage(), t);
+            }
+            if (c instanceof PsTooLargeException t) {
+                throw new PsTooLargeException(t.getMessage(), t);
             }
             if (c instanceof PsException p) {
                 throw new PsException(p.getMessage(), p.retriable(), p);

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
+import org.petuum.ps.PsTooLargeException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.Message;
@@ -76,8 +77,11 @@ public final class ShardConnection {
             return; // answered after its caller gave up
         }
         if (m instanceof ErrorResponse e) {
-            f.completeExceptionally(e.code() == ErrorResponse.Code.TIMEOUT ? new PsTimeoutException(e.message())
-                    : new PsException(e.message(), false));
+            f.completeExceptionally(switch (e.code()) {
+                case TIMEOUT -> new PsTimeoutException(e.message());
+                case TOO_LARGE -> new PsTooLargeException(e.message());
+                default -> new PsException(e.message(), false);
+            });
         } else {
             f.complete(m);
         }

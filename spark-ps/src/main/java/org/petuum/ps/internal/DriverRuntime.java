@@ -17,6 +17,7 @@ import org.apache.spark.SparkConf;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
+import org.petuum.ps.PsTooLargeException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
@@ -258,6 +259,7 @@ public final class DriverRuntime implements AutoCloseable {
         if (tables.containsKey(spec.name())) {
             throw new IllegalArgumentException("table '" + spec.name() + "' already exists; drop it first");
         }
+        Rows.checkFits(spec, conf.maxFrameBytes());
         TableRef ref = new TableRef(nextTableId++, spec);
         int n = layout.size();
         List<ShardConnection.Pending> acks = new ArrayList<>();
@@ -310,15 +312,33 @@ public final class DriverRuntime implements AutoCloseable {
                 parts.add(admin().connection(s).send(seq -> new ReadRange(seq, t.id(), f, to)));
             }
             for (int i = 0; i < parts.size(); i++) {
-                ShardAddress s = layout.get(i);
-                RowsSnapshot snap = ((Rows) PsClient.await(parts.get(i).answer(), conf.requestTimeoutMs(),
-                        () -> s + " reading table '" + name + "'")).snapshot();
-                for (int k = 0; k < snap.size(); k++) {
-                    out[snap.rows()[k]] = snap.values()[k];
-                }
+                install(layout.get(i), t, from, to, parts.get(i), out);
             }
         }
         return out;
+    }
+
+    /**
+     * Puts the rows of one shard's answer to a range read into {@code out}; a range the shard refused as too large
+     * for one answer (sparse rows fuller than estimated) is read again in two halves.
+     */
+    private void install(ShardAddress s, TableRef t, int from, int to, ShardConnection.Pending part, RowValues[] out) {
+        RowsSnapshot snap;
+        try {
+            snap = ((Rows) PsClient.await(part.answer(), conf.requestTimeoutMs(),
+                    () -> s + " reading table '" + t.name() + "'")).snapshot();
+        } catch (PsTooLargeException e) {
+            if (to - from <= 1) {
+                throw e;
+            }
+            int mid = from + (to - from) / 2;
+            install(s, t, from, mid, admin().connection(s).send(seq -> new ReadRange(seq, t.id(), from, mid)), out);
+            install(s, t, mid, to, admin().connection(s).send(seq -> new ReadRange(seq, t.id(), mid, to)), out);
+            return;
+        }
+        for (int k = 0; k < snap.size(); k++) {
+            out[snap.rows()[k]] = snap.values()[k];
+        }
     }
 
     /**

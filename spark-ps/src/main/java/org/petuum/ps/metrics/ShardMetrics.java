@@ -39,6 +39,11 @@ public final class ShardMetrics {
     public final Histogram stalenessServed;
     /** Rows pushed to processes without being asked (ESSP and managed communication). */
     public final Counter rowsPushed;
+    /**
+     * Connections whose requests are not read now because their answers are not being read: the peer's unread
+     * answers filled the outgoing buffer (back-pressure; reading resumes when it drains).
+     */
+    public final Counter connectionsPaused;
     /** Checkpoint images written, and their write time (milliseconds) and size (bytes). */
     public final Histogram checkpointWriteMillis;
     public final Histogram checkpointBytes;
@@ -60,6 +65,7 @@ public final class ShardMetrics {
         readWaitMillis = registry.histogram("shard.readWaitMillis");
         stalenessServed = registry.histogram("shard.stalenessServed");
         rowsPushed = registry.counter("shard.rowsPushed");
+        connectionsPaused = registry.counter("shard.connectionsPaused");
         checkpointWriteMillis = registry.histogram("shard.checkpointWriteMillis");
         checkpointBytes = registry.histogram("shard.checkpointBytes");
         registry.register("shard.rowsHeld", (Gauge<Long>) () -> storage.get().rows());

@@ -24,7 +24,9 @@ public record ErrorResponse(long requestId, Code code, String message) implement
         /** A read waited longer than its timeout for slower workers. */
         TIMEOUT,
         /** The server failed; the message has the cause. */
-        INTERNAL;
+        INTERNAL,
+        /** The answer would be over a limit (rows per request, frame size): the same request with fewer rows can work. */
+        TOO_LARGE;
 
         static Code of(byte b) {
             Code[] all = values();

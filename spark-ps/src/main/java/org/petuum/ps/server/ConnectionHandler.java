@@ -6,6 +6,7 @@ import org.apache.logging.log4j.Logger;
 import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.ErrorResponse;
+import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
@@ -25,7 +26,9 @@ import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
  * with an {@link ErrorResponse} and the connection closed; any other message before the handshake completes
  * closes the connection without an answer. Until then nothing reaches the shard. A connection that has not
  * completed its handshake within {@code handshakeTimeoutMs}, or that stays silent for the idle timeout (an
- * {@link IdleStateEvent} from the pipeline), is closed.
+ * {@link IdleStateEvent} from the pipeline), is closed. Until the handshake completes, the connection's
+ * {@link FrameDecoder} accepts only small frames ({@link FrameDecoder#HANDSHAKE_FRAME_BYTES}); completing it
+ * raises the limit to the configured one.
  *
  * <p>Not shareable; every method runs on the connection's event-loop thread, which owns the handshake state.
  */
@@ -41,6 +44,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
     private State state = State.AWAIT_HELLO;
     private byte[] serverNonce;
     private ScheduledFuture<?> handshakeDeadline;
+    /** Whether reading is paused because the peer does not read its answers. */
+    private boolean paused;
 
     ConnectionHandler(String name, ShardService service, PsSecurity security, long handshakeTimeoutMs) {
         this.name = name;
@@ -114,6 +119,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
     private void ready(ChannelHandlerContext ctx, HelloOk answer) {
         state = State.READY;
         serverNonce = null;
+        FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+        if (frames != null) {
+            frames.raiseLimit();
+        }
         if (handshakeDeadline != null) {
             handshakeDeadline.cancel(false);
         }
@@ -142,8 +151,35 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
         super.userEventTriggered(ctx, evt);
     }
 
+    /**
+     * Back-pressure: while the connection's outgoing buffer is over its high-water mark (the peer does not read its
+     * answers), its requests are not read either, so a peer cannot make the shard buffer answers without bound;
+     * reading resumes once the buffer drains below the low-water mark.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        pause(ctx, !ctx.channel().isWritable());
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void pause(ChannelHandlerContext ctx, boolean pause) {
+        if (pause != paused) {
+            paused = pause;
+            ctx.channel().config().setAutoRead(!pause);
+            if (pause) {
+                service.metrics().connectionsPaused.inc();
+            } else {
+                service.metrics().connectionsPaused.dec();
+            }
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (paused) {
+            paused = false;
+            service.metrics().connectionsPaused.dec();
+        }
         if (handshakeDeadline != null) {
             handshakeDeadline.cancel(false);
         }

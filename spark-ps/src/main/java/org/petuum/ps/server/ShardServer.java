@@ -3,6 +3,8 @@ package org.petuum.ps.server;
 import com.codahale.metrics.MetricRegistry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -39,11 +41,14 @@ import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
  * {@link PsSecurity} given authenticates, prove that it holds the application's secret before any table
  * operation (see {@code ConnectionHandler}). With TLS, a TLS handler is first in every connection's pipeline. A
  * malformed frame, an oversized one, a broken or unfinished handshake ({@link PsConf#CONNECT_TIMEOUT}) or a
- * connection silent for {@link PsConf#IDLE_TIMEOUT} closes that connection only, with a logged reason.
+ * connection silent for {@link PsConf#IDLE_TIMEOUT} closes that connection only, with a logged reason. Until its
+ * handshake completes a connection may send only small frames ({@link FrameDecoder#HANDSHAKE_FRAME_BYTES}); at
+ * most {@link PsConf#MAX_CONNECTIONS} connections are open at once, further ones are closed when accepted.
  */
 public final class ShardServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ShardServer.class);
     private static final long EXPIRY_PERIOD_MS = 50;
+    private static final long REFUSAL_LOG_PERIOD_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final PsConf conf;
@@ -54,13 +59,16 @@ public final class ShardServer implements AutoCloseable {
      *  leave a connection open (and its client waiting) when the shutdown races with the loop's last pass. */
     private final ChannelGroup connections;
     private final ScheduledFuture<?> expiry;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_PERIOD_NS);
 
     private ShardServer(String name, PsConf conf, String host, LongSupplier nanoTime, PsSecurity security,
                         MetricRegistry registry) throws InterruptedException {
         this.name = name;
         this.conf = conf;
-        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.bandwidthMbps(), registry,
-                conf.checkpointDir());
+        this.service = new ShardService(name, nanoTime, conf.maxFrameBytes(), conf.maxRowsPerRequest(),
+                conf.bandwidthMbps(), registry, conf.checkpointDir());
         TrafficCounter traffic = new TrafficCounter(service.metrics());
         this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
@@ -73,13 +81,17 @@ public final class ShardServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (!admit(ch)) {
+                                return;
+                            }
                             connections.add(ch);
                             if (security.encrypts()) {
                                 ch.pipeline().addLast(security.newSslHandler(false, conf.connectTimeoutMs()));
                             }
                             ch.pipeline().addLast(traffic,
                                     new IdleStateHandler(conf.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS),
-                                    new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
+                                    new FrameDecoder(Math.min(FrameDecoder.HANDSHAKE_FRAME_BYTES, conf.maxFrameBytes()),
+                                            conf.maxFrameBytes()), new MessageDecoder(),
                                     MessageEncoder.INSTANCE,
                                     new ConnectionHandler(name, service, security, conf.connectTimeoutMs()));
                         }
@@ -92,6 +104,33 @@ public final class ShardServer implements AutoCloseable {
             throw e;
         }
         LOG.info("{}: serving on {} ({})", name, serverChannel.localAddress(), security);
+    }
+
+    /**
+     * Counts an accepted connection in, or closes it at once when {@link PsConf#MAX_CONNECTIONS} are open. A
+     * refusal is logged at most once a second, with how many there were, so a flood of connections cannot flood
+     * the log. Runs on the new connection's event loop; never blocks.
+     */
+    private boolean admit(SocketChannel ch) {
+        if (open.incrementAndGet() > conf.maxConnections()) {
+            open.decrementAndGet();
+            long n = refused.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastRefusalLog.get();
+            if (now - last >= REFUSAL_LOG_PERIOD_NS && lastRefusalLog.compareAndSet(last, now)) {
+                LOG.warn("{}: refused {} connection(s) so far, the latest from {}: {} connections are open ({})", name, n,
+                        ch.remoteAddress(), conf.maxConnections(), PsConf.MAX_CONNECTIONS);
+            }
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        return true;
+    }
+
+    /** Connections refused because {@link PsConf#MAX_CONNECTIONS} were open (for tests and metrics). */
+    public long refusedConnections() {
+        return refused.get();
     }
 
     /**

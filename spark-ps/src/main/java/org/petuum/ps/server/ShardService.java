@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.petuum.ps.PsConf;
 import org.petuum.ps.protocol.Ack;
 import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
@@ -42,6 +43,7 @@ final class ShardService {
     private final String name;
     private final LongSupplier nanoTime;
     private final int maxFrameBytes;
+    private final int maxRowsPerRequest;
     private final org.petuum.ps.client.TokenBucket pushBudget;
     private long managedPushBytes;
     private ShardState<Token> state;
@@ -50,17 +52,16 @@ final class ShardService {
     private final ShardCheckpoints checkpoints;
     private final ShardMetrics metrics;
 
-    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes) {
-        this(name, nanoTime, maxFrameBytes, 0, new MetricRegistry(), org.petuum.ps.PsConf.defaults().checkpointDir());
-    }
-
     /**
+     * @param maxRowsPerRequest the most rows one read may ask for; more are refused before anything is copied
      * @param bandwidthMbps the budget of managed pushes (the most-changed rows, after updates sent between
      *                      clocks); 0 turns them off
+     * @param checkpointRoot this shard's own checkpoint folder: every run's images go below it
      */
-    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, double bandwidthMbps, MetricRegistry registry,
-                 String checkpointRoot) {
+    ShardService(String name, LongSupplier nanoTime, int maxFrameBytes, int maxRowsPerRequest, double bandwidthMbps,
+                 MetricRegistry registry, String checkpointRoot) {
         this.name = name;
+        this.maxRowsPerRequest = maxRowsPerRequest;
         this.metrics = new ShardMetrics(registry, this::storage);
         this.checkpoints = new ShardCheckpoints(name, checkpointRoot, metrics);
         this.nanoTime = nanoTime;
@@ -135,6 +136,8 @@ final class ShardService {
         metrics.requestsIn.inc();
         try {
             dispatch(channel, m);
+        } catch (ShardState.AnswerTooLargeException e) {
+            reply(channel, new ErrorResponse(m.requestId(), ErrorResponse.Code.TOO_LARGE, name + ": " + e.getMessage()));
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
             reply(channel, new ErrorResponse(m.requestId(), ErrorResponse.Code.BAD_REQUEST, name + ": " + e.getMessage()));
         } catch (RuntimeException e) {
@@ -145,6 +148,7 @@ final class ShardService {
 
     private void dispatch(Channel ch, Message m) {
         if (m instanceof CreateTable c) {
+            Rows.checkFits(c.spec(), maxFrameBytes);
             synchronized (this) {
                 layout(c.shardIndex(), c.numShards()).createTable(new TableRef(c.tableId(), c.spec()));
             }
@@ -199,6 +203,13 @@ final class ShardService {
                 checkpoints.writePeriodic(image);
             }
         } else if (m instanceof GetRows g) {
+            if (g.rows().length > maxRowsPerRequest) {
+                // Refused before the lock is taken or a row copied: the request alone may not size the work.
+                reply(ch, new ErrorResponse(g.requestId(), ErrorResponse.Code.TOO_LARGE, name + ": a read of "
+                        + g.rows().length + " rows is over the limit of " + maxRowsPerRequest + " rows per request ("
+                        + PsConf.MAX_ROWS_PER_REQUEST + "); read fewer rows at a time"));
+                return;
+            }
             long now = nanoTime.getAsLong();
             List<Answer> answers;
             synchronized (this) {
@@ -283,6 +294,8 @@ final class ShardService {
         if (state == null) {
             state = new ShardState<>(shardIndex, new RowPartitioner(numShards));
             state.managedPush(pushBudget != null);
+            // An answer must fit one frame: sized from the stored rows before any of them is copied.
+            state.limitAnswers(maxFrameBytes - Rows.FRAME_OVERHEAD, Rows::rowBytes, PsConf.MAX_FRAME_BYTES);
             this.numShards = numShards;
         } else if (state.shardIndex() != shardIndex) {
             throw new IllegalStateException("this server is shard " + state.shardIndex() + ", not shard " + shardIndex);
@@ -298,7 +311,7 @@ final class ShardService {
     }
 
     /** An answer to send once the lock is released. */
-    private record Answer(Channel channel, Rows rows) {
+    private record Answer(Channel channel, Message message) {
     }
 
     /**
@@ -313,6 +326,11 @@ final class ShardService {
         long now = nanoTime.getAsLong();
         List<Answer> out = new java.util.ArrayList<>(served.size());
         for (ShardState.Served<Token> s : served) {
+            if (s.refused() != null) {
+                out.add(new Answer(s.token().channel(), new ErrorResponse(s.token().requestId(),
+                        ErrorResponse.Code.TOO_LARGE, name + ": " + s.refused())));
+                continue;
+            }
             if (s.rows().tableId() >= 0) {
                 // How many clocks the rows lag behind the reader's own clock; clock waits (no table) are not reads.
                 metrics.stalenessServed.update(Math.max(0, s.token().workerClock() - s.rows().version()));
@@ -330,7 +348,7 @@ final class ShardService {
 
     private void send(List<Answer> answers) {
         for (Answer a : answers) {
-            reply(a.channel(), a.rows());
+            reply(a.channel(), a.message());
         }
     }
 
@@ -348,7 +366,7 @@ final class ShardService {
         long frame = 5L + m.encodedLength();
         if (frame > maxFrameBytes) {
             // The peer would drop the connection, failing every other request on it; fail only this one.
-            m = new ErrorResponse(m.requestId(), ErrorResponse.Code.BAD_REQUEST, name + ": the answer to request "
+            m = new ErrorResponse(m.requestId(), ErrorResponse.Code.TOO_LARGE, name + ": the answer to request "
                     + m.requestId() + " would be a frame of " + frame + " bytes, over the limit of " + maxFrameBytes
                     + " (spark.petuum.maxFrameBytes); ask for fewer rows at a time");
         }
