@@ -214,6 +214,17 @@ public final class ShardState<T> {
      * class comment). A repeat of a finished worker's flushes is dropped; a flush of a later clock is an error.
      */
     public FlushResult<T> flush(long flushRunId, int worker, int clock, List<RowUpdate> updates, boolean last) {
+        return flush(flushRunId, worker, clock, updates, last, null);
+    }
+
+    /**
+     * As {@link #flush(long, int, int, List, boolean)}, from the process {@code flusher} (its connection, as given
+     * to {@link Read}; {@code null} if unknown): when a flush that ends a clock is applied, the result also pushes
+     * to {@code flusher} fresh copies of every row of an ASYNC table it has read here
+     * ({@link Consistency#pushesOnFlush()}), which keeps its cache at most one of its clocks behind this shard.
+     */
+    public FlushResult<T> flush(long flushRunId, int worker, int clock, List<RowUpdate> updates, boolean last,
+                                Object flusher) {
         checkRun(flushRunId, worker);
         int current = clocks.clockOf(worker);
         if (clocks.isFinished(worker)) {
@@ -260,8 +271,15 @@ public final class ShardState<T> {
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
         boolean othersWaiting = parked.stream().anyMatch(r -> r.tableId == OTHERS_ONLY);
         List<Served<T>> released = visibleAdvanced || othersWaiting ? releaseReady() : List.of();
-        return new FlushResult<>(true, released, images,
-                visibleAdvanced ? subscriptions.eager(store, visibleClock()) : List.of());
+        List<Push> pushes = visibleAdvanced ? subscriptions.eager(store, visibleClock()) : List.of();
+        if (flusher != null && !last) {
+            List<Push> refreshed = subscriptions.onFlush(store, flusher, visibleClock());
+            if (!refreshed.isEmpty()) {
+                pushes = new ArrayList<>(pushes);
+                pushes.addAll(refreshed);
+            }
+        }
+        return new FlushResult<>(true, released, images, pushes);
     }
 
     /**
@@ -562,7 +580,8 @@ public final class ShardState<T> {
     private Served<T> serve(Read<T> read) {
         if (read.subscriber != null && read.tableId >= 0) {
             TableRef t = tables.get(read.tableId);
-            if (t != null && (t.spec().consistency().pushes() || (managedPush && t.spec().consistency().bounded()))) {
+            Consistency c = t == null ? null : t.spec().consistency();
+            if (c != null && (c.pushes() || c.pushesOnFlush() || (managedPush && c.bounded()))) {
                 subscriptions.subscribe(read.subscriber, t.id(), read.rows);
             }
         }
