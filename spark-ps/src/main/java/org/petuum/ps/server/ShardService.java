@@ -229,7 +229,7 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, f.requestId());
-                result = active().flush(f.runId(), f.worker(), f.clock(), f.updates(), f.last());
+                result = active().flush(f.runId(), f.worker(), f.clock(), f.updates(), f.last(), ch);
                 pushes = pushMessages(result.pushes());
                 answers = answers(result.released(), true);
             }
