@@ -1,6 +1,7 @@
 package org.petuum.ssp;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The rows that one executor JVM has fetched, shared by all the tasks that run in it, so that a row read
@@ -100,7 +101,7 @@ public final class ProcessCache {
      * @return the cached row then (possibly still not satisfying {@code until}, or {@code null}, if the deadline
      *         passed)
      */
-    public CachedRow await(int tableId, int row, java.util.function.Predicate<CachedRow> until, long deadlineNanos)
+    public CachedRow await(int tableId, int row, Predicate<CachedRow> until, long deadlineNanos)
             throws InterruptedException {
         synchronized (installed) {
             waiters++;

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -170,11 +174,11 @@ class RowValuesTest {
     }
     @Test
     void sparseRowAgreesWithAMapUnderRandomAddsAndMergesAndVisitsColumnsInOrder() {
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        SplittableRandom rng = new SplittableRandom(5);
         for (int trial = 0; trial < 200; trial++) {
             int cols = 1 + rng.nextInt(64);
             SparseRow row = new SparseRow(cols);
-            java.util.Map<Integer, Double> expected = new java.util.TreeMap<>();
+            Map<Integer, Double> expected = new TreeMap<>();
             for (int step = 0; step < 40; step++) {
                 if (rng.nextBoolean()) {
                     int c = rng.nextInt(cols);
@@ -199,9 +203,9 @@ class RowValuesTest {
                 for (int c = 0; c < cols; c++) {
                     assertEquals(expected.getOrDefault(c, 0.0), row.get(c), "trial " + trial + " column " + c);
                 }
-                java.util.List<Integer> visited = new java.util.ArrayList<>();
+                List<Integer> visited = new ArrayList<>();
                 row.forEachNonZero((c, v) -> visited.add(c));
-                java.util.List<Integer> nonZero = new java.util.ArrayList<>();
+                List<Integer> nonZero = new ArrayList<>();
                 expected.forEach((c, v) -> {
                     if (v != 0) {
                         nonZero.add(c);

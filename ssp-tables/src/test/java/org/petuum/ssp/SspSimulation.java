@@ -2,7 +2,9 @@ package org.petuum.ssp;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -113,7 +115,7 @@ final class SspSimulation {
      * Per (worker, clock, row): the row's cells on its shard when that shard applied the worker's flush of that
      * clock, which an ASYNC read two clocks later must not be older than.
      */
-    private final java.util.Map<String, RowValues> heldAtFlush = new java.util.HashMap<>();
+    private final Map<String, RowValues> heldAtFlush = new HashMap<>();
     private int pushes;
     private long now;
     private int reads;
