@@ -21,8 +21,8 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
  *       behind this worker, that is its shard produced it after it had handled this worker's flush of the clock
  *       before last ({@code fetchSeq} at least that flush's sequence number). Shards push the rows a process
  *       reads after each of its flushes ({@link Consistency#pushesOnFlush()}), so the push that follows the last
- *       flush normally arrives during the clock and the read never asks; only a copy older than the bound (the
- *       push was lost with its connection, or came late) is fetched again.</li>
+ *       flush normally arrives during the clock and the read never asks; a copy older than the bound (the push
+ *       is late, or was lost with its connection) is waited for or fetched again.</li>
  * </ul>
  * Under {@code VALUE_BOUND} no cached row is fresh: the writers keep the bound, and readers read what the shard
  * holds.

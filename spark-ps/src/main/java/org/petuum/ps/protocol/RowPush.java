@@ -9,9 +9,9 @@ import org.petuum.ssp.RowsSnapshot;
 
 /**
  * Fresh rows a shard pushes, unasked, to a process that read them: from a pushing (ESSP) table when the shard's
- * minimum clock advances, from an ASYNC table after each flush of that process. They hold every request of that process up to {@code watermark} (the last
- * one the shard had handled on this connection) and belong to run {@code runId}. Not a response: its
- * request id is always {@link #UNSOLICITED}.
+ * minimum clock advances, from an ASYNC table after each flush of that process. They hold every request of that
+ * process up to {@code watermark} (the last one the shard had handled on this connection) and belong to run
+ * {@code runId}. Not a response: its request id is always {@link #UNSOLICITED}.
  */
 public record RowPush(long runId, long watermark, RowsSnapshot snapshot) implements Message {
     /** The request id of every push: it answers no request. */
