@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 org.petuum.bench.kmeans.KMeansBenchCommand.class,
                 org.petuum.bench.lr.LrBenchCommand.class,
                 org.petuum.bench.mf.MfScaleCommand.class,
+                org.petuum.bench.memory.MemoryBench.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 

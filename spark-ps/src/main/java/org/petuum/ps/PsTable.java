@@ -12,7 +12,11 @@ import org.petuum.ssp.TableSpec;
  *
  * <p>A read returns a row that holds every update of every worker's clocks older than the table's staleness
  * bound allows, and every update this worker made itself (read-my-writes), including those not yet sent.
- * It blocks until the shard can guarantee that, at most {@code spark.petuum.readTimeout}.
+ * It blocks until the shard can guarantee that, at most {@code spark.petuum.readTimeout}. Under ASYNC, which
+ * bounds no clocks, a read returns the process's cached row as long as it is at most one clock behind this
+ * worker (it holds everything its shard held when it received this worker's flush of the clock before last);
+ * shards push a process's ASYNC rows after each of its flushes, so a cached row is read without asking, and a
+ * read waits (at most a second) only for a push still on its way, or asks the shard for a row not cached.
  *
  * <p>In a table with a server-side optimizer ({@link TableSpec#updateRule()} is AdaGrad or Adam) an increment is
  * a gradient, which changes the values only when a shard applies its optimizer step to it. There, read-my-writes

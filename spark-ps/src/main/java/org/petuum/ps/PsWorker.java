@@ -285,6 +285,7 @@ public final class PsWorker implements AutoCloseable {
         ProcessCache cache = client.cache();
         RowValues[] out = new RowValues[rows.length];
         Map<Integer, List<Integer>> missing = null;
+        boolean[] refreshAwaited = null;
         for (int i = 0; i < rows.length; i++) {
             table.spec().checkRow(rows[i]);
             awaitPrefetch(table, rows[i]);
@@ -293,6 +294,20 @@ public final class PsWorker implements AutoCloseable {
                 // This process already holds the row, so the shard pushes it as soon as it is fresh enough:
                 // wait for that rather than ask.
                 cached = awaitPush(table, rows[i], cached);
+            }
+            int shard = state.partitioner().shardOf(rows[i]);
+            if (cached != null && table.spec().consistency().pushesOnFlush() && !usable(table, rows[i], cached)
+                    && withinFences(shard, cached)) {
+                if (refreshAwaited == null) {
+                    refreshAwaited = new boolean[shards.length];
+                }
+                if (!refreshAwaited[shard]) {
+                    // The shard pushes this process's ASYNC rows after each flush, all in one message: the row
+                    // fell behind only because that push is still on its way, so wait for it (once per shard
+                    // and read) rather than ask.
+                    refreshAwaited[shard] = true;
+                    cached = awaitRefresh(table, rows[i], cached);
+                }
             }
             if (usable(table, rows[i], cached)) {
                 out[i] = state.view(table, rows[i], cached);
@@ -310,8 +325,12 @@ public final class PsWorker implements AutoCloseable {
     }
 
     private boolean usable(TableRef table, int row, CachedRow cached) {
-        return state.isFresh(table, row, cached) && cached.version() >= barrierVersion
-                && cached.fetchSeq() > freshAfterSeq[state.partitioner().shardOf(row)];
+        return state.isFresh(table, row, cached) && withinFences(state.partitioner().shardOf(row), cached);
+    }
+
+    /** Whether {@code cached} is recent enough for the last global barrier and the last {@link #awaitOthers}. */
+    private boolean withinFences(int shard, CachedRow cached) {
+        return cached.version() >= barrierVersion && cached.fetchSeq() > freshAfterSeq[shard];
     }
 
     /**
@@ -373,6 +392,22 @@ public final class PsWorker implements AutoCloseable {
         long limit = Math.min(plan.conf().readTimeoutMs(), PUSH_WAIT_MS) * 1_000_000L;
         try {
             CachedRow pushed = client.cache().awaitVersion(table.id(), row, minVersionOf(table), start + limit);
+            return pushed != null ? pushed : cached;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PsException("interrupted while waiting for a push of table '" + table.name() + "' row " + row,
+                    true, e);
+        } finally {
+            waitNanos += System.nanoTime() - start;
+        }
+    }
+
+    /** Waits, at most {@link #PUSH_WAIT_MS}, until the shard's push makes the cached ASYNC row usable again. */
+    private CachedRow awaitRefresh(TableRef table, int row, CachedRow cached) {
+        long start = System.nanoTime();
+        long limit = Math.min(plan.conf().readTimeoutMs(), PUSH_WAIT_MS) * 1_000_000L;
+        try {
+            CachedRow pushed = client.cache().await(table.id(), row, c -> usable(table, row, c), start + limit);
             return pushed != null ? pushed : cached;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,7 +10,10 @@ import java.util.Objects;
  * A worker that has completed {@code c} clocks may read a row of version {@code k} iff {@code k >= c - s},
  * where {@code s} is the staleness. {@code s = 0} is bulk synchronous parallel (BSP). {@link Model#ESSP} has
  * the same bound, but shards push fresh rows to the processes that read them whenever their clock advances,
- * so reads rarely wait. {@link Model#ASYNC} reads whatever the shard holds and never waits.
+ * so reads rarely wait. {@link Model#ASYNC} never waits for other workers: a read returns the process's cached
+ * copy of a row as long as it is at most one clock behind the reader (it holds everything its shard held when it
+ * received the reader's flush of the clock before last), and shards keep that copy fresh by pushing the rows a
+ * process reads back to it after each of its flushes, so a cached ASYNC row is read without asking the network.
  * {@link Model#VALUE_BOUND} bounds values instead of clocks: a read never misses updates of other workers
  * whose magnitude (largest change of one cell, summed over updates) reaches {@code v}.
  *
@@ -28,7 +31,10 @@ public final class Consistency implements Serializable {
         BSP,
         /** Stale synchronous parallel: a read at clock c sees every update of every clock before c - s. */
         SSP,
-        /** No bound: reads never wait. */
+        /**
+         * No bound on other workers: reads never wait for them, and are served from the process cache while the
+         * cached row is at most one of the reader's clocks behind its shard (see {@link Consistency#pushesOnFlush()}).
+         */
         ASYNC,
         /** Eager SSP: the SSP bound, with shards pushing fresh rows to the readers as their clock advances. */
         ESSP,
@@ -174,6 +180,15 @@ public final class Consistency implements Serializable {
     /** Whether shards push fresh rows to the processes that read them (ESSP). */
     public boolean pushes() {
         return model == Model.ESSP;
+    }
+
+    /**
+     * Whether a shard pushes fresh copies of the rows a process reads back to it after each flush from that
+     * process (ASYNC): the flush is the refresh request, so a cached row stays at most one clock behind without
+     * the reader ever asking.
+     */
+    public boolean pushesOnFlush() {
+        return model == Model.ASYNC;
     }
 
     /**

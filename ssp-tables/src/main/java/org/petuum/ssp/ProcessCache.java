@@ -1,6 +1,7 @@
 package org.petuum.ssp;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The rows that one executor JVM has fetched, shared by all the tasks that run in it, so that a row read
@@ -90,13 +91,25 @@ public final class ProcessCache {
      * @return the cached row then (possibly still older, or {@code null}, if the deadline passed)
      */
     public CachedRow awaitVersion(int tableId, int row, long minVersion, long deadlineNanos) throws InterruptedException {
+        return await(tableId, row, c -> c.version() >= minVersion, deadlineNanos);
+    }
+
+    /**
+     * Waits until the cached row satisfies {@code until}, at most until {@code deadlineNanos}
+     * ({@link System#nanoTime()} time): how a reader waits for a row that a shard is pushing anyway.
+     *
+     * @return the cached row then (possibly still not satisfying {@code until}, or {@code null}, if the deadline
+     *         passed)
+     */
+    public CachedRow await(int tableId, int row, Predicate<CachedRow> until, long deadlineNanos)
+            throws InterruptedException {
         synchronized (installed) {
             waiters++;
             try {
                 while (true) {
                     CachedRow c = rows.get(key(tableId, row));
                     long left = deadlineNanos - System.nanoTime();
-                    if ((c != null && c.version() >= minVersion) || left <= 0) {
+                    if ((c != null && until.test(c)) || left <= 0) {
                         return c;
                     }
                     installed.wait(Math.max(1, left / 1_000_000));

@@ -113,25 +113,36 @@ public final class ShardState<T> {
 
     /**
      * What this shard stores now, over every table: rows, cells (a dense row counts every column, a sparse row its
-     * stored cells) and an estimate of the bytes they take (8 per dense cell, 16 per sparse cell: an int key and
-     * a double value in an open hash table at most three quarters full). Walks every row: for metrics, not hot paths.
+     * stored cells) and an estimate of the heap they take: 8 bytes per dense cell and {@value #DENSE_ROW_BYTES} per
+     * dense row (the row object, its array's header, its slot in the row index); 12 per sparse cell (a column and a
+     * value in sorted arrays) and {@value #SPARSE_ROW_BYTES} per sparse row. The per-row figures are what
+     * {@code bench memory} measured (heap after full collections) for rows of 10 to 100 cells. Walks every row: for
+     * metrics, not hot paths.
      */
     public Storage storage() {
-        long rowCount = 0;
+        long denseRows = 0;
+        long sparseRows = 0;
         long denseCells = 0;
         long sparseCells = 0;
         for (Int2ObjectOpenHashMap<RowValues> rows : data.values()) {
-            rowCount += rows.size();
             for (RowValues r : rows.values()) {
                 if (r.isDense()) {
+                    denseRows++;
                     denseCells += r.storedCells();
                 } else {
+                    sparseRows++;
                     sparseCells += r.storedCells();
                 }
             }
         }
-        return new Storage(rowCount, denseCells + sparseCells, 8 * denseCells + 16 * sparseCells);
+        return new Storage(denseRows + sparseRows, denseCells + sparseCells,
+                8 * denseCells + DENSE_ROW_BYTES * denseRows + 12 * sparseCells + SPARSE_ROW_BYTES * sparseRows);
     }
+
+    /** Heap per stored dense row besides its cells (see {@link #storage()}). */
+    static final int DENSE_ROW_BYTES = 48;
+    /** Heap per stored sparse row besides its cells (see {@link #storage()}). */
+    static final int SPARSE_ROW_BYTES = 80;
 
     /** See {@link #storage()}. */
     public record Storage(long rows, long cells, long estimatedBytes) {
@@ -227,6 +238,17 @@ public final class ShardState<T> {
      * class comment). A repeat of a finished worker's flushes is dropped; a flush of a later clock is an error.
      */
     public FlushResult<T> flush(long flushRunId, int worker, int clock, List<RowUpdate> updates, boolean last) {
+        return flush(flushRunId, worker, clock, updates, last, null);
+    }
+
+    /**
+     * As {@link #flush(long, int, int, List, boolean)}, from the process {@code flusher} (its connection, as given
+     * to {@link Read}; {@code null} if unknown): when a flush that ends a clock is applied, the result also pushes
+     * to {@code flusher} fresh copies of every row of an ASYNC table it has read here
+     * ({@link Consistency#pushesOnFlush()}), which keeps its cache at most one of its clocks behind this shard.
+     */
+    public FlushResult<T> flush(long flushRunId, int worker, int clock, List<RowUpdate> updates, boolean last,
+                                Object flusher) {
         checkRun(flushRunId, worker);
         int current = clocks.clockOf(worker);
         if (clocks.isFinished(worker)) {
@@ -275,8 +297,15 @@ public final class ShardState<T> {
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
         boolean othersWaiting = parked.stream().anyMatch(r -> r.tableId == OTHERS_ONLY);
         List<Served<T>> released = visibleAdvanced || othersWaiting ? releaseReady() : List.of();
-        return new FlushResult<>(true, released, images,
-                visibleAdvanced ? subscriptions.eager(store, visibleClock()) : List.of());
+        List<Push> pushes = visibleAdvanced ? subscriptions.eager(store, visibleClock()) : List.of();
+        if (flusher != null && !last) {
+            List<Push> refreshed = subscriptions.onFlush(store, flusher, visibleClock());
+            if (!refreshed.isEmpty()) {
+                pushes = new ArrayList<>(pushes);
+                pushes.addAll(refreshed);
+            }
+        }
+        return new FlushResult<>(true, released, images, pushes);
     }
 
     /**
@@ -682,7 +711,8 @@ public final class ShardState<T> {
     private Served<T> serve(Read<T> read) {
         if (read.subscriber != null && read.tableId >= 0) {
             TableRef t = tables.get(read.tableId);
-            if (t != null && (t.spec().consistency().pushes() || (managedPush && t.spec().consistency().bounded()))) {
+            Consistency c = t == null ? null : t.spec().consistency();
+            if (c != null && (c.pushes() || c.pushesOnFlush() || (managedPush && c.bounded()))) {
                 subscriptions.subscribe(read.subscriber, t.id(), read.rows);
             }
         }

@@ -11,7 +11,8 @@ import org.petuum.shaded.fastutil.ints.IntOpenHashSet;
 /**
  * Which processes read which rows of one shard, and how much those rows changed since they were last pushed:
  * what a shard needs to push rows unasked — every subscribed row of an eager-push (ESSP) table when the
- * minimum clock advances, and the most-changed rows under managed communication.
+ * minimum clock advances, a process's rows of ASYNC tables after each of its flushes, and the most-changed rows
+ * under managed communication.
  *
  * <p>Not thread-safe: owned by its {@link ShardState}, under the same lock.
  */
@@ -81,16 +82,38 @@ final class Subscriptions {
                 if (table == null || t.getValue().isEmpty() || !table.spec().consistency().pushes()) {
                     continue;
                 }
-                int[] rows = t.getValue().toIntArray();
-                RowValues[] values = new RowValues[rows.length];
-                for (int i = 0; i < rows.length; i++) {
-                    RowValues row = store.row(table.id(), rows[i]);
-                    values[i] = row == null ? table.spec().zeroRow() : row.copy();
-                }
-                out.add(new ShardState.Push(e.getKey(), new RowsSnapshot(table.id(), version, rows, values)));
+                out.add(new ShardState.Push(e.getKey(), snapshot(store, table, t.getValue().toIntArray(), version)));
             }
         }
         return out;
+    }
+
+    /**
+     * Fresh copies of the rows of every ASYNC table ({@link Consistency#pushesOnFlush()}) that {@code reader} has
+     * read, for {@code reader} alone: what a shard sends a process after each of its flushes.
+     */
+    List<ShardState.Push> onFlush(Store store, Object reader, long version) {
+        var byTable = byReader.get(reader);
+        if (byTable == null) {
+            return List.of();
+        }
+        List<ShardState.Push> out = new ArrayList<>();
+        for (var t : byTable.int2ObjectEntrySet()) {
+            TableRef table = store.table(t.getIntKey());
+            if (table != null && !t.getValue().isEmpty() && table.spec().consistency().pushesOnFlush()) {
+                out.add(new ShardState.Push(reader, snapshot(store, table, t.getValue().toIntArray(), version)));
+            }
+        }
+        return out;
+    }
+
+    private static RowsSnapshot snapshot(Store store, TableRef table, int[] rows, long version) {
+        RowValues[] values = new RowValues[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            RowValues row = store.row(table.id(), rows[i]);
+            values[i] = row == null ? table.spec().zeroRow() : row.copy();
+        }
+        return new RowsSnapshot(table.id(), version, rows, values);
     }
 
     /**

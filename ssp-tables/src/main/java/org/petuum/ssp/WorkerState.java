@@ -16,10 +16,16 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
  *       request of this process the shard had handled when it produced the row, is at least the sequence
  *       number of that update; or the worker still holds in a small log every update of that row it sent
  *       since, and {@link #view(TableRef, int, CachedRow)} adds them back (as Bösen applies a worker's
- *       own updates to its process's rows), so rows it writes every clock need not be fetched every clock. Under {@code ASYNC}, where versions bound nothing, a row must include the
- *       worker's last clock on that row's shard, so reads stay live. Under {@code VALUE_BOUND} no cached row
- *       is fresh: the writers keep the bound, and readers read what the shard holds.</li>
+ *       own updates to its process's rows), so rows it writes every clock need not be fetched every clock.</li>
+ *   <li>Under {@code ASYNC}, where versions bound nothing, instead of the version: the row is at most one clock
+ *       behind this worker, that is its shard produced it after it had handled this worker's flush of the clock
+ *       before last ({@code fetchSeq} at least that flush's sequence number). Shards push the rows a process
+ *       reads after each of its flushes ({@link Consistency#pushesOnFlush()}), so the push that follows the last
+ *       flush normally arrives during the clock and the read never asks; a copy older than the bound (the push
+ *       is late, or was lost with its connection) is waited for or fetched again.</li>
  * </ul>
+ * Under {@code VALUE_BOUND} no cached row is fresh: the writers keep the bound, and readers read what the shard
+ * holds.
  * Updates not yet sent are added to whatever is read ({@link #view}), except in tables with an optimizer
  * ({@link UpdateRule}), where they are gradients rather than changes of the values.
  *
@@ -30,6 +36,10 @@ public final class WorkerState {
     private final RowPartitioner partitioner;
     private final OpLog oplog = new OpLog();
     private final long[] lastFlushSeq;
+    /** Per shard, {@link #lastFlushSeq} when this worker completed its last clock. */
+    private final long[] seqAtLastClock;
+    /** Per shard, {@link #lastFlushSeq} when this worker completed the clock before last: the ASYNC bound. */
+    private final long[] seqAtClockBeforeLast;
     private final Int2ObjectOpenHashMap<Int2LongOpenHashMap> ownRowSeq = new Int2ObjectOpenHashMap<>();
     /** Per row, this worker's sent updates that a cached row may not hold yet (oldest first). */
     private final java.util.Map<Long, java.util.ArrayDeque<Sent>> ownLog = new java.util.HashMap<>();
@@ -55,6 +65,8 @@ public final class WorkerState {
         this.partitioner = partitioner;
         this.lastFlushSeq = new long[partitioner.numShards()];
         java.util.Arrays.fill(lastFlushSeq, -1);
+        this.seqAtLastClock = lastFlushSeq.clone();
+        this.seqAtClockBeforeLast = lastFlushSeq.clone();
         this.clock = startClock;
     }
 
@@ -90,12 +102,15 @@ public final class WorkerState {
             // The bound is kept by the writers; a reader only has to read what the shard holds now.
             return false;
         }
-        if (!c.bounded()) {
-            return cached.fetchSeq() >= lastFlushSeq[partitioner.shardOf(row)];
-        }
-        if (cached.version() < c.minVersion(clock)) {
+        if (c.bounded() ? cached.version() < c.minVersion(clock)
+                : cached.fetchSeq() < seqAtClockBeforeLast[partitioner.shardOf(row)]) {
             return false;
         }
+        return holdsOwnUpdates(table, row, cached);
+    }
+
+    /** Whether {@code cached} holds this worker's sent updates of the row, or {@link #view} can add them back. */
+    private boolean holdsOwnUpdates(TableRef table, int row, CachedRow cached) {
         Int2LongOpenHashMap own = ownRowSeq.get(table.id());
         if (own == null || !own.containsKey(row) || cached.fetchSeq() >= own.get(row)) {
             return true;
@@ -225,6 +240,10 @@ public final class WorkerState {
 
     /** Completes the current clock. */
     public void advanceClock() {
+        for (int s = 0; s < lastFlushSeq.length; s++) {
+            seqAtClockBeforeLast[s] = seqAtLastClock[s];
+            seqAtLastClock[s] = lastFlushSeq[s];
+        }
         clock++;
     }
 }

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -167,5 +171,48 @@ class RowValuesTest {
     void toStringShowsTheCells() {
         assertEquals("DenseRow[1.0, 0.0]", DenseRow.wrap(new double[] {1, 0}).toString());
         assertEquals("SparseRow{cols=4, 2=3.0}", SparseRow.of(4, new int[] {2}, new double[] {3}).toString());
+    }
+    @Test
+    void sparseRowAgreesWithAMapUnderRandomAddsAndMergesAndVisitsColumnsInOrder() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int cols = 1 + rng.nextInt(64);
+            SparseRow row = new SparseRow(cols);
+            Map<Integer, Double> expected = new TreeMap<>();
+            for (int step = 0; step < 40; step++) {
+                if (rng.nextBoolean()) {
+                    int c = rng.nextInt(cols);
+                    double d = rng.nextInt(7) - 3;
+                    row.add(c, d);
+                    expected.merge(c, d, Double::sum);
+                } else {
+                    int n = rng.nextInt(8);
+                    int[] cs = new int[n];
+                    double[] ds = new double[n];
+                    for (int k = 0; k < n; k++) {
+                        cs[k] = rng.nextInt(cols);
+                        ds[k] = rng.nextInt(7) - 3;
+                        expected.merge(cs[k], ds[k], Double::sum);
+                    }
+                    SparseRow delta = SparseRow.of(cols, cs, ds);
+                    SparseRow before = row.copy();
+                    row.addAll(delta);
+                    assertEquals(SparseRow.of(cols, cs, ds), delta, "addAll left its argument alone");
+                    before.add(0, 1); // a copy shares nothing: the checks below would see it in the row
+                }
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(expected.getOrDefault(c, 0.0), row.get(c), "trial " + trial + " column " + c);
+                }
+                List<Integer> visited = new ArrayList<>();
+                row.forEachNonZero((c, v) -> visited.add(c));
+                List<Integer> nonZero = new ArrayList<>();
+                expected.forEach((c, v) -> {
+                    if (v != 0) {
+                        nonZero.add(c);
+                    }
+                });
+                assertEquals(nonZero, visited, "trial " + trial + ": non-zero columns, in increasing order");
+            }
+        }
     }
 }

@@ -334,4 +334,25 @@ class ShardStateTest {
         assertEquals("shardIndex : 2 (expected: 0 <= shardIndex < 2)",
                 assertThrows(IllegalArgumentException.class, () -> new ShardState<>(2, TWO_SHARDS)).getMessage());
     }
+    @Test
+    void anAsyncFlushPushesTheRowsTheFlushingProcessReadBackToItAlone() {
+        TableRef async = new TableRef(3, TableSpec.dense("async", 10, 3).consistency(Consistency.async()));
+        shard.createTable(async);
+        assertNotNull(shard.read(new ShardState.Read<>("p read", async.id(), new int[] {0, 2}, Long.MIN_VALUE, 0, 0,
+                0, NEVER, "process p")));
+        assertNotNull(shard.read(new ShardState.Read<>("q read", async.id(), new int[] {4}, Long.MIN_VALUE, 1, 0,
+                0, NEVER, "process q")));
+        assertNotNull(shard.read(new ShardState.Read<>("p weights", WEIGHTS.id(), new int[] {6}, 0, 0, 0, 0, NEVER,
+                "process p")));
+        ShardState.FlushResult<String> r = shard.flush(RUN, 0, 0, inc(async, 2, 0, 5), false, "process p");
+        assertEquals(1, r.pushes().size(), "only p, only its ASYNC table: " + r.pushes());
+        ShardState.Push push = r.pushes().get(0);
+        assertEquals("process p", push.subscriber());
+        assertEquals(async.id(), push.rows().tableId());
+        assertArrayEquals(new int[] {0, 2}, push.rows().rows());
+        assertArrayEquals(new double[] {5, 0, 0}, push.rows().values()[1].toArray(), "holds the flush itself");
+        assertTrue(shard.flush(RUN, 0, 1, List.of(), true, "process p").pushes().isEmpty(),
+                "a last flush ends the worker: nothing to refresh");
+        assertTrue(shard.flush(RUN, 1, 0, List.of(), false, null).pushes().isEmpty(), "an unknown flusher");
+    }
 }

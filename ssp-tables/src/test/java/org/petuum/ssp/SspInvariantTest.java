@@ -65,6 +65,24 @@ class SspInvariantTest {
                 "reads that waited under BSP, SSP(1), SSP(3): " + java.util.Arrays.toString(parked));
     }
 
+    @Test
+    void asyncReadsAskTheShardsNoMoreOftenThanSsp3AndTheirCopiesArePushed() {
+        long[] fetches = new long[2];
+        long pushes = 0;
+        Consistency[] models = {Consistency.ssp(3), Consistency.async()};
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            for (int m = 0; m < models.length; m++) {
+                SspSimulation.Result r = SspSimulation.run(models[m], seed, SspSimulation.REAL_RULE);
+                assertNull(r.violation(), r.violation());
+                fetches[m] += r.fetches();
+                pushes += m == 1 ? r.pushes() : 0;
+            }
+        }
+        assertTrue(fetches[1] <= fetches[0], "reads that asked a shard under SSP(3), ASYNC: "
+                + java.util.Arrays.toString(fetches));
+        assertTrue(pushes > SEEDS, "ASYNC pushes: " + pushes);
+    }
+
     static Stream<Arguments> brokenRules() {
         SspSimulation.FreshnessRule anyCachedRow = (w, t, row, cached) -> cached != null;
         SspSimulation.FreshnessRule staleByOne =
@@ -75,7 +93,9 @@ class SspInvariantTest {
         return Stream.of(
                 Arguments.of("accepts any cached row", Consistency.bsp(), anyCachedRow, "staleness 0 requires"),
                 Arguments.of("allows one clock too many", Consistency.ssp(1), staleByOne, "staleness 1 requires"),
-                Arguments.of("accepts any cached row", Consistency.ssp(3), anyCachedRow, "staleness 3 requires"));
+                Arguments.of("accepts any cached row", Consistency.ssp(3), anyCachedRow, "staleness 3 requires"),
+                Arguments.of("accepts any cached row", Consistency.async(), anyCachedRow,
+                        "more than one clock behind"));
     }
 
     @ParameterizedTest(name = "{1}: a rule that {0} is caught")

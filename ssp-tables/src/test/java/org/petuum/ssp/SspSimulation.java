@@ -2,7 +2,9 @@ package org.petuum.ssp;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -16,8 +18,9 @@ import java.util.SplittableRandom;
  * id) of every row, possibly reads again, and clocks: one flush to every shard. Cell {@code (r, w)} therefore
  * counts the clocks of worker {@code w} that reached the row. Some workers stop early (some without a single
  * clock), and every worker ends like a returning worker function: reads, possibly one more increment after
- * its last clock, and a last flush. Every value a read returns is checked against the consistency model; the
- * first violation ends the run.
+ * its last clock, and a last flush. Shards push what the model asks for (under ASYNC, after every flush that
+ * ends a clock, the rows the flushing process has read) down the same FIFO connections as the answers. Every
+ * value a read returns is checked against the consistency model; the first violation ends the run.
  */
 final class SspSimulation {
 
@@ -31,7 +34,11 @@ final class SspSimulation {
 
     /** What happened in one run; {@code violation} is {@code null} when every check held. */
     record Result(String violation, String setup, int reads, int cacheHits, int parkedReads, int duplicatesDropped,
-                  int trailingIncrements) {
+                  int trailingIncrements, int pushes) {
+        /** The reads that asked a shard. */
+        int fetches() {
+            return reads - cacheHits;
+        }
     }
 
     private static final long RUN = 1;
@@ -50,6 +57,7 @@ final class SspSimulation {
     private record ReadMsg(Request request) implements ToShard {
     }
 
+    /** An answer to {@code request}, or with no request a push of rows the shard sent unasked. */
     private record Answer(Request request, RowsSnapshot rows, long watermark) {
     }
 
@@ -103,6 +111,12 @@ final class SspSimulation {
     private final List<List<ArrayDeque<ToShard>>> up = new ArrayList<>();
     private final List<List<ArrayDeque<Answer>>> down = new ArrayList<>();
     private final String setup;
+    /**
+     * Per (worker, clock, row): the row's cells on its shard when that shard applied the worker's flush of that
+     * clock, which an ASYNC read two clocks later must not be older than.
+     */
+    private final Map<String, RowValues> heldAtFlush = new HashMap<>();
+    private int pushes;
     private long now;
     private int reads;
     private int cacheHits;
@@ -184,7 +198,7 @@ final class SspSimulation {
             violation = v.getMessage() + " (" + sim.setup + ")";
         }
         return new Result(violation, sim.setup, sim.reads, sim.cacheHits, sim.parkedReads, sim.duplicatesDropped,
-                sim.trailingIncrements);
+                sim.trailingIncrements, sim.pushes);
     }
 
     private void loop() {
@@ -285,7 +299,7 @@ final class SspSimulation {
             handled[process][s] = Math.max(handled[process][s], f.seq());
             ShardState.FlushResult<Request> result;
             try {
-                result = shard.flush(RUN, f.worker(), f.clock(), f.updates(), f.last());
+                result = shard.flush(RUN, f.worker(), f.clock(), f.updates(), f.last(), process);
             } catch (IllegalArgumentException e) {
                 throw new Violation("shard " + s + " rejected the flush of worker " + f.worker() + " clock "
                         + f.clock() + ": " + e.getMessage());
@@ -307,14 +321,30 @@ final class SspSimulation {
                             true));
                 }
             }
+            if (result.applied() && !f.last()) {
+                RowsSnapshot held = shard.readRange(table.id(), 0, rows);
+                for (int r = 0; r < rows; r++) {
+                    if (partitioner.owns(s, r)) {
+                        heldAtFlush.put(f.worker() + "/" + f.clock() + "/" + r, table.spec().zeroRow());
+                    }
+                }
+                for (int i = 0; i < held.size(); i++) {
+                    heldAtFlush.put(f.worker() + "/" + f.clock() + "/" + held.rows()[i], held.values()[i].copy());
+                }
+            }
             for (ShardState.Served<Request> served : result.released()) {
                 answer(s, served);
+            }
+            for (ShardState.Push push : result.pushes()) {
+                int to = (Integer) push.subscriber();
+                down.get(s).get(to).add(new Answer(null, push.rows(), handled[to][s]));
+                pushes++;
             }
         } else {
             Request r = ((ReadMsg) msg).request();
             handled[process][s] = Math.max(handled[process][s], r.seq());
             ShardState.Served<Request> served = shard.read(new ShardState.Read<>(r, table.id(), new int[] {r.row()},
-                    r.minVersion(), r.worker(), r.clock(), now, now + 1_000_000_000_000L));
+                    r.minVersion(), r.worker(), r.clock(), now, now + 1_000_000_000_000L, process));
             if (served != null) {
                 answer(s, served);
             } else {
@@ -337,6 +367,13 @@ final class SspSimulation {
         Answer a = down.get(shard).get(process).poll();
         Request r = a.request();
         RowsSnapshot rows = a.rows();
+        if (r == null) {
+            for (int i = 0; i < rows.size(); i++) {
+                caches[process].install(rows.tableId(), rows.rows()[i],
+                        new CachedRow(rows.version(), a.watermark(), rows.values()[i]));
+            }
+            return;
+        }
         if (rows.size() != 1 || rows.rows()[0] != r.row() || rows.tableId() != table.id()) {
             throw new Violation("shard " + shard + " answered the read of row " + r.row() + " with rows "
                     + java.util.Arrays.toString(rows.rows()));
@@ -398,6 +435,17 @@ final class SspSimulation {
             if (consistency.bounded() && cell < (bound > o.lastClock ? total : bound)) {
                 throw new Violation(where + "worker " + other + "'s cell is " + cell + " but staleness "
                         + consistency.staleness() + " requires at least " + Math.min(bound, total));
+            }
+            if (!consistency.bounded() && c >= 2) {
+                RowValues held = heldAtFlush.get(me + "/" + (c - 2) + "/" + row);
+                if (held == null) {
+                    throw new Violation(where + "its flush of clock " + (c - 2) + " never reached the row's shard");
+                }
+                if (cell < held.get(other)) {
+                    throw new Violation(where + "worker " + other + "'s cell is " + cell + " but the shard held "
+                            + held.get(other) + " at this worker's flush of clock " + (c - 2)
+                            + ": more than one clock behind");
+                }
             }
         }
     }

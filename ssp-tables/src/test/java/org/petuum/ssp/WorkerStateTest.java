@@ -112,17 +112,33 @@ class WorkerStateTest {
     }
 
     @Test
-    void asyncRowMustBeFetchedAfterTheWorkersLastFlushToItsShard() {
+    void asyncRowMayBeOneClockBehindTheWorkersLastFlushToItsShard() {
         WorkerState w = new WorkerState(0, TWO_SHARDS);
         assertTrue(w.isFresh(ASYNC, 4, cached(0, 0)), "nothing flushed yet");
         w.flushed(0, 10, List.of());
         w.flushed(1, 3, List.of());
         w.advanceClock();
-        assertFalse(w.isFresh(ASYNC, 6, cached(0, 9)), "even a row the worker never wrote");
+        assertTrue(w.isFresh(ASYNC, 6, cached(0, 0)), "one clock completed: no bound yet");
+        w.flushed(0, 20, List.of());
+        w.flushed(1, 13, List.of());
+        w.advanceClock();
+        assertFalse(w.isFresh(ASYNC, 6, cached(0, 9)), "older than the flush of the clock before last");
         assertFalse(w.isFresh(ASYNC, 6, cached(Long.MAX_VALUE, 9)), "a version does not help under ASYNC");
-        assertTrue(w.isFresh(ASYNC, 6, cached(0, 10)), "a row holding everything up to the flush");
-        assertTrue(w.isFresh(ASYNC, 5, cached(0, 3)), "row 5 is on shard 1, last flushed with sequence 3");
+        assertTrue(w.isFresh(ASYNC, 6, cached(0, 10)), "one clock behind: what the push after flush 10 brought");
+        assertTrue(w.isFresh(ASYNC, 5, cached(0, 3)), "row 5 is on shard 1, flushed with sequence 3 a clock ago");
         assertFalse(w.isFresh(ASYNC, 5, cached(0, 2)));
+    }
+
+    @Test
+    void asyncRowOneClockBehindIsCompletedWithTheWorkersOwnUpdates() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        w.flushed(0, 10, List.of());
+        w.advanceClock();
+        w.flushed(0, 20, List.of(new RowUpdate(ASYNC.id(), 4, DenseRow.wrap(new double[] {1, 0}))));
+        w.advanceClock();
+        assertTrue(w.isFresh(ASYNC, 4, cached(0, 12)), "lacks flush 20, which the worker's log adds back");
+        assertArrayEquals(new double[] {1, 0}, w.view(ASYNC, 4, cached(0, 12)).toArray());
+        assertArrayEquals(new double[] {0, 0}, w.view(ASYNC, 4, cached(0, 20)).toArray(), "holds it already");
     }
 
     @Test

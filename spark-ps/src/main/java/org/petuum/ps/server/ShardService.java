@@ -124,8 +124,11 @@ final class ShardService {
             Channel ch = (Channel) p.subscriber();
             Long watermark = lastHandled.get(ch);
             if (watermark != null) {
-                out.add(new RowPush(ch, new org.petuum.ps.protocol.RowPush(state.runId(), watermark, p.rows())));
-                metrics.rowsPushed.inc(p.rows().size());
+                // Many rows of a large table may be pushed at once: in frames the reader accepts.
+                for (var push : org.petuum.ps.protocol.RowPush.split(state.runId(), watermark, p.rows(), maxFrameBytes)) {
+                    out.add(new RowPush(ch, push));
+                    metrics.rowsPushed.inc(push.snapshot().size());
+                }
             }
         }
         return out;
@@ -189,7 +192,7 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, f.requestId());
-                result = active().flush(f.runId(), f.worker(), f.clock(), f.updates(), f.last());
+                result = active().flush(f.runId(), f.worker(), f.clock(), f.updates(), f.last(), ch);
                 pushes = pushMessages(result.pushes());
                 answers = answers(result.released(), true);
             }

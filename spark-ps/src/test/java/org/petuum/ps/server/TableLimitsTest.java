@@ -87,7 +87,9 @@ class TableLimitsTest {
         call(seq -> new Flush(seq, RUN, 0, 0, List.of(new RowUpdate(0, 12345, cell))));
         Rows read = assertInstanceOf(Rows.class, call(seq -> new GetRows(seq, 0, 1, 0, 1, WAIT_MS, new int[] {12345})));
         assertEquals(2.5, read.snapshot().values()[0].get(max - 1));
-        assertEquals(8L * max, gauge("shard.bytesHeld"));
+        // The shard's estimate: 8 bytes a dense cell plus a row's own overhead (measured by bin/bench memory).
+        long held = gauge("shard.bytesHeld");
+        assertTrue(held >= 8L * max && held <= 8L * max + 256, held + " bytes held");
     }
 
     @Test
@@ -100,7 +102,8 @@ class TableLimitsTest {
         call(seq -> new PutRows(seq, 0, new int[] {7}, new RowValues[] {cell}));
 
         assertEquals(2L, gauge("shard.cellsHeld"));
-        assertTrue(gauge("shard.bytesHeld") <= 32, gauge("shard.bytesHeld") + " bytes held");
+        // Two rows of one cell each: a sparse cell's 12 bytes plus a row's overhead each, nothing near the width.
+        assertTrue(gauge("shard.bytesHeld") <= 2 * (12 + 128), gauge("shard.bytesHeld") + " bytes held");
     }
 
     @Test
