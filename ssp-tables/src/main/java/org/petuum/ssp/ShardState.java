@@ -1,10 +1,7 @@
 package org.petuum.ssp;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.petuum.shaded.fastutil.ints.Int2ObjectMap;
-import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 
 /**
  * Everything one shard server holds: its part of every table, the clocks of the current run's workers,
@@ -36,33 +33,20 @@ public final class ShardState<T> {
     public static final int OTHERS_ONLY = -2;
 
     private final int shardIndex;
-    private final RowPartitioner partitioner;
-    private final Int2ObjectOpenHashMap<TableRef> tables = new Int2ObjectOpenHashMap<>();
-    private final Int2ObjectOpenHashMap<Int2ObjectOpenHashMap<RowValues>> data = new Int2ObjectOpenHashMap<>();
-    /** The optimizer state of every table whose update rule is not plain addition. */
-    private final Int2ObjectOpenHashMap<OptimizerState> optimizers = new Int2ObjectOpenHashMap<>();
-    private final List<Read<T>> parked = new ArrayList<>();
+    private final ShardTables tables;
+    private final ShardCheckpointer checkpoints;
+    private final AnswerLimit answers = new AnswerLimit();
+    private final WaitingReads<T> parked = new WaitingReads<>();
+    private final Subscriptions subscriptions = new Subscriptions();
+    private boolean managedPush;
 
     private long runId = -1;
     private VectorClock clocks;
 
-    // Checkpoints: a boundary k is taken when the minimum clock reaches k. Faster workers may already have
-    // flushed clocks >= k by then; their deltas are kept aside ("ahead") so the image can leave them out.
-    private int checkpointInterval;
-    private int nextCheckpoint = Integer.MAX_VALUE;
-    private final java.util.TreeMap<Integer, List<RowUpdate>> ahead = new java.util.TreeMap<>();
-    /** Optimizer tables' state at the next boundary (their later updates cannot be subtracted out). */
-    private final OptimizerShadows shadows = new OptimizerShadows();
-    /** The smallest clock a worker of this run finished at ({@link Integer#MAX_VALUE}: none has). */
-    private int finishedFloor = Integer.MAX_VALUE;
-
     public ShardState(int shardIndex, RowPartitioner partitioner) {
-        if (shardIndex < 0 || shardIndex >= partitioner.numShards()) {
-            throw new IllegalArgumentException(
-                    "shardIndex : " + shardIndex + " (expected: 0 <= shardIndex < " + partitioner.numShards() + ")");
-        }
+        this.tables = new ShardTables(shardIndex, partitioner);
         this.shardIndex = shardIndex;
-        this.partitioner = partitioner;
+        this.checkpoints = new ShardCheckpointer(tables);
     }
 
     public int shardIndex() {
@@ -71,44 +55,25 @@ public final class ShardState<T> {
 
     /** Creates a table; creating the same table again is a no-op, another spec under the same id is an error. */
     public void createTable(TableRef table) {
-        TableRef existing = tables.get(table.id());
-        if (existing != null) {
-            if (!existing.equals(table)) {
-                throw new IllegalStateException("table id " + table.id() + " is already '" + existing.name()
-                        + "' " + existing.spec() + ", not " + table.spec());
-            }
-            return;
-        }
-        tables.put(table.id(), table);
-        data.put(table.id(), new Int2ObjectOpenHashMap<>());
-        if (!table.spec().updateRule().isAdd()) {
-            optimizers.put(table.id(), new OptimizerState(table.spec()));
-            if (nextCheckpoint != Integer.MAX_VALUE) {
-                shadows.track(table, data.get(table.id()), optimizers.get(table.id()));
-            }
+        if (tables.create(table)) {
+            checkpoints.tableCreated(table);
         }
     }
 
     /** Drops a table and its rows; unknown ids are ignored (dropping is idempotent). */
     public void dropTable(int tableId) {
         subscriptions.dropTable(tableId);
-        tables.remove(tableId);
-        data.remove(tableId);
-        optimizers.remove(tableId);
-        shadows.forget(tableId);
+        tables.drop(tableId);
+        checkpoints.tableDropped(tableId);
     }
 
     /** The table with this id, or an error that names the id. */
     public TableRef table(int tableId) {
-        TableRef t = tables.get(tableId);
-        if (t == null) {
-            throw new IllegalArgumentException("shard " + shardIndex + ": no table with id " + tableId);
-        }
-        return t;
+        return tables.get(tableId);
     }
 
     public int tableCount() {
-        return tables.size();
+        return tables.count();
     }
 
     /**
@@ -120,29 +85,13 @@ public final class ShardState<T> {
      * metrics, not hot paths.
      */
     public Storage storage() {
-        long denseRows = 0;
-        long sparseRows = 0;
-        long denseCells = 0;
-        long sparseCells = 0;
-        for (Int2ObjectOpenHashMap<RowValues> rows : data.values()) {
-            for (RowValues r : rows.values()) {
-                if (r.isDense()) {
-                    denseRows++;
-                    denseCells += r.storedCells();
-                } else {
-                    sparseRows++;
-                    sparseCells += r.storedCells();
-                }
-            }
-        }
-        return new Storage(denseRows + sparseRows, denseCells + sparseCells,
-                8 * denseCells + DENSE_ROW_BYTES * denseRows + 12 * sparseCells + SPARSE_ROW_BYTES * sparseRows);
+        return tables.storage();
     }
 
     /** Heap per stored dense row besides its cells (see {@link #storage()}). */
-    static final int DENSE_ROW_BYTES = 48;
+    static final int DENSE_ROW_BYTES = ShardTables.DENSE_ROW_BYTES;
     /** Heap per stored sparse row besides its cells (see {@link #storage()}). */
-    static final int SPARSE_ROW_BYTES = 80;
+    static final int SPARSE_ROW_BYTES = ShardTables.SPARSE_ROW_BYTES;
 
     /** See {@link #storage()}. */
     public record Storage(long rows, long cells, long estimatedBytes) {
@@ -162,30 +111,16 @@ public final class ShardState<T> {
      * waiting from an earlier run fail.
      */
     public List<Expired<T>> beginRun(long newRunId, int workers, int startClock, int checkpointInterval) {
-        if (checkpointInterval < 0) {
-            throw new IllegalArgumentException("checkpointInterval : " + checkpointInterval + " (expected: >= 0)");
-        }
-        List<Expired<T>> failed = new ArrayList<>();
-        for (Read<T> r : parked) {
-            failed.add(new Expired<>(r.token, "shard " + shardIndex + ": run " + runId
-                    + " was replaced by run " + newRunId + " while a read waited"));
-        }
-        parked.clear();
+        checkpoints.begin(startClock, checkpointInterval);
+        List<Expired<T>> failed = failWaiting("run " + runId + " was replaced by run " + newRunId);
         this.runId = newRunId;
         this.clocks = new VectorClock(workers, startClock);
-        this.checkpointInterval = checkpointInterval;
-        this.nextCheckpoint = checkpointInterval == 0 ? Integer.MAX_VALUE
-                : (startClock / checkpointInterval + 1) * checkpointInterval;
-        this.ahead.clear();
-        this.shadows.clear();
-        if (nextCheckpoint != Integer.MAX_VALUE) {
-            for (var e : optimizers.int2ObjectEntrySet()) {
-                shadows.track(tables.get(e.getIntKey()), data.get(e.getIntKey()), e.getValue());
-            }
-        }
-        this.finishedFloor = Integer.MAX_VALUE;
         this.subscriptions.clear();
         return failed;
+    }
+
+    private List<Expired<T>> failWaiting(String why) {
+        return parked.failAll("shard " + shardIndex + ": " + why + " while a read waited");
     }
 
     public long runId() {
@@ -269,37 +204,24 @@ public final class ShardState<T> {
             throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " flushed clock "
                     + clock + " but its next clock here is " + current + " (a flush was lost)");
         }
-        checkUpdates(updates);
+        tables.checkUpdates(updates);
         int visibleBefore = clocks.visibleMin();
         applyUpdates(clock, updates);
-        List<CheckpointImage> images = new ArrayList<>();
+        List<CheckpointImage> images = List.of();
         if (last) {
             // The clock stays: the minimum that checkpoints follow cannot move, and no image holds these updates.
             clocks.finish(worker);
-            finishedFloor = Math.min(finishedFloor, clock);
-        } else {
-            boolean advanced = clocks.advance(worker, clock + 1);
-            while (advanced && clocks.min() >= nextCheckpoint) {
-                images.add(imageAt(nextCheckpoint));
-                nextCheckpoint += checkpointInterval;
-                shadows.replay(ahead.headMap(nextCheckpoint).values());
-                ahead.headMap(nextCheckpoint).clear();
-            }
-        }
-        if (nextCheckpoint != Integer.MAX_VALUE && nextCheckpoint > finishedFloor) {
-            // A finished worker holds the minimum below the next boundary for good: no image will be taken in
-            // this run, so keeping the faster workers' deltas aside for one would only grow.
-            nextCheckpoint = Integer.MAX_VALUE;
-            ahead.clear();
-            shadows.clear();
+            checkpoints.workerFinished(clock);
+        } else if (clocks.advance(worker, clock + 1)) {
+            images = checkpoints.minimumReached(clocks.min());
         }
         boolean visibleAdvanced = clocks.visibleMin() > visibleBefore;
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
-        boolean othersWaiting = parked.stream().anyMatch(r -> r.tableId == OTHERS_ONLY);
+        boolean othersWaiting = parked.anyWaitingForOthers();
         List<Served<T>> released = visibleAdvanced || othersWaiting ? releaseReady() : List.of();
-        List<Push> pushes = visibleAdvanced ? subscriptions.eager(store, visibleClock()) : List.of();
+        List<Push> pushes = visibleAdvanced ? subscriptions.eager(tables, visibleClock()) : List.of();
         if (flusher != null && !last) {
-            List<Push> refreshed = subscriptions.onFlush(store, flusher, visibleClock());
+            List<Push> refreshed = subscriptions.onFlush(tables, flusher, visibleClock());
             if (!refreshed.isEmpty()) {
                 pushes = new ArrayList<>(pushes);
                 pushes.addAll(refreshed);
@@ -325,7 +247,7 @@ public final class ShardState<T> {
             throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " sent updates of clock "
                     + clock + " but its current clock here is " + clocks.clockOf(worker));
         }
-        checkUpdates(updates);
+        tables.checkUpdates(updates);
         applyUpdates(clock, updates);
         if (managedPush) {
             for (RowUpdate u : updates) {
@@ -335,21 +257,6 @@ public final class ShardState<T> {
     }
 
     // ---- pushes (ESSP, managed communication) ---------------------------------------------------------------
-
-    private boolean managedPush;
-    private final Subscriptions subscriptions = new Subscriptions();
-    private final Subscriptions.Store store = new Subscriptions.Store() {
-        @Override
-        public TableRef table(int tableId) {
-            return tables.get(tableId);
-        }
-
-        @Override
-        public RowValues row(int tableId, int row) {
-            Int2ObjectOpenHashMap<RowValues> rows = data.get(tableId);
-            return rows == null ? null : rows.get(row);
-        }
-    };
 
     /**
      * Turns on managed pushes: rows of clock-bounded tables that a process read are remembered, and updates sent
@@ -364,7 +271,7 @@ public final class ShardState<T> {
      * processes that read them, as many as fit in {@code budgetBytes} on the wire; their tallies restart.
      */
     public List<Push> mostChangedPushes(long budgetBytes) {
-        return subscriptions.mostChanged(store, budgetBytes, visibleClock());
+        return subscriptions.mostChanged(tables, budgetBytes, visibleClock());
     }
 
     /** Forgets what {@code subscriber} subscribed to (its connection closed); returns the number of rows. */
@@ -372,52 +279,10 @@ public final class ShardState<T> {
         return subscriptions.unsubscribe(subscriber);
     }
 
-    private void checkUpdates(List<RowUpdate> updates) {
-        for (RowUpdate u : updates) {
-            TableRef t = table(u.tableId());
-            checkOwned(t, u.row());
-            if (u.delta().cols() != t.spec().cols()) {
-                throw new IllegalArgumentException("table '" + t.name() + "' row " + u.row() + ": update has "
-                        + u.delta().cols() + " columns, expected " + t.spec().cols());
-            }
-        }
-    }
-
     private void applyUpdates(int clock, List<RowUpdate> updates) {
-        // A later checkpoint must leave these out until the slowest worker reaches their clock.
-        List<RowUpdate> kept = clock >= nextCheckpoint ? ahead.computeIfAbsent(clock, c -> new ArrayList<>()) : null;
         for (RowUpdate u : updates) {
-            Int2ObjectOpenHashMap<RowValues> rows = data.get(u.tableId());
-            RowValues row = rows.get(u.row());
-            if (row == null) {
-                row = tables.get(u.tableId()).spec().zeroRow();
-                rows.put(u.row(), row);
-            }
-            RowValues change = applyUpdate(tables.get(u.tableId()), u.row(), row, u.delta());
-            boolean shadowed = shadows.tracks(u.tableId());
-            if (kept != null) {
-                // What a later image leaves out: the change, to subtract; for a shadowed table, the gradient, to
-                // replay into the shadow once the boundary has passed.
-                kept.add(new RowUpdate(u.tableId(), u.row(), shadowed ? u.delta().copy() : change.copy()));
-            } else if (shadowed) {
-                shadows.apply(u);
-            }
+            checkpoints.applied(clock, u, tables.apply(u));
         }
-    }
-
-    /**
-     * Applies one pushed update to a stored row under its table's {@link UpdateRule}: adds {@code delta}, or runs
-     * one optimizer step with {@code delta} as the gradient.
-     *
-     * @return the change made to {@code target} (for plain addition, {@code delta} itself: do not mutate it)
-     */
-    private RowValues applyUpdate(TableRef t, int row, RowValues target, RowValues delta) {
-        OptimizerState optimizer = optimizers.get(t.id());
-        if (optimizer == null) {
-            target.addAll(delta);
-            return delta;
-        }
-        return optimizer.step(row, target, delta);
     }
 
     /**
@@ -430,9 +295,9 @@ public final class ShardState<T> {
         if (read.tableId != NO_TABLE && read.tableId != OTHERS_ONLY) {
             TableRef t = table(read.tableId);
             for (int row : read.rows) {
-                checkOwned(t, row);
+                tables.checkOwned(t, row);
             }
-            String over = overLimit(t, read.rows);
+            String over = answers.overLimit(tables, t, read.rows);
             if (over != null) {
                 throw new AnswerTooLargeException(over);
             }
@@ -454,12 +319,7 @@ public final class ShardState<T> {
      * Unlimited until called.
      */
     public void limitAnswers(long maxBytes, AnswerSizer sizer, String limitName) {
-        if (maxBytes <= 0) {
-            throw new IllegalArgumentException("maxBytes : " + maxBytes + " (expected: > 0)");
-        }
-        this.maxAnswerBytes = maxBytes;
-        this.answerSizer = java.util.Objects.requireNonNull(sizer, "sizer");
-        this.answerLimitName = java.util.Objects.requireNonNull(limitName, "limitName");
+        answers.set(maxBytes, sizer, limitName);
     }
 
     /** What one row costs in an answer. Must not allocate in proportion to the row's width. */
@@ -481,37 +341,9 @@ public final class ShardState<T> {
         }
     }
 
-    private long maxAnswerBytes = Long.MAX_VALUE;
-    private AnswerSizer answerSizer = (spec, stored) -> 0;
-    private String answerLimitName = "";
-
-    /** Why an answer with these rows would be too big, or {@code null} if it fits; copies nothing. */
-    private String overLimit(TableRef t, int[] ids) {
-        if (maxAnswerBytes == Long.MAX_VALUE) {
-            return null;
-        }
-        Int2ObjectOpenHashMap<RowValues> rows = data.get(t.id());
-        long bytes = 0;
-        for (int id : ids) {
-            bytes += answerSizer.rowBytes(t.spec(), rows.get(id));
-            if (bytes > maxAnswerBytes) {
-                return tooLarge(t, ids.length + " rows", bytes);
-            }
-        }
-        return null;
-    }
-
-    private String tooLarge(TableRef t, String what, long bytes) {
-        return "shard " + shardIndex + ": the answer to a read of " + what + " of table '" + t.name() + "' would take "
-                + "at least " + bytes + " bytes, over the limit of " + maxAnswerBytes + " (" + answerLimitName
-                + "); read fewer rows at a time";
-    }
-
     /** Forgets the waiting reads whose token matches (their asker is gone); returns how many. */
     public int dropWaiting(java.util.function.Predicate<T> gone) {
-        int before = parked.size();
-        parked.removeIf(r -> gone.test(r.token));
-        return before - parked.size();
+        return parked.drop(gone);
     }
 
     /** The number of reads that wait. */
@@ -521,15 +353,7 @@ public final class ShardState<T> {
 
     /** Fails and removes every waiting read whose deadline is at or before {@code nowNanos}. */
     public List<Expired<T>> expire(long nowNanos) {
-        List<Expired<T>> out = new ArrayList<>();
-        for (Iterator<Read<T>> it = parked.iterator(); it.hasNext(); ) {
-            Read<T> r = it.next();
-            if (r.deadlineNanos - nowNanos <= 0) {
-                it.remove();
-                out.add(new Expired<>(r.token, timeoutMessage(r, nowNanos)));
-            }
-        }
-        return out;
+        return parked.expire(nowNanos, r -> timeoutMessage(r, nowNanos));
     }
 
     /**
@@ -539,27 +363,7 @@ public final class ShardState<T> {
      * @throws IllegalArgumentException for an unknown table, a row not held here or a row of the wrong width
      */
     public void putRows(int tableId, int[] rows, RowValues[] values) {
-        TableRef t = table(tableId);
-        if (rows.length != values.length) {
-            throw new IllegalArgumentException("rows and values differ in length: " + rows.length + " vs " + values.length);
-        }
-        for (int i = 0; i < rows.length; i++) {
-            checkOwned(t, rows[i]);
-            if (values[i].cols() != t.spec().cols()) {
-                throw new IllegalArgumentException("table '" + t.name() + "' row " + rows[i] + ": value has "
-                        + values[i].cols() + " columns, expected " + t.spec().cols());
-            }
-        }
-        Int2ObjectOpenHashMap<RowValues> stored = data.get(tableId);
-        for (int i = 0; i < rows.length; i++) {
-            RowValues row = t.spec().zeroRow();
-            row.addAll(values[i]);
-            stored.put(rows[i], row);
-            if (optimizers.containsKey(tableId)) {
-                optimizers.get(tableId).reset(rows[i]);
-                shadows.put(tableId, rows[i], row);
-            }
-        }
+        checkpoints.rowsPut(tableId, rows, tables.put(tableId, rows, values));
     }
 
     /**
@@ -567,7 +371,7 @@ public final class ShardState<T> {
      * ahead yet): the image a failed run falls back to when no later checkpoint completed.
      */
     public CheckpointImage checkpointNow() {
-        return imageAt(minClock());
+        return checkpoints.imageAt(minClock());
     }
 
     /**
@@ -579,109 +383,21 @@ public final class ShardState<T> {
      * @throws IllegalArgumentException if the image is of another shard, or a table differs from the one here
      */
     public List<Expired<T>> restore(CheckpointImage image) {
-        if (image.shardIndex() != shardIndex || image.numShards() != partitioner.numShards()) {
-            throw new IllegalArgumentException("shard " + shardIndex + " of " + partitioner.numShards()
-                    + " cannot restore the image of shard " + image.shardIndex() + " of " + image.numShards());
-        }
-        for (CheckpointImage.TableImage t : image.tables()) {
-            TableRef here = table(t.table().id());
-            if (!here.equals(t.table())) {
-                throw new IllegalArgumentException("table id " + here.id() + " is " + here.spec() + " here but "
-                        + t.table().spec() + " in the checkpoint");
-            }
-        }
-        for (CheckpointImage.TableImage t : image.tables()) {
-            Int2ObjectOpenHashMap<RowValues> rows = new Int2ObjectOpenHashMap<>(t.rows().length);
-            for (int i = 0; i < t.rows().length; i++) {
-                rows.put(t.rows()[i], t.values()[i].copy());
-            }
-            data.put(t.table().id(), rows);
-            if (optimizers.containsKey(t.table().id())) {
-                // An image written without optimizer state (an older format) restarts the optimizer from zero.
-                optimizers.put(t.table().id(), t.optimizer() != null ? t.optimizer().copy()
-                        : new OptimizerState(t.table().spec()));
-            }
-        }
-        List<Expired<T>> failed = new ArrayList<>();
-        for (Read<T> r : parked) {
-            failed.add(new Expired<>(r.token, "shard " + shardIndex + ": run " + runId
-                    + " was restored from the checkpoint of clock " + image.clock() + " while a read waited"));
-        }
-        parked.clear();
+        tables.restore(image);
+        List<Expired<T>> failed = failWaiting("run " + runId + " was restored from the checkpoint of clock "
+                + image.clock());
         this.clocks = null; // the failed attempt's run id is no longer accepted
-        this.nextCheckpoint = Integer.MAX_VALUE;
-        this.ahead.clear();
-        this.shadows.clear();
-        this.subscriptions.clear();
+        checkpoints.stop();
+        subscriptions.clear();
         return failed;
-    }
-
-    private CheckpointImage imageAt(int boundary) {
-        List<CheckpointImage.TableImage> images = new ArrayList<>();
-        for (TableRef t : tables.values()) {
-            if (shadows.tracks(t.id())) {
-                images.add(image(t, shadows.rowCopies(t.id()), shadows.optimizerCopy(t.id())));
-                continue;
-            }
-            Int2ObjectOpenHashMap<RowValues> rows = data.get(t.id());
-            Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(rows.size());
-            for (var e : rows.int2ObjectEntrySet()) {
-                copies.put(e.getIntKey(), e.getValue().copy());
-            }
-            // Leave out what faster workers flushed for clocks at or past the boundary. (An optimizer table comes
-            // here only while no checkpoints are taken, for the image of a run's start: nothing is kept aside then.)
-            for (List<RowUpdate> later : ahead.tailMap(boundary).values()) {
-                for (RowUpdate u : later) {
-                    if (u.tableId() == t.id()) {
-                        RowValues row = copies.get(u.row());
-                        RowValues minus = u.delta().copy();
-                        minus.scale(-1);
-                        row.addAll(minus);
-                    }
-                }
-            }
-            OptimizerState optimizer = optimizers.get(t.id());
-            images.add(image(t, copies, optimizer == null ? null : optimizer.copy()));
-        }
-        images.sort(java.util.Comparator.comparingInt(i -> i.table().id()));
-        return new CheckpointImage(boundary, shardIndex, partitioner.numShards(), images);
-    }
-
-    private static CheckpointImage.TableImage image(TableRef t, Int2ObjectOpenHashMap<RowValues> copies,
-                                                   OptimizerState optimizer) {
-        int[] ids = copies.keySet().toIntArray();
-        java.util.Arrays.sort(ids);
-        RowValues[] values = new RowValues[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            values[i] = copies.get(ids[i]);
-        }
-        return new CheckpointImage.TableImage(t, ids, values, optimizer);
     }
 
     /** Copies of the materialised rows of a table with ids in {@code [fromRow, toRow)} held by this shard. */
     public RowsSnapshot readRange(int tableId, int fromRow, int toRow) {
         TableRef t = table(tableId);
-        Int2ObjectOpenHashMap<RowValues> rows = data.get(tableId);
-        List<Integer> ids = new ArrayList<>();
-        long bytes = 0;
-        for (Int2ObjectMap.Entry<RowValues> e : rows.int2ObjectEntrySet()) {
-            int r = e.getIntKey();
-            if (r >= fromRow && r < toRow) {
-                ids.add(r);
-                bytes += answerSizer.rowBytes(t.spec(), e.getValue());
-            }
-        }
-        if (bytes > maxAnswerBytes) {
-            throw new AnswerTooLargeException(tooLarge(t, "rows [" + fromRow + ", " + toRow + ")", bytes));
-        }
-        ids.sort(null);
-        int[] out = new int[ids.size()];
-        RowValues[] values = new RowValues[out.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ids.get(i);
-            values[i] = rows.get(out[i]).copy();
-        }
-        return new RowsSnapshot(tableId, visibleClock(), out, values);
+        int[] ids = tables.storedIds(tableId, fromRow, toRow);
+        answers.checkRange(tables, t, ids, fromRow, toRow);
+        return new RowsSnapshot(tableId, visibleClock(), ids, tables.copies(tableId, ids));
     }
 
     private boolean ready(Read<T> r) {
@@ -692,45 +408,36 @@ public final class ShardState<T> {
     }
 
     private List<Served<T>> releaseReady() {
-        List<Served<T>> out = new ArrayList<>();
-        for (Iterator<Read<T>> it = parked.iterator(); it.hasNext(); ) {
-            Read<T> r = it.next();
-            // A read of a table dropped while it waited cannot be answered: it stays until its deadline or
-            // the next run fails it, with a message that says the table was dropped.
-            boolean noTable = r.tableId == NO_TABLE || r.tableId == OTHERS_ONLY;
-            if (ready(r) && (noTable || tables.containsKey(r.tableId))) {
-                it.remove();
-                // Sparse rows may have grown while the read waited: sized again before anything is copied.
-                String over = noTable ? null : overLimit(tables.get(r.tableId), r.rows);
-                out.add(over == null ? serve(r) : new Served<>(r.token, null, over));
-            }
-        }
-        return out;
+        // A read of a table dropped while it waited cannot be answered: it stays until its deadline or the next
+        // run fails it, with a message that says the table was dropped.
+        return parked.release(r -> ready(r) && (noTable(r) || tables.contains(r.tableId)), r -> {
+            // Sparse rows may have grown while the read waited: sized again before anything is copied.
+            String over = noTable(r) ? null : answers.overLimit(tables, tables.get(r.tableId), r.rows);
+            return over == null ? serve(r) : new Served<>(r.token, null, over);
+        });
+    }
+
+    private static boolean noTable(Read<?> r) {
+        return r.tableId == NO_TABLE || r.tableId == OTHERS_ONLY;
     }
 
     private Served<T> serve(Read<T> read) {
         if (read.subscriber != null && read.tableId >= 0) {
-            TableRef t = tables.get(read.tableId);
+            TableRef t = tables.table(read.tableId);
             Consistency c = t == null ? null : t.spec().consistency();
             if (c != null && (c.pushes() || c.pushesOnFlush() || (managedPush && c.bounded()))) {
                 subscriptions.subscribe(read.subscriber, t.id(), read.rows);
             }
         }
-        if (read.tableId == NO_TABLE || read.tableId == OTHERS_ONLY) {
+        if (noTable(read)) {
             return new Served<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), new int[0], new RowValues[0]));
         }
-        TableRef t = tables.get(read.tableId);
-        Int2ObjectOpenHashMap<RowValues> rows = data.get(read.tableId);
-        RowValues[] values = new RowValues[read.rows.length];
-        for (int i = 0; i < values.length; i++) {
-            RowValues row = rows.get(read.rows[i]);
-            values[i] = row == null ? t.spec().zeroRow() : row.copy();
-        }
+        RowValues[] values = tables.copies(read.tableId, read.rows);
         return new Served<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), read.rows.clone(), values));
     }
 
     private String timeoutMessage(Read<T> r, long nowNanos) {
-        TableRef t = tables.get(r.tableId);
+        TableRef t = tables.table(r.tableId);
         String what = r.tableId == NO_TABLE ? "global barrier"
                 : r.tableId == OTHERS_ONLY ? "wait for the other workers"
                 : t == null ? "table id " + r.tableId + " (dropped)" : "table '" + t.name() + "'";
@@ -759,14 +466,6 @@ public final class ShardState<T> {
         if (worker < 0 || worker >= clocks.workers()) {
             throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " outside [0, "
                     + clocks.workers() + ") of run " + runId);
-        }
-    }
-
-    private void checkOwned(TableRef t, int row) {
-        t.spec().checkRow(row);
-        if (!partitioner.owns(shardIndex, row)) {
-            throw new IllegalArgumentException("table '" + t.name() + "' row " + row + " belongs to shard "
-                    + partitioner.shardOf(row) + ", not shard " + shardIndex);
         }
     }
 

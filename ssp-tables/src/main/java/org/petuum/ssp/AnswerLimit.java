@@ -1,0 +1,60 @@
+package org.petuum.ssp;
+
+import java.util.Objects;
+import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
+
+/**
+ * How big a shard's answer to a read may be ({@link ShardState#limitAnswers}): sized from the stored rows before
+ * anything is copied. Unlimited until set.
+ *
+ * <p>Not thread-safe: owned by one {@link ShardState}.
+ */
+final class AnswerLimit {
+    private long maxBytes = Long.MAX_VALUE;
+    private ShardState.AnswerSizer sizer = (spec, stored) -> 0;
+    private String limitName = "";
+
+    void set(long maxBytes, ShardState.AnswerSizer sizer, String limitName) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes : " + maxBytes + " (expected: > 0)");
+        }
+        this.maxBytes = maxBytes;
+        this.sizer = Objects.requireNonNull(sizer, "sizer");
+        this.limitName = Objects.requireNonNull(limitName, "limitName");
+    }
+
+    /** Why an answer with rows {@code ids} of {@code t} would be too big, or {@code null} if it fits. */
+    String overLimit(ShardTables tables, TableRef t, int[] ids) {
+        if (maxBytes == Long.MAX_VALUE) {
+            return null;
+        }
+        Int2ObjectOpenHashMap<RowValues> rows = tables.rows(t.id());
+        long bytes = 0;
+        for (int id : ids) {
+            bytes += sizer.rowBytes(t.spec(), rows.get(id));
+            if (bytes > maxBytes) {
+                return tooLarge(tables, t, ids.length + " rows", bytes);
+            }
+        }
+        return null;
+    }
+
+    /** Refuses a range read whose stored rows {@code ids} would not fit. */
+    void checkRange(ShardTables tables, TableRef t, int[] ids, int fromRow, int toRow) {
+        Int2ObjectOpenHashMap<RowValues> rows = tables.rows(t.id());
+        long bytes = 0;
+        for (int id : ids) {
+            bytes += sizer.rowBytes(t.spec(), rows.get(id));
+        }
+        if (bytes > maxBytes) {
+            throw new ShardState.AnswerTooLargeException(tooLarge(tables, t, "rows [" + fromRow + ", " + toRow + ")",
+                    bytes));
+        }
+    }
+
+    private String tooLarge(ShardTables tables, TableRef t, String what, long bytes) {
+        return "shard " + tables.shardIndex() + ": the answer to a read of " + what + " of table '" + t.name()
+                + "' would take at least " + bytes + " bytes, over the limit of " + maxBytes + " (" + limitName
+                + "); read fewer rows at a time";
+    }
+}

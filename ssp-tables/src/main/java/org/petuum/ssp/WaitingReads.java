@@ -1,0 +1,81 @@
+package org.petuum.ssp;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The reads a shard keeps waiting until the clocks they need are reached: released when ready, failed at their
+ * deadline or when the run they belong to ends.
+ *
+ * <p>Not thread-safe: owned by one {@link ShardState}.
+ *
+ * @param <T> the caller's token for a waiting read
+ */
+final class WaitingReads<T> {
+    private final List<ShardState.Read<T>> parked = new ArrayList<>();
+
+    void add(ShardState.Read<T> read) {
+        parked.add(read);
+    }
+
+    int size() {
+        return parked.size();
+    }
+
+    /** Whether a read waits for every worker but its own ({@link ShardState#OTHERS_ONLY}). */
+    boolean anyWaitingForOthers() {
+        for (ShardState.Read<T> r : parked) {
+            if (r.tableId == ShardState.OTHERS_ONLY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets the reads whose token matches; returns how many. */
+    int drop(Predicate<T> gone) {
+        int before = parked.size();
+        parked.removeIf(r -> gone.test(r.token));
+        return before - parked.size();
+    }
+
+    /** Removes every read, each failed with {@code why}. */
+    List<ShardState.Expired<T>> failAll(String why) {
+        List<ShardState.Expired<T>> failed = new ArrayList<>();
+        for (ShardState.Read<T> r : parked) {
+            failed.add(new ShardState.Expired<>(r.token, why));
+        }
+        parked.clear();
+        return failed;
+    }
+
+    /** Removes the reads whose deadline is at or before {@code nowNanos}, each failed with its message. */
+    List<ShardState.Expired<T>> expire(long nowNanos, Function<ShardState.Read<T>, String> message) {
+        List<ShardState.Expired<T>> out = new ArrayList<>();
+        for (Iterator<ShardState.Read<T>> it = parked.iterator(); it.hasNext(); ) {
+            ShardState.Read<T> r = it.next();
+            if (r.deadlineNanos - nowNanos <= 0) {
+                it.remove();
+                out.add(new ShardState.Expired<>(r.token, message.apply(r)));
+            }
+        }
+        return out;
+    }
+
+    /** Removes the reads that {@code ready} accepts, in arrival order, each answered by {@code answer}. */
+    List<ShardState.Served<T>> release(Predicate<ShardState.Read<T>> ready,
+                                       Function<ShardState.Read<T>, ShardState.Served<T>> answer) {
+        List<ShardState.Served<T>> out = new ArrayList<>();
+        for (Iterator<ShardState.Read<T>> it = parked.iterator(); it.hasNext(); ) {
+            ShardState.Read<T> r = it.next();
+            if (ready.test(r)) {
+                it.remove();
+                out.add(answer.apply(r));
+            }
+        }
+        return out;
+    }
+}
