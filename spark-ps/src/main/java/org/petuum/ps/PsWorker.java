@@ -114,7 +114,7 @@ public final class PsWorker implements AutoCloseable {
      * with or without updates) and advances the clock. Does not wait for the shards.
      */
     public void clock() {
-        checkOpen();
+        checkAlive();
         early.beforeClock(plan.tables());
         checkFlushes(false);
         List<List<RowUpdate>> byShard = state.drainByShard();
@@ -164,7 +164,7 @@ public final class PsWorker implements AutoCloseable {
     }
 
     private void awaitClock(int mode, int minClock) {
-        checkOpen();
+        checkAlive();
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
         List<ShardConnection.Pending> waits = new ArrayList<>(shards.length);
@@ -280,7 +280,7 @@ public final class PsWorker implements AutoCloseable {
 
     /** Reads rows of a table under its consistency model (see {@link PsTable}). */
     RowValues[] read(TableRef table, int[] rows) {
-        checkOpen();
+        checkAlive();
         early.beforeRead();
         ProcessCache cache = client.cache();
         RowValues[] out = new RowValues[rows.length];
@@ -502,6 +502,19 @@ public final class PsWorker implements AutoCloseable {
     void checkOpen() {
         if (closed) {
             throw new IllegalStateException("worker " + state.worker() + " of run " + plan.runId() + " is closed");
+        }
+    }
+
+    /**
+     * As {@link #checkOpen}, and stops a worker whose task Spark has killed (its stage failed or was cancelled): it
+     * must not send or wait for anything more. Checked where a worker talks to the shards (clocks and reads), not
+     * on every increment, which only buffers.
+     */
+    private void checkAlive() {
+        checkOpen();
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (task != null) {
+            task.killTaskIfInterrupted();
         }
     }
 }

@@ -218,4 +218,47 @@ class RecoveryTest {
         }
         throw new IllegalStateException("shard 0 never wrote its image of clock " + clock + " under " + root);
     }
+
+    /**
+     * When worker 1 fails, Spark cancels worker 0's task; the runner has it interrupted, so a worker of the failed
+     * attempt that is busy (here: asleep for up to two minutes) stops at once instead of holding its task slot, and
+     * the run resumes.
+     */
+    @Test
+    void aWorkerOfAFailedAttemptIsInterruptedAndStops() {
+        String table = "recover-interrupt";
+        ps.createTable(TableSpec.dense(table, ROWS, 2).staleness(1));
+        String marker = checkpoints.resolve("failed-once-" + table).toString();
+        String interrupted = checkpoints.resolve("interrupted-" + table).toString();
+        List<Integer> started = ps.runWorkers(jsc.parallelize(List.of(0, 1), 2), (worker, it) -> {
+            int from = worker.currentClock();
+            PsTable t = worker.table(table);
+            boolean failing = new java.io.File(marker).exists() == false;
+            for (int c = from; c < CLOCKS; c++) {
+                t.get(0);
+                if (c == 4 && failing && worker.id() == 1 && new java.io.File(marker).createNewFile()) {
+                    Thread.sleep(500); // let worker 0 fall asleep
+                    throw new IllegalStateException("injected failure of worker 1 at clock 4");
+                }
+                if (c == 4 && failing && worker.id() == 0) {
+                    try {
+                        Thread.sleep(120_000);
+                    } catch (InterruptedException e) {
+                        new java.io.File(interrupted).createNewFile();
+                        throw e;
+                    }
+                }
+                for (int r = 0; r < ROWS; r++) {
+                    t.inc(r, worker.id(), c + 1);
+                }
+                worker.clock();
+            }
+            return from;
+        });
+        assertTrue(new java.io.File(interrupted).exists(), "worker 0 of the failed attempt was interrupted");
+        assertEquals(started.get(0), started.get(1));
+        assertTrue(started.get(0) == 0 || started.get(0) == 3, "resumed at a checkpoint clock: " + started);
+        assertExactSums(table);
+        ps.dropTable(table);
+    }
 }

@@ -37,8 +37,21 @@ public final class BarrierRunner {
         @SuppressWarnings("unchecked")
         ClassTag<R> tag = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
         RDD<R> out = data.rdd().barrier().mapPartitions(new WorkerMain<>(plan, fn), false, tag);
-        return new JavaRDD<>(out, tag).collect();
+        // When one task fails, Spark cancels the stage's other tasks, but interrupts their threads only if the job
+        // asks for it: without it a worker of the failed attempt keeps running, holding its task slot (the relaunch
+        // waits for it) and writing to the tables. The property is this thread's, restored after the job.
+        org.apache.spark.SparkContext sc = data.context();
+        String before = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
+        sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
+        try {
+            return new JavaRDD<>(out, tag).collect();
+        } finally {
+            sc.setLocalProperty(INTERRUPT_ON_CANCEL, before);
+        }
     }
+
+    /** Spark's job property that makes cancelling a job interrupt its running tasks' threads. */
+    private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
     /** Checks the slot count first: a barrier stage larger than the cluster retries for minutes instead. */
     public static void checkSlots(int partitions, int taskSlots) {
