@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
+import org.petuum.ps.protocol.AwaitClock;
 import org.petuum.ps.protocol.Flush;
 import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Message;
@@ -136,7 +137,7 @@ public final class PsWorker implements AutoCloseable {
      */
     public void globalBarrier() {
         clock();
-        awaitClock(ShardState.NO_TABLE, state.clock());
+        awaitClock(false, state.clock());
     }
 
     /**
@@ -148,7 +149,7 @@ public final class PsWorker implements AutoCloseable {
      * @throws PsTimeoutException after {@code spark.petuum.readTimeout}, naming the slowest worker
      */
     public void awaitOthers(int minClock) {
-        awaitClock(ShardState.OTHERS_ONLY, minClock);
+        awaitClock(true, minClock);
     }
 
     /**
@@ -163,13 +164,13 @@ public final class PsWorker implements AutoCloseable {
         return shards[s];
     }
 
-    private void awaitClock(int mode, int minClock) {
+    private void awaitClock(boolean othersOnly, int minClock) {
         checkAlive();
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
         List<ShardConnection.Pending> waits = new ArrayList<>(shards.length);
         for (int s = 0; s < shards.length; s++) {
-            waits.add(shard(s).send(seq -> new GetRows(seq, mode, minClock, state.worker(), clock, timeout, new int[0])));
+            waits.add(shard(s).send(seq -> new AwaitClock(seq, othersOnly, minClock, state.worker(), clock, timeout)));
         }
         long start = System.nanoTime();
         for (int s = 0; s < shards.length; s++) {
@@ -178,7 +179,7 @@ public final class PsWorker implements AutoCloseable {
                     () -> plan.shards().get(shard) + " (worker " + state.worker() + " waiting for clock " + minClock
                             + ")");
         }
-        if (mode == ShardState.NO_TABLE) {
+        if (!othersOnly) {
             barrierVersion = Math.max(barrierVersion, minClock);
         } else {
             // The minimum clock still counts this worker, so versions cannot express "the others are past

@@ -24,7 +24,10 @@ import java.util.List;
  * @param <T> the caller's token for a waiting read (e.g. the connection and request id to answer)
  */
 public final class ShardState<T> {
-    /** A read that asks for no table: it only waits for the minimum clock (a global barrier). */
+    /**
+     * A read that asks for no table: it only waits for the minimum clock (a global barrier). The transport sends
+     * such waits as their own message; these ids only tell the kinds of {@link Read} apart inside the shard.
+     */
     public static final int NO_TABLE = -1;
     /**
      * A read that asks for no table and waits until every worker <em>but the reader</em> has reached the

@@ -7,8 +7,8 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
 /**
  * Asks for rows of a table at version {@code minVersion} or newer; the shard answers with {@link Rows} once its
  * minimum clock reaches it, or with an {@link ErrorResponse} of code TIMEOUT after {@code timeoutMs}.
- * {@code worker} and {@code workerClock} name the reader in that error. With table id -1 and no rows it is
- * a pure wait for the clock (a global barrier).
+ * {@code worker} and {@code workerClock} name the reader in that error. (A wait for clocks alone is
+ * {@link AwaitClock}.)
  */
 public record GetRows(long requestId, int tableId, long minVersion, int worker, int workerClock, long timeoutMs,
                       int[] rows) implements Message {

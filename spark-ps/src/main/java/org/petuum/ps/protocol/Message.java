@@ -10,7 +10,7 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
  * and the body. Implementations are immutable, {@code final}, and provide a static {@code decode(ByteBuf)}.
  */
 public sealed interface Message permits Hello, HelloOk, ErrorResponse, Ack, CreateTable, DropTable, BeginRun,
-        Flush, GetRows, Rows, ReadRange, PutRows, AuthChallenge, AuthResponse, Restore, RowPush, Update {
+        Flush, GetRows, AwaitClock, Rows, ReadRange, PutRows, AuthChallenge, AuthResponse, Restore, RowPush, Update {
 
     /** The protocol version spoken by this build; checked in the handshake. */
     int PROTOCOL_VERSION = 4;

@@ -34,6 +34,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case FLUSH -> Flush.decode(frame);
                 case LAST_FLUSH -> Flush.decodeLast(frame);
                 case GET_ROWS -> GetRows.decode(frame);
+                case AWAIT_CLOCK -> AwaitClock.decode(frame);
                 case ROWS -> Rows.decode(frame);
                 case READ_RANGE -> ReadRange.decode(frame);
                 case PUT_ROWS -> PutRows.decode(frame);

@@ -22,7 +22,8 @@ public enum MessageType {
     RESTORE(15),
     ROW_PUSH(16),
     UPDATE(17),
-    LAST_FLUSH(18);
+    LAST_FLUSH(18),
+    AWAIT_CLOCK(19);
 
     private static final MessageType[] BY_ID = new MessageType[128];
 

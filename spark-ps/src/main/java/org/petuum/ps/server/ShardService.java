@@ -7,6 +7,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.protocol.Ack;
+import org.petuum.ps.protocol.AwaitClock;
 import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.DropTable;
@@ -205,7 +206,23 @@ final class ShardService {
             for (CheckpointImage image : result.checkpoints()) {
                 checkpoints.writePeriodic(image);
             }
+        } else if (m instanceof AwaitClock a) {
+            long now = nanoTime.getAsLong();
+            List<Answer> answers;
+            synchronized (this) {
+                handled(ch, a.requestId());
+                ShardState.Served<Token> served = active().read(new ShardState.Read<>(
+                        new Token(ch, a.requestId(), now, a.workerClock()),
+                        a.othersOnly() ? ShardState.OTHERS_ONLY : ShardState.NO_TABLE, new int[0], a.minClock(),
+                        a.worker(), a.workerClock(), now, now + a.timeoutMs() * 1_000_000L, ch));
+                answers = served == null ? List.of() : answers(List.of(served), false);
+            }
+            send(answers);
         } else if (m instanceof GetRows g) {
+            if (g.tableId() < 0) {
+                throw new IllegalArgumentException("GET_ROWS of table id " + g.tableId()
+                        + " (expected: >= 0; to wait for clocks alone, send AWAIT_CLOCK)");
+            }
             if (g.rows().length > maxRowsPerRequest) {
                 // Refused before the lock is taken or a row copied: the request alone may not size the work.
                 reply(ch, new ErrorResponse(g.requestId(), ErrorResponse.Code.TOO_LARGE, name + ": a read of "

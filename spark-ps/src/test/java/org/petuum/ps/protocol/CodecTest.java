@@ -88,6 +88,8 @@ class CodecTest {
                 new Flush(30, 5, 0, 0, List.of(), true),
                 new GetRows(15, 0, 42, 1, 44, 300, new int[] {0, 3, 6, Integer.MAX_VALUE}),
                 new GetRows(16, -1, Long.MIN_VALUE, 0, 0, 0, new int[0]),
+                new AwaitClock(31, false, 7, 1, 6, 300),
+                new AwaitClock(32, true, Long.MIN_VALUE, 0, 0, 0),
                 new Rows(17, new RowsSnapshot(0, 7, new int[] {3, 9}, new RowValues[] {dense, dense.copy()})),
                 new Rows(18, new RowsSnapshot(12, -1, new int[] {1, 2}, new RowValues[] {sparse, emptySparse})),
                 new Rows(19, new RowsSnapshot(-1, 0, new int[0], new RowValues[0])),
@@ -149,7 +151,8 @@ class CodecTest {
                 Map.entry(MessageType.READ_RANGE, 11), Map.entry(MessageType.PUT_ROWS, 12),
                 Map.entry(MessageType.AUTH_CHALLENGE, 13), Map.entry(MessageType.AUTH_RESPONSE, 14),
                 Map.entry(MessageType.RESTORE, 15), Map.entry(MessageType.ROW_PUSH, 16),
-                Map.entry(MessageType.UPDATE, 17), Map.entry(MessageType.LAST_FLUSH, 18));
+                Map.entry(MessageType.UPDATE, 17), Map.entry(MessageType.LAST_FLUSH, 18),
+                Map.entry(MessageType.AWAIT_CLOCK, 19));
         for (MessageType t : MessageType.values()) {
             assertEquals(expected.get(t), (int) t.id(), "id of " + t + " (a new type needs a new, unused id here)");
             assertEquals(t, MessageType.of(t.id()));

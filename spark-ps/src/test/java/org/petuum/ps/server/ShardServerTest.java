@@ -31,6 +31,7 @@ import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.protocol.Ack;
+import org.petuum.ps.protocol.AwaitClock;
 import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.ErrorResponse;
@@ -271,7 +272,7 @@ class ShardServerTest {
         assertTrue(flush(0, 0));
 
         CompletableFuture<Message> barrier = client.connection(address)
-                .send(seq -> new GetRows(seq, -1, 1, 0, 1, WAIT_MS, new int[0])).answer();
+                .send(seq -> new AwaitClock(seq, false, 1, 0, 1, WAIT_MS)).answer();
         awaitCondition(() -> server.waitingReads() == 1, "the barrier to wait");
 
         assertTrue(flush(1, 0));
@@ -279,6 +280,28 @@ class ShardServerTest {
         Rows r = assertInstanceOf(Rows.class, barrier.get(WAIT_MS, TimeUnit.MILLISECONDS));
         assertEquals(1, r.snapshot().version());
         assertEquals(0, r.snapshot().size());
+    }
+
+    @Test
+    void aWaitForTheOtherWorkersIsAnsweredWithoutTheWaitersOwnClock() throws Exception {
+        createTableAndBeginRun(0, TableSpec.dense("t", 1, 1), 3);
+        assertTrue(flush(1, 0));
+
+        CompletableFuture<Message> others = client.connection(address)
+                .send(seq -> new AwaitClock(seq, true, 1, 0, 0, WAIT_MS)).answer();
+        awaitCondition(() -> server.waitingReads() == 1, "the wait to park");
+        assertTrue(flush(2, 0));
+
+        Rows r = assertInstanceOf(Rows.class, others.get(WAIT_MS, TimeUnit.MILLISECONDS));
+        assertEquals(0, r.snapshot().size());
+    }
+
+    @Test
+    void aReadOfANegativeTableIdIsRefusedNamingAwaitClock() {
+        createTableAndBeginRun(0, TableSpec.dense("t", 1, 1), 1);
+        PsException e = assertThrows(PsException.class,
+                () -> call(seq -> new GetRows(seq, -2, 1, 0, 0, WAIT_MS, new int[0])));
+        assertTrue(e.getMessage().contains("AWAIT_CLOCK"), e.getMessage());
     }
 
     @Test
