@@ -73,9 +73,9 @@ public final class CheckpointBench implements Callable<Integer> {
             long t0 = System.nanoTime();
             CheckpointImage img = shard.checkpointNow();
             long t1 = System.nanoTime();
-            bytes = store.write(runDir, img);
+            bytes = store.write(runDir, 1, img);
             long t2 = System.nanoTime();
-            CheckpointImage back = store.read(runDir, img.clock(), 0, 1);
+            CheckpointImage back = store.read(runDir, 1, img.clock(), 0, 1);
             long t3 = System.nanoTime();
             shard.restore(back);
             long t4 = System.nanoTime();
