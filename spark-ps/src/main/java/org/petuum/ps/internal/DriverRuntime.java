@@ -2,22 +2,16 @@ package org.petuum.ps.internal;
 
 import com.codahale.metrics.MetricRegistry;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkConf;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
-import org.petuum.ps.PsTooLargeException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
@@ -26,14 +20,10 @@ import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.DropTable;
 import org.petuum.ps.protocol.Message;
-import org.petuum.ps.protocol.PutRows;
-import org.petuum.ps.protocol.ReadRange;
 import org.petuum.ps.protocol.Restore;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ps.security.PsSecurity;
-import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowValues;
-import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.TableRef;
 import org.petuum.ssp.TableSpec;
 
@@ -46,14 +36,10 @@ import org.petuum.ssp.TableSpec;
  */
 public final class DriverRuntime implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(DriverRuntime.class);
-    private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|\\d+)(,\\s*\\d+)?])?");
-    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,.*]");
 
     private final PsConf conf;
     private volatile String appId = "(application id not assigned yet)";
-    private final ConcurrentHashMap<String, Integer> executorCores = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, RegisterShard> registered = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> failed = new ConcurrentHashMap<>();
+    private final ShardRegistry registry = new ShardRegistry();
     private final Map<String, TableRef> tables = new LinkedHashMap<>();
     private final AtomicLong runIds = new AtomicLong();
     private final Map<Long, RunPlan> runs = new java.util.HashMap<>();
@@ -125,24 +111,17 @@ public final class DriverRuntime implements AutoCloseable {
 
     /** An executor joined the application with {@code cores} cores. */
     public void executorAdded(String executorId, int cores) {
-        executorCores.put(executorId, cores);
+        registry.executorAdded(executorId, cores);
     }
 
     /** An executor left the application. */
     public void executorRemoved(String executorId) {
-        executorCores.remove(executorId);
-        registered.remove(executorId);
+        registry.executorRemoved(executorId);
     }
 
     /** An executor's plugin reports its shard server (or its failure to start one). */
     public void register(RegisterShard r) {
-        if (r.error() != null) {
-            LOG.error("executor {} could not start its shard server: {}", r.executorId(), r.error());
-            failed.put(r.executorId(), r.error());
-        } else {
-            LOG.info("executor {} serves a shard at {}:{}", r.executorId(), r.host(), r.port());
-            registered.put(r.executorId(), r);
-        }
+        registry.register(r);
     }
 
     /**
@@ -153,102 +132,16 @@ public final class DriverRuntime implements AutoCloseable {
      * @throws PsException        naming an executor whose shard server failed to start
      */
     public synchronized List<ShardAddress> awaitLayout(String master, SparkConf sparkConf) {
-        if (layout != null) {
-            return layout;
+        if (layout == null) {
+            layout = registry.awaitLayout(master, sparkConf, conf.registrationTimeoutMs());
+            LOG.info("parameter server layout: {}", layout);
         }
-        int expected = expectedExecutors(master, sparkConf);
-        long deadline = System.nanoTime() + conf.registrationTimeoutMs() * 1_000_000L;
-        while (true) {
-            if (!failed.isEmpty()) {
-                Map.Entry<String, String> f = failed.entrySet().iterator().next();
-                throw new PsException("executor " + f.getKey() + " could not start its shard server: " + f.getValue(),
-                        false);
-            }
-            TreeSet<String> known = new TreeSet<>(executorCores.keySet());
-            if (!isLocal(master)) {
-                known.remove("driver");
-            }
-            if (registered.size() >= expected && registered.keySet().containsAll(known)) {
-                break;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                TreeSet<String> missing = new TreeSet<>(known);
-                missing.removeAll(registered.keySet());
-                throw new PsTimeoutException("waited " + conf.registrationTimeoutMs() + " ms ("
-                        + PsConf.REGISTRATION_TIMEOUT + ") for the shard servers of " + expected
-                        + " executor(s): registered " + new TreeSet<>(registered.keySet()) + ", known to Spark but not "
-                        + "registered " + missing + ". Check that spark.plugins includes org.petuum.ps.PetuumPlugin "
-                        + "and read the executors' logs.");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PsException("interrupted while waiting for shard servers to register", true, e);
-            }
-        }
-        List<RegisterShard> regs = new ArrayList<>(registered.values());
-        regs.sort(Comparator.comparing(RegisterShard::executorId, DriverRuntime::compareExecutorIds));
-        List<ShardAddress> shards = new ArrayList<>();
-        for (RegisterShard r : regs) {
-            shards.add(new ShardAddress(shards.size(), r.executorId(), r.host(), r.port()));
-        }
-        layout = List.copyOf(shards);
-        LOG.info("parameter server layout: {}", layout);
         return layout;
     }
 
     /** The task slots of the executors Spark knows: their cores divided by {@code spark.task.cpus}. */
     public int taskSlots(String master, SparkConf sparkConf) {
-        int taskCpus = sparkConf.getInt("spark.task.cpus", 1);
-        int cores = 0;
-        for (Map.Entry<String, Integer> e : executorCores.entrySet()) {
-            if (isLocal(master) || !e.getKey().equals("driver")) {
-                cores += e.getValue();
-            }
-        }
-        if (cores == 0 && isLocal(master)) {
-            cores = localCores(master);
-        }
-        return cores / Math.max(1, taskCpus);
-    }
-
-    static int expectedExecutors(String master, SparkConf c) {
-        if (isLocal(master)) {
-            return 1;
-        }
-        Matcher m = LOCAL_CLUSTER.matcher(master);
-        if (m.matches()) {
-            return Integer.parseInt(m.group(1));
-        }
-        if (c.contains("spark.executor.instances") && !c.getBoolean("spark.dynamicAllocation.enabled", false)) {
-            return c.getInt("spark.executor.instances", 1);
-        }
-        if (c.contains("spark.cores.max") && c.contains("spark.executor.cores")) {
-            return Math.max(1, c.getInt("spark.cores.max", 1) / Math.max(1, c.getInt("spark.executor.cores", 1)));
-        }
-        return 1;
-    }
-
-    static boolean isLocal(String master) {
-        return LOCAL.matcher(master).matches();
-    }
-
-    private static int localCores(String master) {
-        Matcher m = LOCAL.matcher(master);
-        if (m.matches() && m.group(2) != null && !m.group(2).equals("*")) {
-            return Integer.parseInt(m.group(2));
-        }
-        return m.matches() && m.group(1) == null ? 1 : Runtime.getRuntime().availableProcessors();
-    }
-
-    private static int compareExecutorIds(String a, String b) {
-        boolean na = a.chars().allMatch(Character::isDigit);
-        boolean nb = b.chars().allMatch(Character::isDigit);
-        if (na && nb) {
-            return Long.compare(Long.parseLong(a), Long.parseLong(b));
-        }
-        return na != nb ? (na ? -1 : 1) : a.compareTo(b);
+        return registry.taskSlots(master, sparkConf);
     }
 
     // ---- tables ---------------------------------------------------------------------------------------
@@ -300,45 +193,7 @@ public final class DriverRuntime implements AutoCloseable {
      * for a row no update has touched (all zero). Rows travel in chunks that fit the frame limit.
      */
     public synchronized RowValues[] read(String name) {
-        TableRef t = table(name);
-        RowValues[] out = new RowValues[t.spec().rows()];
-        long bytesPerRow = t.spec().storage() == TableSpec.Storage.DENSE ? 8L * t.spec().cols() + 16 : 4096;
-        int chunk = (int) Math.max(1, Math.min(t.spec().rows(), (conf.maxFrameBytes() / 2) / bytesPerRow));
-        for (int from = 0; from < t.spec().rows(); from += chunk) {
-            int to = (int) Math.min(t.spec().rows(), (long) from + chunk);
-            List<ShardConnection.Pending> parts = new ArrayList<>();
-            for (ShardAddress s : layout) {
-                int f = from;
-                parts.add(admin().connection(s).send(seq -> new ReadRange(seq, t.id(), f, to)));
-            }
-            for (int i = 0; i < parts.size(); i++) {
-                install(layout.get(i), t, from, to, parts.get(i), out);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Puts the rows of one shard's answer to a range read into {@code out}; a range the shard refused as too large
-     * for one answer (sparse rows fuller than estimated) is read again in two halves.
-     */
-    private void install(ShardAddress s, TableRef t, int from, int to, ShardConnection.Pending part, RowValues[] out) {
-        RowsSnapshot snap;
-        try {
-            snap = ((Rows) PsClient.await(part.answer(), conf.requestTimeoutMs(),
-                    () -> s + " reading table '" + t.name() + "'")).snapshot();
-        } catch (PsTooLargeException e) {
-            if (to - from <= 1) {
-                throw e;
-            }
-            int mid = from + (to - from) / 2;
-            install(s, t, from, mid, admin().connection(s).send(seq -> new ReadRange(seq, t.id(), from, mid)), out);
-            install(s, t, mid, to, admin().connection(s).send(seq -> new ReadRange(seq, t.id(), mid, to)), out);
-            return;
-        }
-        for (int k = 0; k < snap.size(); k++) {
-            out[snap.rows()[k]] = snap.values()[k];
-        }
+        return TableTransfer.readAll(admin(), layout, conf, table(name));
     }
 
     /**
@@ -346,47 +201,7 @@ public final class DriverRuntime implements AutoCloseable {
      * Rows travel to their shards in chunks that fit the frame limit.
      */
     public synchronized void write(String name, int[] rows, RowValues[] values) {
-        TableRef t = table(name);
-        if (rows.length != values.length) {
-            throw new IllegalArgumentException("rows and values differ in length: " + rows.length + " vs " + values.length);
-        }
-        RowPartitioner partitioner = new RowPartitioner(layout.size());
-        List<List<Integer>> byShard = new ArrayList<>();
-        for (int s = 0; s < layout.size(); s++) {
-            byShard.add(new ArrayList<>());
-        }
-        for (int i = 0; i < rows.length; i++) {
-            t.spec().checkRow(rows[i]);
-            byShard.get(partitioner.shardOf(rows[i])).add(i);
-        }
-        long budget = conf.maxFrameBytes() / 2;
-        List<ShardConnection.Pending> acks = new ArrayList<>();
-        List<ShardAddress> ackedBy = new ArrayList<>();
-        for (int s = 0; s < layout.size(); s++) {
-            List<Integer> mine = byShard.get(s);
-            int from = 0;
-            while (from < mine.size()) {
-                long bytes = 0;
-                int to = from;
-                while (to < mine.size() && (to == from || bytes + 8L * values[mine.get(to)].storedCells() + 32 <= budget)) {
-                    bytes += 8L * values[mine.get(to)].storedCells() + 32;
-                    to++;
-                }
-                int[] ids = new int[to - from];
-                RowValues[] vals = new RowValues[to - from];
-                for (int k = from; k < to; k++) {
-                    ids[k - from] = rows[mine.get(k)];
-                    vals[k - from] = values[mine.get(k)];
-                }
-                acks.add(admin().connection(layout.get(s)).send(seq -> new PutRows(seq, t.id(), ids, vals)));
-                ackedBy.add(layout.get(s));
-                from = to;
-            }
-        }
-        for (int i = 0; i < acks.size(); i++) {
-            ShardAddress s = ackedBy.get(i);
-            PsClient.await(acks.get(i).answer(), conf.requestTimeoutMs(), () -> s + " (writing table '" + name + "')");
-        }
+        TableTransfer.write(admin(), layout, conf, table(name), rows, values);
     }
 
     // ---- runs -----------------------------------------------------------------------------------------
@@ -553,35 +368,16 @@ public final class DriverRuntime implements AutoCloseable {
         List<ShardAddress> healed = new ArrayList<>(layout);
         for (int i = 0; i < healed.size(); i++) {
             ShardAddress s = healed.get(i);
-            RegisterShard r = registered.get(s.executorId());
-            if (r != null && r.host().equals(s.host()) && r.port() == s.port() && reachable(s)) {
+            if (registry.stillRegistered(s) && reachable(s)) {
                 continue;
             }
             // Spark may not have reported the executor's loss yet; an unreachable shard server is gone either way.
-            registered.remove(s.executorId(), r);
-            RegisterShard replacement = null;
-            while (replacement == null) {
-                for (RegisterShard candidate : registered.values()) {
-                    boolean used = healed.stream().anyMatch(a -> a.executorId().equals(candidate.executorId()));
-                    if (!used) {
-                        replacement = candidate;
-                        break;
-                    }
-                }
-                if (replacement == null) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new PsTimeoutException("shard " + i + " was served by executor " + s.executorId()
-                                + ", which is gone, and no new executor registered a shard server within "
-                                + conf.registrationTimeoutMs() + " ms (" + PsConf.REGISTRATION_TIMEOUT + ")");
-                    }
-                    try {
-                        wait(50);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new PsException("interrupted while waiting for a replacement shard server", true, e);
-                    }
-                }
-            }
+            registry.forget(s);
+            RegisterShard replacement = registry.awaitReplacement(
+                    executor -> healed.stream().anyMatch(a -> a.executorId().equals(executor)), deadline,
+                    "shard " + i + " was served by executor " + s.executorId() + ", which is gone, and no new "
+                            + "executor registered a shard server within " + conf.registrationTimeoutMs() + " ms ("
+                            + PsConf.REGISTRATION_TIMEOUT + ")");
             ShardAddress next = new ShardAddress(i, replacement.executorId(), replacement.host(), replacement.port());
             healed.set(i, next);
             LOG.warn("{} is gone; executor {} takes over shard {}", s, replacement.executorId(), i);
