@@ -240,7 +240,9 @@ public final class PsClient implements AutoCloseable {
         }
         if (!done.isSuccess()) {
             throw new PsException(name + ": the TLS handshake with " + shard + " failed (" + PsConf.SSL_ENABLED
-                    + " must be the same everywhere): " + done.cause(), false, done.cause());
+                    + " must be the same everywhere, and the shard's certificate trusted (" + PsConf.SSL_TRUST_STORE
+                    + ") and, unless " + PsConf.SSL_VERIFY_HOSTNAME + "=false, naming " + shard.host() + "): "
+                    + done.cause(), false, done.cause());
         }
     }
 

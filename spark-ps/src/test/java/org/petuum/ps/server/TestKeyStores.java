@@ -20,8 +20,8 @@ import javax.net.ssl.TrustManagerFactory;
 import org.petuum.ps.PsConf;
 
 /** Self-signed key stores made by the JDK's {@code keytool} for TLS tests, and the settings that use them. */
-final class TestKeyStores {
-    static final String PASSWORD = "test-store-password";
+public final class TestKeyStores {
+    public static final String PASSWORD = "test-store-password";
 
     private TestKeyStores() {
     }
@@ -30,7 +30,7 @@ final class TestKeyStores {
      * A PKCS12 key store at {@code dir/name.p12} with one EC key pair under alias {@code name}, whose certificate's
      * subject alternative name is {@code san} (keytool syntax, e.g. {@code ip:127.0.0.1} or {@code dns:x.example}).
      */
-    static Path keyStore(Path dir, String name, String san) throws IOException, InterruptedException {
+    public static Path keyStore(Path dir, String name, String san) throws IOException, InterruptedException {
         Path store = dir.resolve(name + ".p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
@@ -47,7 +47,8 @@ final class TestKeyStores {
     }
 
     /** A PKCS12 trust store at {@code dir/name.p12} holding the certificate of every key store given. */
-    static Path trustStore(Path dir, String name, Path... keyStores) throws IOException, GeneralSecurityException {
+    public static Path trustStore(Path dir, String name, Path... keyStores)
+            throws IOException, GeneralSecurityException {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         for (Path k : keyStores) {
