@@ -64,6 +64,11 @@ public final class PsClient implements AutoCloseable {
     private static final AttributeKey<ShardConnection> CONNECTION = AttributeKey.valueOf("petuum.connection");
     /** The shard a channel connects to, set before it connects: its TLS handler checks the host name. */
     private static final AttributeKey<ShardAddress> TARGET = AttributeKey.valueOf("petuum.target");
+    /**
+     * A channel's TLS handler, kept apart from its pipeline: a channel the shard closed at once loses its handlers,
+     * and its failed TLS handshake must still be reported as one.
+     */
+    private static final AttributeKey<SslHandler> TLS = AttributeKey.valueOf("petuum.tls");
     /** At most one log line per this many nanoseconds about refused pushes. */
     private static final long REFUSED_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -114,8 +119,10 @@ public final class PsClient implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         if (security.encrypts()) {
                             ShardAddress target = ch.attr(TARGET).get();
-                            ch.pipeline().addLast(security.newSslHandler(true, target.host(), target.port(),
-                                    conf.connectTimeoutMs()));
+                            SslHandler tls = security.newSslHandler(true, target.host(), target.port(),
+                                    conf.connectTimeoutMs());
+                            ch.attr(TLS).set(tls);
+                            ch.pipeline().addLast(tls);
                         }
                         ch.pipeline().addLast(new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
                                 MessageEncoder.INSTANCE, new AnswerHandler());
@@ -229,7 +236,7 @@ public final class PsClient implements AutoCloseable {
     }
 
     private void awaitTls(Channel ch, ShardAddress shard) {
-        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        SslHandler tls = ch.attr(TLS).get();
         if (tls == null) {
             return;
         }
