@@ -24,8 +24,9 @@ import org.petuum.shaded.io.netty.channel.ChannelPipeline;
  * every outstanding request fails, naming the shard.
  *
  * <p>What this connection may be pushed: nothing until the shard has completed the handshake ({@link #proven}),
- * and then only rows this process read on it ({@link #mayPush}). A row read of any table is recorded when sent,
- * before the shard can subscribe the connection to it, so a genuine push is never refused.
+ * and then only rows this process read on it, of tables that push ({@link #mayPush}). Such a read is recorded
+ * when sent, before the shard can subscribe the connection to it, so a genuine push is never refused; reads of
+ * tables that never push are not recorded, so that they cost no memory here.
  */
 public final class ShardConnection {
     /** A request in flight: its sequence number and its answer. */
@@ -39,7 +40,7 @@ public final class ShardConnection {
     private volatile String closedReason;
     /** Set once the shard has completed the handshake (and, with authentication, proved it holds the secret). */
     private volatile boolean proven;
-    /** (table, row) pairs read on this connection, as {@code tableId << 32 | row}; guarded by itself. */
+    /** (table, row) pairs of pushing tables read here, as {@code tableId << 32 | row}; guarded by itself. */
     private final LongOpenHashSet read = new LongOpenHashSet();
 
     ShardConnection(ShardAddress shard, Channel channel, long firstSeq) {
@@ -55,6 +56,16 @@ public final class ShardConnection {
 
     /** Sends the request that {@code build} makes for the next sequence number. */
     public Pending send(LongFunction<Message> build) {
+        return send(build, false);
+    }
+
+    /**
+     * Sends the request that {@code build} makes for the next sequence number; when it is a read of rows and
+     * {@code expectPushes} (a read of a table whose shard pushes its readers' rows: see
+     * {@code Consistency#pushes}, {@code pushesOnFlush}, managed communication), the shard may push those rows on
+     * this connection from then on.
+     */
+    public Pending send(LongFunction<Message> build, boolean expectPushes) {
         CompletableFuture<Message> answer = new CompletableFuture<>();
         long seq;
         synchronized (this) {
@@ -64,7 +75,7 @@ public final class ShardConnection {
             seq = nextSeq++;
             outstanding.put(seq, answer);
             Message request = build.apply(seq);
-            if (request instanceof GetRows g && g.tableId() >= 0) {
+            if (expectPushes && request instanceof GetRows g && g.tableId() >= 0) {
                 recordRead(g.tableId(), g.rows());
             }
             channel.writeAndFlush(request).addListener(f -> {

@@ -76,12 +76,18 @@ class UntrustedPushTest {
                 assertNull(client.cache().get(0, 2), "a row pushed before the shard completed the handshake");
                 assertEquals(3, client.refusedPushRows());
 
-                // The process reads row 1 of table 0; the shard then pushes it, a row never read, another table's.
-                ShardConnection.Pending read = c.send(seq -> new GetRows(seq, 0, 0, 0, 0, WAIT_MS, new int[] {1}));
+                // The process reads row 1 of table 0 as a pushing table's, and row 3 as a table's that never pushes;
+                // the shard then pushes both, a row never read, and another table's.
+                ShardConnection.Pending read = c.send(seq -> new GetRows(seq, 0, 0, 0, 0, WAIT_MS, new int[] {1}),
+                        true);
                 GetRows asked = assertInstanceOf(GetRows.class, shard.receive());
-                shard.send(new Rows(asked.requestId(), snapshot(0, new int[] {1}, 1)), push(0, new int[] {1, 2}, 7),
-                        push(5, new int[] {1}, 7));
+                shard.send(new Rows(asked.requestId(), snapshot(0, new int[] {1}, 1)));
                 PsClient.await(read.answer(), WAIT_MS, () -> "the read");
+                ShardConnection.Pending plain = c.send(seq -> new GetRows(seq, 0, 0, 0, 0, WAIT_MS, new int[] {3}));
+                asked = assertInstanceOf(GetRows.class, shard.receive());
+                shard.send(new Rows(asked.requestId(), snapshot(0, new int[] {3}, 1)),
+                        push(0, new int[] {1, 2, 3}, 7), push(5, new int[] {1}, 7));
+                PsClient.await(plain.answer(), WAIT_MS, () -> "the read");
                 // One more round trip: the pushes sent before its answer have been handled when it arrives.
                 ShardConnection.Pending ping = c.send(seq -> new GetRows(seq, -1, 0, 0, 0, WAIT_MS, new int[0]));
                 shard.send(new Ack(shard.receive().requestId(), true));
@@ -91,8 +97,9 @@ class UntrustedPushTest {
                 assertNotNull(row, "the row this process read, pushed by the proven shard");
                 assertArrayEquals(new double[] {7, 7}, ((DenseRow) row.values()).array());
                 assertNull(client.cache().get(0, 2), "a row this process never read");
+                assertNull(client.cache().get(0, 3), "a row read as one of a table that never pushes");
                 assertNull(client.cache().get(5, 1), "a row of a table this process never read");
-                assertEquals(5, client.refusedPushRows());
+                assertEquals(6, client.refusedPushRows());
             }
         }
     }
