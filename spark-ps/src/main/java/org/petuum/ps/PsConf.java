@@ -48,6 +48,13 @@ public final class PsConf implements Serializable {
     public static final String SSL_TRUST_STORE_PASSWORD = PREFIX + "ssl.trustStorePassword";
     /** The one TLS version spoken, one of {@link #SSL_PROTOCOLS} (default {@code TLSv1.3}). */
     public static final String SSL_PROTOCOL = PREFIX + "ssl.protocol";
+    /**
+     * {@code true} (default): a client checks that the shard's certificate names the host it connects to (the
+     * host name or IP address the shard advertised), as HTTPS does; {@code false} only for test clusters whose
+     * executors share one certificate that names none of them. The certificate is checked against the trust
+     * store either way.
+     */
+    public static final String SSL_VERIFY_HOSTNAME = PREFIX + "ssl.verifyHostname";
     /** The values {@link #SSL_PROTOCOL} accepts. */
     public static final java.util.List<String> SSL_PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
     public static final String CHECKPOINT_ENABLED = PREFIX + "checkpoint.enabled";
@@ -89,6 +96,7 @@ public final class PsConf implements Serializable {
     private final String sslTrustStore;
     private final transient String sslTrustStorePassword;
     private final String sslProtocol;
+    private final boolean sslVerifyHostname;
     private final boolean checkpointEnabled;
     private final String checkpointDir;
     private final String checkpointNotice;
@@ -119,6 +127,7 @@ public final class PsConf implements Serializable {
         this.sslTrustStore = settings.apply(SSL_TRUST_STORE);
         this.sslTrustStorePassword = settings.apply(SSL_TRUST_STORE_PASSWORD);
         this.sslProtocol = valueOr(settings, SSL_PROTOCOL, "TLSv1.3").trim();
+        this.sslVerifyHostname = booleanIn(settings, SSL_VERIFY_HOSTNAME, "true");
         if (!SSL_PROTOCOLS.contains(sslProtocol)) {
             throw invalid(SSL_PROTOCOL, sslProtocol, "one of " + SSL_PROTOCOLS, null);
         }
@@ -267,6 +276,11 @@ public final class PsConf implements Serializable {
         return sslProtocol;
     }
 
+    /** Whether a client checks that the shard's certificate names the host it connects to. */
+    public boolean sslVerifyHostname() {
+        return sslVerifyHostname;
+    }
+
     /** How many times a run is attempted: a failed attempt is recovered from a checkpoint and relaunched. */
     /** The most rows a process cache holds before it evicts; 0: unbounded. */
     public int cacheMaxRows() {
@@ -367,6 +381,7 @@ public final class PsConf implements Serializable {
         return "PsConf{bindAddress=" + bindAddress + ", port=" + port + ", ioThreads=" + ioThreads + ", maxFrameBytes="
                 + maxFrameBytes + ", readTimeoutMs=" + readTimeoutMs + ", connectTimeoutMs=" + connectTimeoutMs
                 + ", idleTimeoutMs=" + idleTimeoutMs + ", sslEnabled=" + sslEnabled
+                + ", sslVerifyHostname=" + sslVerifyHostname
                 + ", requestTimeoutMs=" + requestTimeoutMs + ", registrationTimeoutMs=" + registrationTimeoutMs + ", checkpointEnabled=" + checkpointEnabled
                 + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval
                 + ", maxRowsPerRequest=" + maxRowsPerRequest + ", maxConnections=" + maxConnections + "}";

@@ -18,6 +18,7 @@ import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ssp.CachedRow;
+import org.petuum.ssp.Consistency;
 import org.petuum.ssp.ProcessCache;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowUpdate;
@@ -358,7 +359,8 @@ public final class PsWorker implements AutoCloseable {
             int shard = state.partitioner().shardOf(row);
             fetches++;
             ShardConnection.Pending p = shard(shard).send(
-                    seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, new int[] {row}));
+                    seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, new int[] {row}),
+                    pushed(table));
             arriving = p.answer().thenApply(m -> {
                 Rows answer = (Rows) m;
                 CachedRow fetched = new CachedRow(answer.snapshot().version(), answer.watermark(),
@@ -476,7 +478,16 @@ public final class PsWorker implements AutoCloseable {
         fetches++;
         int[] ids = positions.stream().mapToInt(i -> rows[i]).toArray();
         return new Part(shard, positions, shard(shard).send(
-                seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids)));
+                seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids), pushed(table)));
+    }
+
+    /**
+     * Whether the shards push rows of {@code table} to their readers (as {@code ShardState} subscribes them): eager
+     * push, ASYNC, or managed communication of a clock-bounded table. Only then does the client accept its pushes.
+     */
+    private boolean pushed(TableRef table) {
+        Consistency c = table.spec().consistency();
+        return c.pushes() || c.pushesOnFlush() || (plan.conf().bandwidthMbps() > 0 && c.bounded());
     }
 
     /** Rows per read request: the configured limit, and for dense rows as many as fit one answer frame. */

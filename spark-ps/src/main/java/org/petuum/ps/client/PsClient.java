@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -51,13 +52,25 @@ import org.petuum.ssp.RowsSnapshot;
  *
  * <p>Every connection is greeted before use: {@code HELLO}, and when the shard asks for it (and it must, when
  * the {@link PsSecurity} given authenticates) the challenge–response that proves both ends hold the
- * application's secret. With TLS, a TLS handler is first in every connection's pipeline.
+ * application's secret. With TLS, a TLS handler is first in every connection's pipeline; it checks the shard's
+ * certificate names the shard's host (unless {@link PsConf#SSL_VERIFY_HOSTNAME} is off), and the proofs are bound
+ * to that certificate. Rows a shard pushes unasked are installed only once it has completed the handshake on that
+ * connection, and only rows this process read on it ({@link #refusedPushRows()} counts the others).
  *
  * <p>Thread-safe: tasks call it concurrently.
  */
 public final class PsClient implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PsClient.class);
     private static final AttributeKey<ShardConnection> CONNECTION = AttributeKey.valueOf("petuum.connection");
+    /** The shard a channel connects to, set before it connects: its TLS handler checks the host name. */
+    private static final AttributeKey<ShardAddress> TARGET = AttributeKey.valueOf("petuum.target");
+    /**
+     * A channel's TLS handler, kept apart from its pipeline: a channel the shard closed at once loses its handlers,
+     * and its failed TLS handshake must still be reported as one.
+     */
+    private static final AttributeKey<SslHandler> TLS = AttributeKey.valueOf("petuum.tls");
+    /** At most one log line per this many nanoseconds about refused pushes. */
+    private static final long REFUSED_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final String name;
     private final PsConf conf;
@@ -72,6 +85,10 @@ public final class PsClient implements AutoCloseable {
     private volatile long runId = Long.MIN_VALUE;
     private final java.util.function.LongSupplier nanoTime;
     private volatile ClockListener clockListener = ClockListener.NONE;
+    /** Pushed rows refused (before the shard proved itself, or rows never read on that connection). */
+    private final AtomicLong refusedPushRows = new AtomicLong();
+    /** When a refused push was last logged ({@link #nanoTime}), or {@code Long.MIN_VALUE}. */
+    private final AtomicLong refusedLoggedAt = new AtomicLong(Long.MIN_VALUE);
 
     /** A client without authentication and without TLS. */
     public PsClient(String name, PsConf conf) {
@@ -101,7 +118,11 @@ public final class PsClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (security.encrypts()) {
-                            ch.pipeline().addLast(security.newSslHandler(true, conf.connectTimeoutMs()));
+                            ShardAddress target = ch.attr(TARGET).get();
+                            SslHandler tls = security.newSslHandler(true, target.host(), target.port(),
+                                    conf.connectTimeoutMs());
+                            ch.attr(TLS).set(tls);
+                            ch.pipeline().addLast(tls);
                         }
                         ch.pipeline().addLast(new FrameDecoder(conf.maxFrameBytes()), new MessageDecoder(),
                                 MessageEncoder.INSTANCE, new AnswerHandler());
@@ -186,7 +207,7 @@ public final class PsClient implements AutoCloseable {
     }
 
     private ShardConnection connect(ShardAddress shard, String key, ShardConnection closed) {
-        ChannelFuture cf = bootstrap.connect(shard.host(), shard.port());
+        ChannelFuture cf = bootstrap.clone().attr(TARGET, shard).connect(shard.host(), shard.port());
         if (!cf.awaitUninterruptibly(conf.connectTimeoutMs() + 1000)) {
             cf.cancel(true);
             throw new PsTimeoutException(name + ": connecting to " + shard + " took longer than "
@@ -205,6 +226,7 @@ public final class PsClient implements AutoCloseable {
         try {
             awaitTls(ch, shard);
             greet(c, shard);
+            c.proven();
         } catch (PsException e) {
             c.close(); // a connection that never completed its handshake is nobody's to close later
             throw e;
@@ -214,7 +236,7 @@ public final class PsClient implements AutoCloseable {
     }
 
     private void awaitTls(Channel ch, ShardAddress shard) {
-        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        SslHandler tls = ch.attr(TLS).get();
         if (tls == null) {
             return;
         }
@@ -225,7 +247,9 @@ public final class PsClient implements AutoCloseable {
         }
         if (!done.isSuccess()) {
             throw new PsException(name + ": the TLS handshake with " + shard + " failed (" + PsConf.SSL_ENABLED
-                    + " must be the same everywhere): " + done.cause(), false, done.cause());
+                    + " must be the same everywhere, and the shard's certificate trusted (" + PsConf.SSL_TRUST_STORE
+                    + ") and, unless " + PsConf.SSL_VERIFY_HOSTNAME + "=false, naming " + shard.host() + "): "
+                    + done.cause(), false, done.cause());
         }
     }
 
@@ -242,12 +266,20 @@ public final class PsClient implements AutoCloseable {
             }
             byte[] serverNonce = challenge.serverNonce();
             byte[] clientNonce = security.nonce();
-            byte[] proof = security.clientProof(serverNonce, clientNonce);
+            // With TLS, the proofs cover the certificate this client received: through a relay that showed its
+            // own, neither the shard's check of this proof nor this client's check of the shard's passes.
+            byte[] binding;
+            try {
+                binding = security.channelBinding(c.pipeline(), true);
+            } catch (IllegalStateException e) {
+                throw new PsException(name + ": " + shard + ": " + e.getMessage(), false, e);
+            }
+            byte[] proof = security.clientProof(serverNonce, clientNonce, binding);
             answer = handshakeStep(c, seq -> new AuthResponse(seq, clientNonce, proof), shard);
             if (!(answer instanceof HelloOk ok)) {
                 throw unexpected(shard, answer);
             }
-            if (!security.isServerProof(ok.serverProof(), serverNonce, clientNonce)) {
+            if (!security.isServerProof(ok.serverProof(), serverNonce, clientNonce, binding)) {
                 throw new PsException(name + ": " + shard + " did not prove that it holds the application's "
                         + "secret (spark.authenticate)", false);
             }
@@ -309,14 +341,50 @@ public final class PsClient implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    /** Installs rows a shard pushed (ESSP tables); a push of an earlier run is dropped. */
-    private void installPush(RowPush p) {
+    /**
+     * How many pushed rows this client refused: pushed on a connection whose shard had not completed the handshake
+     * (with authentication: not proved it holds the secret), or rows this process never read on that connection.
+     */
+    public long refusedPushRows() {
+        return refusedPushRows.get();
+    }
+
+    /**
+     * Installs rows a shard pushed (ESSP and ASYNC tables, managed pushes) on connection {@code c}: only once the
+     * shard has proved itself on it, and only rows this process read on it; others are refused and counted. A
+     * push of an earlier run is dropped.
+     */
+    private void installPush(ShardConnection c, RowPush p) {
+        RowsSnapshot snap = p.snapshot();
+        if (c == null || !c.isProven()) {
+            refused(c, snap.size(), "before the shard completed the handshake");
+            return;
+        }
         if (p.runId() != runId) {
             return;
         }
-        RowsSnapshot snap = p.snapshot();
+        int refused = 0;
         for (int i = 0; i < snap.size(); i++) {
-            cache.install(snap.tableId(), snap.rows()[i], new CachedRow(snap.version(), p.watermark(), snap.values()[i]));
+            if (c.mayPush(snap.tableId(), snap.rows()[i])) {
+                cache.install(snap.tableId(), snap.rows()[i],
+                        new CachedRow(snap.version(), p.watermark(), snap.values()[i]));
+            } else {
+                refused++;
+            }
+        }
+        if (refused > 0) {
+            refused(c, refused, "of table " + snap.tableId() + " that this process never read on that connection");
+        }
+    }
+
+    private void refused(ShardConnection c, int rows, String why) {
+        long total = refusedPushRows.addAndGet(rows);
+        long now = nanoTime.getAsLong();
+        long last = refusedLoggedAt.get();
+        if ((last == Long.MIN_VALUE || now - last >= REFUSED_LOG_INTERVAL_NANOS)
+                && refusedLoggedAt.compareAndSet(last, now)) {
+            LOG.warn("{}: refused {} pushed rows {} from {} ({} refused so far)", name, rows, why,
+                    c == null ? "an unknown connection" : c.shard(), total);
         }
     }
 
@@ -324,11 +392,11 @@ public final class PsClient implements AutoCloseable {
     private final class AnswerHandler extends SimpleChannelInboundHandler<Message> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+            ShardConnection c = ctx.channel().attr(CONNECTION).get();
             if (m instanceof RowPush p) {
-                installPush(p);
+                installPush(c, p);
                 return;
             }
-            ShardConnection c = ctx.channel().attr(CONNECTION).get();
             if (c != null) {
                 c.answer(m);
             }

@@ -41,6 +41,14 @@ public final class DriverRuntime implements AutoCloseable {
     private volatile String appId = "(application id not assigned yet)";
     private final ShardRegistry registry = new ShardRegistry();
     private final Map<String, TableRef> tables = new LinkedHashMap<>();
+    /**
+     * Run ids count from 1 and are guessable on purpose: they tell one run's flushes and pushes from a later run's
+     * (a shard refuses a flush of another run, a client drops a push of an earlier one), they guard nothing against
+     * a peer. With {@code spark.authenticate=true} no request of a peer without the secret reaches a shard (see
+     * {@code AuthTest}), and a client installs pushes only from a shard that proved itself, only for rows it read;
+     * without authentication any peer that reaches a shard's port may create, write and drop tables outright, so a
+     * guessed run id would gain it nothing more. Checkpoint folders are named by run id too, readably.
+     */
     private final AtomicLong runIds = new AtomicLong();
     private final Map<Long, RunPlan> runs = new java.util.HashMap<>();
     /** The thread that started each active run, to name it when another run is refused. */

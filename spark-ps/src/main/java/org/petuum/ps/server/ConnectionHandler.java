@@ -106,14 +106,18 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
             throw new ProtocolException("expected AUTH_RESPONSE but got " + m.type() + " before authenticating");
         }
         byte[] clientNonce = r.clientNonce();
-        if (!security.isClientProof(r.proof(), serverNonce, clientNonce)) {
+        // With TLS, both proofs cover the certificate this server presented: a relay that showed the client its
+        // own certificate cannot pass the client's proof on (see PsSecurity).
+        byte[] binding = security.channelBinding(ctx.pipeline(), false);
+        if (!security.isClientProof(r.proof(), serverNonce, clientNonce, binding)) {
             LOG.warn("{}: closing connection from {}: authentication failed", name, ctx.channel().remoteAddress());
             refuse(ctx, r.requestId(), "authentication failed: the client does not hold this application's secret "
-                    + "(spark.authenticate)");
+                    + "(spark.authenticate)" + (binding.length > 0 ? ", or it sees another TLS certificate than this "
+                    + "server's (a relay between them)" : ""));
             return;
         }
         ready(ctx, new HelloOk(r.requestId(), Message.PROTOCOL_VERSION, name,
-                security.serverProof(serverNonce, clientNonce)));
+                security.serverProof(serverNonce, clientNonce, binding)));
     }
 
     private void ready(ChannelHandlerContext ctx, HelloOk answer) {

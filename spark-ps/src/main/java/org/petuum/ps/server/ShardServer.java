@@ -86,7 +86,8 @@ public final class ShardServer implements AutoCloseable {
                             }
                             connections.add(ch);
                             if (security.encrypts()) {
-                                ch.pipeline().addLast(security.newSslHandler(false, conf.connectTimeoutMs()));
+                                ch.pipeline().addLast(
+                                        security.newSslHandler(false, null, 0, conf.connectTimeoutMs()));
                             }
                             ch.pipeline().addLast(traffic,
                                     new IdleStateHandler(conf.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS),

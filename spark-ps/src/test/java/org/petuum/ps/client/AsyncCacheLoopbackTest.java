@@ -152,6 +152,7 @@ class AsyncCacheLoopbackTest {
                 r.inc(0, 1, -1);
                 assertEquals(asked, reader.fetches(), "a cached ASYNC row was asked for at clock " + c);
             }
+            assertEquals(0, readerProcess.refusedPushRows(), "pushes of rows the reader read were refused");
         }
     }
 

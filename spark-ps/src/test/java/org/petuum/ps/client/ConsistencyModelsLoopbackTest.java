@@ -375,6 +375,7 @@ class ConsistencyModelsLoopbackTest {
                 Thread.sleep(20);
             }
             assertTrue(rowsWithUpdates > 0, "no pushed row reached the reader's cache");
+            assertEquals(0, readerClient.refusedPushRows(), "pushes of rows the reader read were refused");
             double allowed = mbps * 1e6 / 8 * serverNow[0] / 1e9 + EarlyUpdates.MAX_MANAGED_MESSAGE;
             for (ShardServer s : cluster.servers()) {
                 assertTrue(s.managedPushBytes() > 0, s.name() + " pushed nothing");

@@ -138,7 +138,8 @@ class AuthTest {
         try (RawPeer intruder = new RawPeer(server.address())) {
             byte[] serverNonce = intruder.helloExpectingChallenge().serverNonce();
             byte[] clientNonce = wrong.nonce();
-            intruder.send(new AuthResponse(2, clientNonce, wrong.clientProof(serverNonce, clientNonce)), bigFlush(3));
+            intruder.send(new AuthResponse(2, clientNonce,
+                    wrong.clientProof(serverNonce, clientNonce, PsSecurity.NO_BINDING)), bigFlush(3));
             ErrorResponse error = assertInstanceOf(ErrorResponse.class, intruder.receive());
             assertEquals(2, error.requestId());
             assertMentions(error.message(), "authentication failed");

@@ -81,11 +81,13 @@ final class RawPeer implements AutoCloseable {
     AuthResponse authenticate(PsSecurity security) throws IOException {
         byte[] serverNonce = helloExpectingChallenge().serverNonce();
         byte[] clientNonce = security.nonce();
-        AuthResponse response = new AuthResponse(2, clientNonce, security.clientProof(serverNonce, clientNonce));
+        AuthResponse response = new AuthResponse(2, clientNonce,
+                security.clientProof(serverNonce, clientNonce, PsSecurity.NO_BINDING));
         send(response);
         HelloOk ok = assertInstanceOf(HelloOk.class, receive());
         assertEquals(2, ok.requestId());
-        assertTrue(security.isServerProof(ok.serverProof(), serverNonce, clientNonce), "the server's proof");
+        assertTrue(security.isServerProof(ok.serverProof(), serverNonce, clientNonce, PsSecurity.NO_BINDING),
+                "the server's proof");
         return response;
     }
 
