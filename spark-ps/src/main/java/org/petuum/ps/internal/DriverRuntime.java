@@ -309,22 +309,21 @@ public final class DriverRuntime implements AutoCloseable {
         long start = System.nanoTime();
         healLayout();
         int n = layout.size();
-        List<CheckpointStore.Checkpoint> candidates;
-        try {
-            candidates = store().complete(run.checkpointDir(), n);
-        } catch (java.io.IOException e) {
-            throw new PsException("cannot list the checkpoints of run " + originalRunId + " in "
-                    + run.checkpointDir() + ": " + e.getMessage(), true, e);
-        }
-        if (candidates.isEmpty()) {
-            throw new PsException("run " + originalRunId + " has no complete checkpoint in " + run.checkpointDir()
-                    + " to recover from", false);
-        }
         // Newest first; if a shard cannot restore one (a corrupt or unreadable file), every shard falls back to
-        // the next older one, so all of them hold the same clock again.
+        // the next older one, so all of them hold the same clock again. The list is read again after each failure:
+        // the failed attempt's last images may still have been written (and older ones pruned) meanwhile.
         int clock = -1;
+        java.util.Set<CheckpointStore.Checkpoint> tried = new java.util.HashSet<>();
         List<String> failures = new ArrayList<>();
-        for (CheckpointStore.Checkpoint c : candidates) {
+        while (clock < 0) {
+            CheckpointStore.Checkpoint c = nextCandidate(run, n, tried);
+            if (c == null) {
+                throw new PsException("run " + originalRunId + " cannot be recovered: "
+                        + (tried.isEmpty() ? "it has no complete checkpoint in " + run.checkpointDir()
+                        : "none of its complete checkpoints in " + run.checkpointDir() + " could be restored: "
+                        + failures), false);
+            }
+            tried.add(c);
             List<ShardConnection.Pending> acks = new ArrayList<>();
             for (ShardAddress s : layout) {
                 acks.add(admin().connection(s).send(seq -> new Restore(seq, originalRunId, c.attempt(), c.clock())));
@@ -332,16 +331,11 @@ public final class DriverRuntime implements AutoCloseable {
             try {
                 awaitAll(acks, "restoring run " + originalRunId + " from the checkpoint of clock " + c.clock());
                 clock = c.clock();
-                break;
             } catch (PsException e) {
                 failures.add(e.getMessage());
                 LOG.warn("run {}: the checkpoint of clock {} (attempt {}) could not be restored ({}); trying an older one",
                         originalRunId, c.clock(), c.attempt(), e.getMessage());
             }
-        }
-        if (clock < 0) {
-            throw new PsException("run " + originalRunId + " cannot be recovered: none of its " + candidates.size()
-                    + " complete checkpoints in " + run.checkpointDir() + " could be restored: " + failures, false);
         }
         RunPlan resumed = new RunPlan(appId, runIds.incrementAndGet(), run.numWorkers(), layout, run.tables(), conf,
                 originalRunId, run.checkpointDir(), clock);
@@ -351,6 +345,21 @@ public final class DriverRuntime implements AutoCloseable {
         LOG.warn("run {} (attempt {}) resumes at clock {} on {} after {} ms of recovery", originalRunId, attempt, clock,
                 layout, (System.nanoTime() - start) / 1_000_000);
         return resumed;
+    }
+
+    /** The newest complete checkpoint of {@code run} not yet tried, or {@code null}. */
+    private CheckpointStore.Checkpoint nextCandidate(RunPlan run, int shards, java.util.Set<CheckpointStore.Checkpoint> tried) {
+        try {
+            for (CheckpointStore.Checkpoint c : store().complete(run.checkpointDir(), shards)) {
+                if (!tried.contains(c)) {
+                    return c;
+                }
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            throw new PsException("cannot list the checkpoints of run " + run.originalRunId() + " in "
+                    + run.checkpointDir() + ": " + e.getMessage(), true, e);
+        }
     }
 
     private void startOnShards(RunPlan plan, boolean writeStartImage) {

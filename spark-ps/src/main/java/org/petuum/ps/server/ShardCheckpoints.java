@@ -126,6 +126,7 @@ final class ShardCheckpoints {
     void restore(long checkpointRun, long attempt, int clock, int shard, int shards, Consumer<CheckpointImage> restore,
                  Runnable done, Consumer<Exception> failed) {
         String dir = runDir(checkpointRun);
+        begin(null); // the failed attempt writes (and prunes) nothing more
         io().execute(() -> {
             CheckpointImage image;
             try {
