@@ -37,8 +37,9 @@ final class LrJob {
      * @param trainingSeconds from the start of training to the end of the run
      * @param workMs          mean work of one worker's clock, ms (objective and SGD, no pause, no waiting)
      * @param waitMs          mean time one worker's clock waited for the table, ms
+     * @param cpuMs           mean CPU time of one worker's clock's work, ms
      */
-    record Result(List<Clock> clocks, double trainingSeconds, double workMs, double waitMs) {
+    record Result(List<Clock> clocks, double trainingSeconds, double workMs, double waitMs, double cpuMs) {
         /** The objective after the last clock. */
         double finalObjective() {
             return clocks.isEmpty() ? Double.POSITIVE_INFINITY : clocks.get(clocks.size() - 1).objective();
@@ -101,13 +102,15 @@ final class LrJob {
             }
             double work = 0;
             double wait = 0;
+            double cpu = 0;
             for (int c = 0; c < options.clocks(); c++) {
                 work += rows[c].get(LrWorker.WORK_NS);
                 wait += rows[c].get(LrWorker.WAIT_NS);
+                cpu += rows[c].get(LrWorker.CPU_NS);
             }
             double perClock = 1e6 * workers * options.clocks();
             return new Result(List.copyOf(watcher.clocks), (end - watcher.start) / 1e9, work / perClock,
-                    wait / perClock);
+                    wait / perClock, cpu / perClock);
         } finally {
             drop(ps, modelTable);
             drop(ps, progressTable);

@@ -1,5 +1,7 @@
 package org.petuum.bench.straggler;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -15,7 +17,8 @@ import org.petuum.ps.WorkerFunction;
  *
  * <p>Progress: at the start of clock {@code c + 1} (and once after the last clock) a worker adds to row {@code c}
  * of the progress table the log loss of the model it read after {@code c + 1} clocks, the work time of clock
- * {@code c} (objective and SGD, without the straggler's pause), its time waiting for the table, and a count of 1.
+ * {@code c} (objective and SGD, without the straggler's pause), its time waiting for the table, a count of 1, and
+ * the CPU time of that work (less than the work time when the task shares its core).
  * Row {@code clocks} counts the workers that have generated their rows.
  */
 final class LrWorker implements WorkerFunction<Integer, Long> {
@@ -26,7 +29,8 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
     static final int WORK_NS = 2;
     static final int WAIT_NS = 3;
     static final int WORKERS_DONE = 4;
-    static final int PROGRESS_COLS = 5;
+    static final int CPU_NS = 5;
+    static final int PROGRESS_COLS = 6;
 
     private final LrOptions options;
     private final String modelTable;
@@ -61,14 +65,18 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
         int perPass = options.clocksPerPass();
         long visited = 0;
         long lastWorkNs = 0;
+        long lastCpuNs = 0;
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long waitedBefore = worker.waitNanos();
         for (int c = 0; ; c++) {
             double[] seen = model.get(0);
             long workStart = System.nanoTime();
+            long cpuStart = cpu.getCurrentThreadCpuTime();
             if (c > 0) {
                 double loss = held.logLossSum(seen);
                 long waited = worker.waitNanos();
-                progress.inc(c - 1, new double[] {loss, held.rows(), lastWorkNs, waited - waitedBefore, 1});
+                progress.inc(c - 1, new double[] {loss, held.rows(), lastWorkNs, waited - waitedBefore, 1,
+                        lastCpuNs});
                 waitedBefore = waited;
             }
             if (c == options.clocks()) {
@@ -88,6 +96,7 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
             }
             model.inc(0, w);
             lastWorkNs = System.nanoTime() - workStart;
+            lastCpuNs = cpu.getCurrentThreadCpuTime() - cpuStart;
             double pause = options.straggler().pauseFactor(id, c);
             if (pause > 0) {
                 sleepFor((long) (pause * lastWorkNs));

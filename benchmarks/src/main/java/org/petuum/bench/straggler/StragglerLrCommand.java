@@ -152,10 +152,10 @@ public final class StragglerLrCommand implements Callable<Integer> {
                     LrOptions options = base.with(s.model(), new Straggler(s.mode(), seed));
                     System.gc();
                     LrJob.Result r = LrJob.run(spark, options, n);
-                    out.printf(Locale.ROOT, "%s %d: %s: %d clocks in %.2f s, work %.1f ms and wait %.1f ms per "
-                                    + "clock, objective %.5f after clock 1, %.5f at the end%n",
+                    out.printf(Locale.ROOT, "%s %d: %s: %d clocks in %.2f s, work %.1f ms (CPU %.1f ms) and wait "
+                                    + "%.1f ms per clock, objective %.5f after clock 1, %.5f at the end%n",
                             round <= 0 ? "warm-up" : "round", round <= 0 ? round + warmup : round, s.label(),
-                            r.clocks().size(), r.trainingSeconds(), r.workMs(), r.waitMs(),
+                            r.clocks().size(), r.trainingSeconds(), r.workMs(), r.cpuMs(), r.waitMs(),
                             r.clocks().get(0).objective(), r.finalObjective());
                     out.flush();
                     if (round > 0) {

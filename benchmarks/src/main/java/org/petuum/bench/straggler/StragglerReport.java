@@ -73,19 +73,20 @@ final class StragglerReport {
         for (Straggler.Mode mode : modes) {
             out.println();
             out.println("straggler: " + mode.label());
-            out.printf(Locale.ROOT, "| model | s to target | clock reached | work ms per clock | wait ms per clock "
-                    + "| wall ms per clock | final objective | speed-up over %s | time / %s's without a straggler |%n",
+            out.printf(Locale.ROOT, "| model | s to target | clock reached | work ms per clock | CPU ms per clock "
+                    + "| wait ms per clock | wall ms per clock | final objective | speed-up over %s | time / %s's without a straggler |%n",
                     models.get(0), models.get(0));
-            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             double ref = secondsToTarget(new Setting(models.get(0), mode));
             double refNone = secondsToTarget(new Setting(models.get(0), modes.get(0)));
             for (Consistency model : models) {
                 Setting s = new Setting(model, mode);
                 List<LrJob.Result> r = runs.get(s);
                 double t = secondsToTarget(s);
-                out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.1f | %.5f | %s | %s |%n", model,
+                out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.5f | %s | %s |%n", model,
                         Double.isInfinite(t) ? "not reached" : String.format(Locale.ROOT, "%.2f", t), reached(r),
-                        Median.of(r, LrJob.Result::workMs), Median.of(r, LrJob.Result::waitMs),
+                        Median.of(r, LrJob.Result::workMs), Median.of(r, LrJob.Result::cpuMs),
+                        Median.of(r, LrJob.Result::waitMs),
                         Median.of(r, x -> 1000 * x.trainingSeconds() / x.clocks().size()),
                         Median.of(r, LrJob.Result::finalObjective), RunFacts.ratio(ref, t), RunFacts.ratio(t, refNone));
             }
