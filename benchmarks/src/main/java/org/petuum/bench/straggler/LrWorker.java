@@ -13,7 +13,7 @@ import org.petuum.ps.WorkerFunction;
  * One worker of the straggler experiment: generates its rows where it runs, then every clock reads the model
  * (row 0 of the model table, as fresh as the table's consistency model guarantees), measures the held-out log
  * loss of what it read, takes plain SGD steps on one slice of its rows starting from it, and adds its change of the
- * model to the table. The straggler sleeps after its work of a clock, before ending it.
+ * model, divided by the number of workers, to the table. The straggler sleeps after its work of a clock, before ending it.
  *
  * <p>Progress: at the start of clock {@code c + 1} (and once after the last clock) a worker adds to row {@code c}
  * of the progress table the log loss of the model it read after {@code c + 1} clocks, the work time of clock
@@ -91,8 +91,12 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
             int to = (int) ((long) order.length * (slice + 1) / perPass);
             double[] w = seen.clone();
             visited += train.sgd(order, from, to, w, options.learningRateAt(c));
+            // Every worker starts its clock's steps from (about) the same model and walks most of the way to its own
+            // rows' optimum; adding the workers' whole moves would overshoot by the number of workers, so each adds
+            // its share of their mean (model averaging), under every consistency model alike.
+            double share = 1.0 / worker.numWorkers();
             for (int j = 0; j < dim; j++) {
-                w[j] -= seen[j];
+                w[j] = (w[j] - seen[j]) * share;
             }
             model.inc(0, w);
             lastWorkNs = System.nanoTime() - workStart;

@@ -52,7 +52,7 @@ public final class StragglerLrCommand implements Callable<Integer> {
             description = "Features per row (default: ${DEFAULT-VALUE}).")
     int dim;
 
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "60000",
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "100000",
             description = "Training rows per worker (default: ${DEFAULT-VALUE}).")
     int rows;
 
@@ -60,7 +60,7 @@ public final class StragglerLrCommand implements Callable<Integer> {
             description = "Held-out rows per worker, for the objective (default: ${DEFAULT-VALUE}).")
     int evalRows;
 
-    @Option(names = "--clocks", paramLabel = "N", defaultValue = "40",
+    @Option(names = "--clocks", paramLabel = "N", defaultValue = "20",
             description = "Clocks of every run (default: ${DEFAULT-VALUE}).")
     int clocks;
 
@@ -68,11 +68,11 @@ public final class StragglerLrCommand implements Callable<Integer> {
             description = "Clocks per pass over a worker's rows (default: ${DEFAULT-VALUE}).")
     int clocksPerPass;
 
-    @Option(names = "--learning-rate", paramLabel = "X", defaultValue = "0.002",
+    @Option(names = "--learning-rate", paramLabel = "X", defaultValue = "0.0002",
             description = "SGD step size of the first pass (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--decay", paramLabel = "X", defaultValue = "0.9",
+    @Option(names = "--decay", paramLabel = "X", defaultValue = "1",
             description = "Step size factor per pass (default: ${DEFAULT-VALUE}).")
     double decay;
 
