@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Side-by-side benchmarks of Petuum on Spark against the systems it replaces.",
         subcommands = {MfVsAlsCommand.class, org.petuum.bench.lasso.LassoBenchCommand.class,
                 org.petuum.bench.dataplane.DataplaneCommand.class, org.petuum.bench.ssp.SspStragglerCommand.class,
+                org.petuum.bench.straggler.StragglerLrCommand.class,
                 org.petuum.bench.checkpoint.CheckpointBench.class,
                 org.petuum.bench.lda.LdaBenchCommand.class,
                 org.petuum.bench.kmeans.KMeansBenchCommand.class,
