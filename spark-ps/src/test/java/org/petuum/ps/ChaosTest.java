@@ -48,15 +48,7 @@ class ChaosTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("ChaosTest")
-                .config("spark.plugins", PetuumPlugin.class.getName())
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.memory", "768m")
-                .config("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")
-                .config(PsConf.CHECKPOINT_DIR, checkpoints.toUri().toString())
-                .config(PsConf.CHECKPOINT_INTERVAL, "2")
-                .config(PsConf.READ_TIMEOUT, "60s")
-                .getOrCreate();
+        spark = CheckpointedCluster.start("ChaosTest", checkpoints, 2, "60s");
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ps = PsContext.get(spark);
     }

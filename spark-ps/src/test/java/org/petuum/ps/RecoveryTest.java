@@ -37,15 +37,7 @@ class RecoveryTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("RecoveryTest")
-                .config("spark.plugins", PetuumPlugin.class.getName())
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.memory", "768m")
-                .config("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")
-                .config(PsConf.CHECKPOINT_DIR, checkpoints.toUri().toString())
-                .config(PsConf.CHECKPOINT_INTERVAL, "3")
-                .config(PsConf.READ_TIMEOUT, "60s")
-                .getOrCreate();
+        spark = CheckpointedCluster.start("RecoveryTest", checkpoints, 3, "60s");
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ps = PsContext.get(spark);
     }

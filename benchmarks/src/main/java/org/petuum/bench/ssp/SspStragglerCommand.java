@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.bench.BenchSession;
+import org.petuum.bench.ModelOptions;
 import org.petuum.bench.RunFacts;
 import org.petuum.examples.data.RatingsData;
 import org.petuum.examples.data.RatingsReader;
@@ -114,9 +115,9 @@ public final class SspStragglerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<Consistency> parsed = parseModels();
-        check("--warmup", warmup, 0, 100);
-        check("--repeats", repeats, 1, 100);
+        List<Consistency> parsed = ModelOptions.parse(models);
+        ModelOptions.checkRange("--warmup", warmup, 0, 100);
+        ModelOptions.checkRange("--repeats", repeats, 1, 100);
         if (!(slowdown > 1 && slowdown <= 100)) {
             throw new IllegalArgumentException("--slowdown : " + slowdown + " (expected: 1 < value <= 100)");
         }
@@ -189,27 +190,6 @@ public final class SspStragglerCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
-        }
-    }
-
-    private List<Consistency> parseModels() {
-        List<Consistency> parsed = new ArrayList<>();
-        for (String m : models) {
-            Consistency c = Consistency.parse(m);
-            if (parsed.contains(c)) {
-                throw new IllegalArgumentException("--models : " + c + " is given twice");
-            }
-            parsed.add(c);
-        }
-        if (parsed.isEmpty()) {
-            throw new IllegalArgumentException("--models : empty (expected: at least one model, e.g. BSP,SSP(3))");
-        }
-        return parsed;
-    }
-
-    private static void check(String option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(option + " : " + value + " (expected: " + min + " <= value <= " + max + ")");
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.bench.BenchSession;
+import org.petuum.bench.ModelOptions;
 import org.petuum.bench.RunFacts;
 import org.petuum.ps.PsContext;
 import org.petuum.ssp.Consistency;
@@ -106,9 +107,9 @@ public final class StragglerLrCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<Consistency> parsed = parseModels();
-        check("--warmup", warmup, 0, 100);
-        check("--repeats", repeats, 1, 100);
+        List<Consistency> parsed = ModelOptions.parse(models);
+        ModelOptions.checkRange("--warmup", warmup, 0, 100);
+        ModelOptions.checkRange("--repeats", repeats, 1, 100);
         if (!(targetSlack >= 0 && targetSlack <= 1)) {
             throw new IllegalArgumentException("--target-slack : " + targetSlack + " (expected: 0 <= value <= 1)");
         }
@@ -168,27 +169,6 @@ public final class StragglerLrCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
-        }
-    }
-
-    private List<Consistency> parseModels() {
-        List<Consistency> parsed = new ArrayList<>();
-        for (String m : models) {
-            Consistency c = Consistency.parse(m);
-            if (parsed.contains(c)) {
-                throw new IllegalArgumentException("--models : " + c + " is given twice");
-            }
-            parsed.add(c);
-        }
-        if (parsed.isEmpty()) {
-            throw new IllegalArgumentException("--models : empty (expected: at least one model, e.g. BSP,SSP(3))");
-        }
-        return parsed;
-    }
-
-    private static void check(String option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(option + " : " + value + " (expected: " + min + " <= value <= " + max + ")");
         }
     }
 }
