@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -295,7 +296,8 @@ public final class PsWorker implements AutoCloseable {
             if (cached != null && table.spec().consistency().pushes() && cached.version() < minVersionOf(table)) {
                 // This process already holds the row, so the shard pushes it as soon as it is fresh enough:
                 // wait for that rather than ask.
-                cached = awaitPush(table, rows[i], cached);
+                long minVersion = minVersionOf(table);
+                cached = awaitPushed(table, rows[i], cached, c -> c.version() >= minVersion);
             }
             int shard = state.partitioner().shardOf(rows[i]);
             if (cached != null && table.spec().consistency().pushesOnFlush() && !usable(table, rows[i], cached)
@@ -308,7 +310,8 @@ public final class PsWorker implements AutoCloseable {
                     // fell behind only because that push is still on its way, so wait for it (once per shard
                     // and read) rather than ask.
                     refreshAwaited[shard] = true;
-                    cached = awaitRefresh(table, rows[i], cached);
+                    int row = rows[i];
+                    cached = awaitPushed(table, row, cached, c -> usable(table, row, c));
                 }
             }
             if (usable(table, rows[i], cached)) {
@@ -390,27 +393,15 @@ public final class PsWorker implements AutoCloseable {
         return Math.max(state.minVersion(table), barrierVersion);
     }
 
-    private CachedRow awaitPush(TableRef table, int row, CachedRow cached) {
+    /**
+     * Waits, at most {@link #PUSH_WAIT_MS}, for a push from the shard to make the cached row {@code enough} (a
+     * pushing table's row of a newer version, or an ASYNC row refreshed after a flush); returns the cached row then.
+     */
+    private CachedRow awaitPushed(TableRef table, int row, CachedRow cached, Predicate<CachedRow> enough) {
         long start = System.nanoTime();
         long limit = Math.min(plan.conf().readTimeoutMs(), PUSH_WAIT_MS) * 1_000_000L;
         try {
-            CachedRow pushed = client.cache().awaitVersion(table.id(), row, minVersionOf(table), start + limit);
-            return pushed != null ? pushed : cached;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PsException("interrupted while waiting for a push of table '" + table.name() + "' row " + row,
-                    true, e);
-        } finally {
-            waitNanos += System.nanoTime() - start;
-        }
-    }
-
-    /** Waits, at most {@link #PUSH_WAIT_MS}, until the shard's push makes the cached ASYNC row usable again. */
-    private CachedRow awaitRefresh(TableRef table, int row, CachedRow cached) {
-        long start = System.nanoTime();
-        long limit = Math.min(plan.conf().readTimeoutMs(), PUSH_WAIT_MS) * 1_000_000L;
-        try {
-            CachedRow pushed = client.cache().await(table.id(), row, c -> usable(table, row, c), start + limit);
+            CachedRow pushed = client.cache().await(table.id(), row, enough, start + limit);
             return pushed != null ? pushed : cached;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -427,7 +418,7 @@ public final class PsWorker implements AutoCloseable {
      * a request a shard refuses as too large (sparse rows wider than expected) is asked again in two halves.
      */
     private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
-        long minVersion = Math.max(state.minVersion(table), barrierVersion);
+        long minVersion = minVersionOf(table);
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
         int perRequest = rowsPerRequest(table);

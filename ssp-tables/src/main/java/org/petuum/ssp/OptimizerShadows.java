@@ -34,11 +34,7 @@ final class OptimizerShadows {
 
     /** Starts shadowing a table from its current rows and state (copied). */
     void track(TableRef table, Int2ObjectOpenHashMap<RowValues> rows, OptimizerState optimizer) {
-        Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(rows.size());
-        for (var e : rows.int2ObjectEntrySet()) {
-            copies.put(e.getIntKey(), e.getValue().copy());
-        }
-        shadows.put(table.id(), new Shadow(table.spec(), copies, optimizer.copy()));
+        shadows.put(table.id(), new Shadow(table.spec(), ShardTables.deepCopy(rows), optimizer.copy()));
     }
 
     boolean tracks(int tableId) {
@@ -79,14 +75,9 @@ final class OptimizerShadows {
         }
     }
 
-    /** Copies of the shadow's rows (sorted by row id in {@code ids}) for an image. */
+    /** Copies of the shadow's rows, for an image. */
     Int2ObjectOpenHashMap<RowValues> rowCopies(int tableId) {
-        Shadow s = shadows.get(tableId);
-        Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(s.rows.size());
-        for (var e : s.rows.int2ObjectEntrySet()) {
-            copies.put(e.getIntKey(), e.getValue().copy());
-        }
-        return copies;
+        return ShardTables.deepCopy(shadows.get(tableId).rows);
     }
 
     /** A copy of the shadow's optimizer state, for an image. */

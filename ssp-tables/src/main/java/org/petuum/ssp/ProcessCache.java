@@ -84,17 +84,6 @@ public final class ProcessCache {
     }
 
     /**
-     * Waits until the cached row has at least {@code minVersion}, at most until {@code deadlineNanos}
-     * ({@link System#nanoTime()} time): how a reader of a pushing table waits for the shard's push instead of
-     * asking for the row.
-     *
-     * @return the cached row then (possibly still older, or {@code null}, if the deadline passed)
-     */
-    public CachedRow awaitVersion(int tableId, int row, long minVersion, long deadlineNanos) throws InterruptedException {
-        return await(tableId, row, c -> c.version() >= minVersion, deadlineNanos);
-    }
-
-    /**
      * Waits until the cached row satisfies {@code until}, at most until {@code deadlineNanos}
      * ({@link System#nanoTime()} time): how a reader waits for a row that a shard is pushing anyway.
      *

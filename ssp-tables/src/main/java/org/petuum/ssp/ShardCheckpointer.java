@@ -132,11 +132,7 @@ final class ShardCheckpointer {
                 images.add(image(t, shadows.rowCopies(t.id()), shadows.optimizerCopy(t.id())));
                 continue;
             }
-            Int2ObjectOpenHashMap<RowValues> rows = tables.rows(t.id());
-            Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(rows.size());
-            for (var e : rows.int2ObjectEntrySet()) {
-                copies.put(e.getIntKey(), e.getValue().copy());
-            }
+            Int2ObjectOpenHashMap<RowValues> copies = ShardTables.deepCopy(tables.rows(t.id()));
             for (List<RowUpdate> later : ahead.tailMap(boundary).values()) {
                 for (RowUpdate u : later) {
                     if (u.tableId() == t.id()) {

@@ -81,9 +81,9 @@ public final class ShardState<T> {
 
     /**
      * What this shard stores now, over every table: rows, cells (a dense row counts every column, a sparse row its
-     * stored cells) and an estimate of the heap they take: 8 bytes per dense cell and {@value #DENSE_ROW_BYTES} per
+     * stored cells) and an estimate of the heap they take: 8 bytes per dense cell and {@value ShardTables#DENSE_ROW_BYTES} per
      * dense row (the row object, its array's header, its slot in the row index); 12 per sparse cell (a column and a
-     * value in sorted arrays) and {@value #SPARSE_ROW_BYTES} per sparse row. The per-row figures are what
+     * value in sorted arrays) and {@value ShardTables#SPARSE_ROW_BYTES} per sparse row. The per-row figures are what
      * {@code bench memory} measured (heap after full collections) for rows of 10 to 100 cells. Walks every row: for
      * metrics, not hot paths.
      */
@@ -91,10 +91,6 @@ public final class ShardState<T> {
         return tables.storage();
     }
 
-    /** Heap per stored dense row besides its cells (see {@link #storage()}). */
-    static final int DENSE_ROW_BYTES = ShardTables.DENSE_ROW_BYTES;
-    /** Heap per stored sparse row besides its cells (see {@link #storage()}). */
-    static final int SPARSE_ROW_BYTES = ShardTables.SPARSE_ROW_BYTES;
 
     /** See {@link #storage()}. */
     public record Storage(long rows, long cells, long estimatedBytes) {

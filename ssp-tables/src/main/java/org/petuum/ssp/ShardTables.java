@@ -223,6 +223,15 @@ final class ShardTables implements Subscriptions.Store {
         }
     }
 
+    /** A copy of a table's stored rows, each row copied too. */
+    static Int2ObjectOpenHashMap<RowValues> deepCopy(Int2ObjectOpenHashMap<RowValues> rows) {
+        Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(rows.size());
+        for (var e : rows.int2ObjectEntrySet()) {
+            copies.put(e.getIntKey(), e.getValue().copy());
+        }
+        return copies;
+    }
+
     /** Copies of rows {@code ids} of a table (a row never written is zeros). */
     RowValues[] copies(int tableId, int[] ids) {
         TableRef t = tables.get(tableId);
