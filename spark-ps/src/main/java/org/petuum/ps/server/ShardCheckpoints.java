@@ -173,12 +173,14 @@ final class ShardCheckpoints {
     private synchronized ThreadPoolExecutor writer() {
         if (writer == null) {
             writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE),
-                    new DefaultThreadFactory("petuum-checkpoint", true), (task, pool) -> {
-                        if (!pool.isShutdown()) {
-                            pool.getQueue().poll();
-                            LOG.warn("{}: checkpoints are written more slowly than they are taken; the oldest "
-                                    + "waiting image was dropped", name);
-                            pool.execute(task);
+                    new DefaultThreadFactory("petuum-checkpoint", true), new ThreadPoolExecutor.DiscardOldestPolicy() {
+                        @Override
+                        public void rejectedExecution(Runnable task, ThreadPoolExecutor pool) {
+                            if (!pool.isShutdown()) {
+                                LOG.warn("{}: checkpoints are written more slowly than they are taken; the oldest "
+                                        + "waiting image was dropped", name);
+                            }
+                            super.rejectedExecution(task, pool);
                         }
                     });
         }
