@@ -288,7 +288,7 @@ public final class PsWorker implements AutoCloseable {
         ProcessCache cache = client.cache();
         RowValues[] out = new RowValues[rows.length];
         Map<Integer, List<Integer>> missing = null;
-        boolean[] refreshAwaited = null;
+        boolean[] pushLate = null;
         for (int i = 0; i < rows.length; i++) {
             table.spec().checkRow(rows[i]);
             awaitPrefetch(table, rows[i]);
@@ -301,17 +301,17 @@ public final class PsWorker implements AutoCloseable {
             }
             int shard = state.partitioner().shardOf(rows[i]);
             if (cached != null && table.spec().consistency().pushesOnFlush() && !usable(table, rows[i], cached)
-                    && withinFences(shard, cached)) {
-                if (refreshAwaited == null) {
-                    refreshAwaited = new boolean[shards.length];
-                }
-                if (!refreshAwaited[shard]) {
-                    // The shard pushes this process's ASYNC rows after each flush, all in one message: the row
-                    // fell behind only because that push is still on its way, so wait for it (once per shard
-                    // and read) rather than ask.
-                    refreshAwaited[shard] = true;
-                    int row = rows[i];
-                    cached = awaitPushed(table, row, cached, c -> usable(table, row, c));
+                    && withinFences(shard, cached) && (pushLate == null || !pushLate[shard])) {
+                // The shard pushes this process's ASYNC rows after each flush, all in one message: the row fell
+                // behind only because that push is still on its way (or is being installed row by row), so wait
+                // for it rather than ask. A push that did not come in time is not waited for again in this read.
+                int row = rows[i];
+                cached = awaitPushed(table, row, cached, c -> usable(table, row, c));
+                if (!usable(table, row, cached)) {
+                    if (pushLate == null) {
+                        pushLate = new boolean[shards.length];
+                    }
+                    pushLate[shard] = true;
                 }
             }
             if (usable(table, rows[i], cached)) {
