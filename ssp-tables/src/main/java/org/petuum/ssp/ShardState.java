@@ -24,17 +24,6 @@ import java.util.List;
  * @param <T> the caller's token for a waiting read (e.g. the connection and request id to answer)
  */
 public final class ShardState<T> {
-    /**
-     * A read that asks for no table: it only waits for the minimum clock (a global barrier). The transport sends
-     * such waits as their own message; these ids only tell the kinds of {@link Read} apart inside the shard.
-     */
-    public static final int NO_TABLE = -1;
-    /**
-     * A read that asks for no table and waits until every worker <em>but the reader</em> has reached the
-     * version: how a scheduling worker waits for the others' results of a round without ending its own clock.
-     */
-    public static final int OTHERS_ONLY = -2;
-
     private final int shardIndex;
     private final ShardTables tables;
     private final ShardCheckpointer checkpoints;
@@ -177,7 +166,7 @@ public final class ShardState<T> {
 
     /**
      * As {@link #flush(long, int, int, List, boolean)}, from the process {@code flusher} (its connection, as given
-     * to {@link Read}; {@code null} if unknown): when a flush that ends a clock is applied, the result also pushes
+     * to {@link ShardRead}; {@code null} if unknown): when a flush that ends a clock is applied, the result also pushes
      * to {@code flusher} fresh copies of every row of an ASYNC table it has read here
      * ({@link Consistency#pushesOnFlush()}), which keeps its cache at most one of its clocks behind this shard.
      */
@@ -290,8 +279,8 @@ public final class ShardState<T> {
      * @return the answer, or {@code null} if the read now waits
      * @throws IllegalArgumentException for an unknown table or a row not held by this shard
      */
-    public Served<T> read(Read<T> read) {
-        if (read.tableId != NO_TABLE && read.tableId != OTHERS_ONLY) {
+    public Served<T> read(ShardRead<T> read) {
+        if (read.tableId != ShardRead.NO_TABLE && read.tableId != ShardRead.OTHERS_ONLY) {
             TableRef t = table(read.tableId);
             for (int row : read.rows) {
                 tables.checkOwned(t, row);
@@ -399,8 +388,8 @@ public final class ShardState<T> {
         return new RowsSnapshot(tableId, visibleClock(), ids, tables.copies(tableId, ids));
     }
 
-    private boolean ready(Read<T> r) {
-        if (r.tableId == OTHERS_ONLY && clocks != null && r.worker >= 0 && r.worker < clocks.workers()) {
+    private boolean ready(ShardRead<T> r) {
+        if (r.tableId == ShardRead.OTHERS_ONLY && clocks != null && r.worker >= 0 && r.worker < clocks.workers()) {
             return clocks.minExcluding(r.worker) >= r.minVersion;
         }
         return visibleClock() >= r.minVersion;
@@ -416,11 +405,11 @@ public final class ShardState<T> {
         });
     }
 
-    private static boolean noTable(Read<?> r) {
-        return r.tableId == NO_TABLE || r.tableId == OTHERS_ONLY;
+    private static boolean noTable(ShardRead<?> r) {
+        return r.tableId == ShardRead.NO_TABLE || r.tableId == ShardRead.OTHERS_ONLY;
     }
 
-    private Served<T> serve(Read<T> read) {
+    private Served<T> serve(ShardRead<T> read) {
         if (read.subscriber != null && read.tableId >= 0) {
             TableRef t = tables.table(read.tableId);
             Consistency c = t == null ? null : t.spec().consistency();
@@ -435,12 +424,12 @@ public final class ShardState<T> {
         return new Served<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), read.rows.clone(), values));
     }
 
-    private String timeoutMessage(Read<T> r, long nowNanos) {
+    private String timeoutMessage(ShardRead<T> r, long nowNanos) {
         TableRef t = tables.table(r.tableId);
-        String what = r.tableId == NO_TABLE ? "global barrier"
-                : r.tableId == OTHERS_ONLY ? "wait for the other workers"
+        String what = r.tableId == ShardRead.NO_TABLE ? "global barrier"
+                : r.tableId == ShardRead.OTHERS_ONLY ? "wait for the other workers"
                 : t == null ? "table id " + r.tableId + " (dropped)" : "table '" + t.name() + "'";
-        int slowest = r.tableId == OTHERS_ONLY ? slowestExcluding(r.worker) : clocks.slowestWorker();
+        int slowest = r.tableId == ShardRead.OTHERS_ONLY ? slowestExcluding(r.worker) : clocks.slowestWorker();
         return what + ": worker " + r.worker + " at clock " + r.workerClock + " waited "
                 + (nowNanos - r.arrivalNanos) / 1_000_000 + " ms on shard " + shardIndex
                 + " for worker " + slowest + ", which is at clock " + clocks.clockOf(slowest)
@@ -465,51 +454,6 @@ public final class ShardState<T> {
         if (worker < 0 || worker >= clocks.workers()) {
             throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " outside [0, "
                     + clocks.workers() + ") of run " + runId);
-        }
-    }
-
-    /** A read of some rows that may have to wait for the shard's minimum clock. */
-    public static final class Read<T> {
-        final T token;
-        final int tableId;
-        final int[] rows;
-        final long minVersion;
-        final int worker;
-        final int workerClock;
-        final long arrivalNanos;
-        final long deadlineNanos;
-        final Object subscriber;
-
-        /**
-         * @param token        what the caller needs to answer it
-         * @param tableId      the table, or {@link #NO_TABLE} to only wait for the clock
-         * @param rows         the row ids, all held by this shard
-         * @param minVersion   the smallest acceptable version ({@link Long#MIN_VALUE}: never wait)
-         * @param worker       the reading worker (for error messages)
-         * @param workerClock  its clock (for error messages)
-         * @param arrivalNanos when the read arrived
-         * @param deadlineNanos when it expires if still waiting
-         */
-        public Read(T token, int tableId, int[] rows, long minVersion, int worker, int workerClock,
-                    long arrivalNanos, long deadlineNanos) {
-            this(token, tableId, rows, minVersion, worker, workerClock, arrivalNanos, deadlineNanos, null);
-        }
-
-        /**
-         * As the other constructor, and {@code subscriber} (the reader's process, e.g. its connection) is sent
-         * fresh copies of the rows of a pushing (ESSP) table whenever the minimum clock advances.
-         */
-        public Read(T token, int tableId, int[] rows, long minVersion, int worker, int workerClock,
-                    long arrivalNanos, long deadlineNanos, Object subscriber) {
-            this.subscriber = subscriber;
-            this.token = token;
-            this.tableId = tableId;
-            this.rows = rows;
-            this.minVersion = minVersion;
-            this.worker = worker;
-            this.workerClock = workerClock;
-            this.arrivalNanos = arrivalNanos;
-            this.deadlineNanos = deadlineNanos;
         }
     }
 

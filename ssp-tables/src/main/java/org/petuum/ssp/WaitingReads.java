@@ -15,9 +15,9 @@ import java.util.function.Predicate;
  * @param <T> the caller's token for a waiting read
  */
 final class WaitingReads<T> {
-    private final List<ShardState.Read<T>> parked = new ArrayList<>();
+    private final List<ShardRead<T>> parked = new ArrayList<>();
 
-    void add(ShardState.Read<T> read) {
+    void add(ShardRead<T> read) {
         parked.add(read);
     }
 
@@ -27,8 +27,8 @@ final class WaitingReads<T> {
 
     /** Whether a read waits for every worker but its own ({@link ShardState#OTHERS_ONLY}). */
     boolean anyWaitingForOthers() {
-        for (ShardState.Read<T> r : parked) {
-            if (r.tableId == ShardState.OTHERS_ONLY) {
+        for (ShardRead<T> r : parked) {
+            if (r.tableId == ShardRead.OTHERS_ONLY) {
                 return true;
             }
         }
@@ -45,7 +45,7 @@ final class WaitingReads<T> {
     /** Removes every read, each failed with {@code why}. */
     List<ShardState.Expired<T>> failAll(String why) {
         List<ShardState.Expired<T>> failed = new ArrayList<>();
-        for (ShardState.Read<T> r : parked) {
+        for (ShardRead<T> r : parked) {
             failed.add(new ShardState.Expired<>(r.token, why));
         }
         parked.clear();
@@ -53,10 +53,10 @@ final class WaitingReads<T> {
     }
 
     /** Removes the reads whose deadline is at or before {@code nowNanos}, each failed with its message. */
-    List<ShardState.Expired<T>> expire(long nowNanos, Function<ShardState.Read<T>, String> message) {
+    List<ShardState.Expired<T>> expire(long nowNanos, Function<ShardRead<T>, String> message) {
         List<ShardState.Expired<T>> out = new ArrayList<>();
-        for (Iterator<ShardState.Read<T>> it = parked.iterator(); it.hasNext(); ) {
-            ShardState.Read<T> r = it.next();
+        for (Iterator<ShardRead<T>> it = parked.iterator(); it.hasNext(); ) {
+            ShardRead<T> r = it.next();
             if (r.deadlineNanos - nowNanos <= 0) {
                 it.remove();
                 out.add(new ShardState.Expired<>(r.token, message.apply(r)));
@@ -66,11 +66,11 @@ final class WaitingReads<T> {
     }
 
     /** Removes the reads that {@code ready} accepts, in arrival order, each answered by {@code answer}. */
-    List<ShardState.Served<T>> release(Predicate<ShardState.Read<T>> ready,
-                                       Function<ShardState.Read<T>, ShardState.Served<T>> answer) {
+    List<ShardState.Served<T>> release(Predicate<ShardRead<T>> ready,
+                                       Function<ShardRead<T>, ShardState.Served<T>> answer) {
         List<ShardState.Served<T>> out = new ArrayList<>();
-        for (Iterator<ShardState.Read<T>> it = parked.iterator(); it.hasNext(); ) {
-            ShardState.Read<T> r = it.next();
+        for (Iterator<ShardRead<T>> it = parked.iterator(); it.hasNext(); ) {
+            ShardRead<T> r = it.next();
             if (ready.test(r)) {
                 it.remove();
                 out.add(answer.apply(r));

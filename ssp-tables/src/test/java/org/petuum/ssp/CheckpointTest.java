@@ -103,7 +103,7 @@ class CheckpointTest {
         CheckpointImage atTwo = flush(s, 1, 1).checkpoints().get(0);
         flush(s, 0, 2);
         // Worker 0 (clock 3) waits for worker 1, which has failed.
-        assertEquals(null, s.read(new ShardState.Read<>("zombie read", 0, new int[] {0}, 3, 0, 3, 0, Long.MAX_VALUE, null)));
+        assertEquals(null, s.read(new ShardRead<>("zombie read", 0, new int[] {0}, 3, 0, 3, 0, Long.MAX_VALUE, null)));
 
         List<ShardState.Expired<String>> failed = s.restore(atTwo);
         assertEquals(1, failed.size());

@@ -44,7 +44,7 @@ class LastFlushTest {
     }
 
     private ShardState.Served<String> read(String token, long minVersion, int worker, int clock) {
-        return shard.read(new ShardState.Read<>(token, SSP1.id(), new int[] {0}, minVersion, worker, clock, 0, NEVER));
+        return shard.read(new ShardRead<>(token, SSP1.id(), new int[] {0}, minVersion, worker, clock, 0, NEVER));
     }
 
     @Test
@@ -115,7 +115,7 @@ class LastFlushTest {
         shard.flush(RUN, 1, 1, List.of(), true);
         shard.flush(RUN, 2, 0, inc(0, 2, 4), true);
         assertEquals(1, shard.visibleClock(), "the largest clock once all have finished");
-        ShardState.Served<String> barrier = shard.read(new ShardState.Read<>("b", ShardState.NO_TABLE, new int[0],
+        ShardState.Served<String> barrier = shard.read(new ShardRead<>("b", ShardRead.NO_TABLE, new int[0],
                 1, 1, 1, 0, NEVER));
         assertNotNull(barrier);
     }

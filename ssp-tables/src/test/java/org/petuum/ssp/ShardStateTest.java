@@ -38,9 +38,9 @@ class ShardStateTest {
         return List.of(new RowUpdate(t.id(), row, d));
     }
 
-    private static ShardState.Read<String> read(String token, TableRef t, int row, long minVersion, int worker,
+    private static ShardRead<String> read(String token, TableRef t, int row, long minVersion, int worker,
                                                 int workerClock, long arrival, long deadline) {
-        return new ShardState.Read<>(token, t.id(), new int[] {row}, minVersion, worker, workerClock, arrival,
+        return new ShardRead<>(token, t.id(), new int[] {row}, minVersion, worker, workerClock, arrival,
                 deadline);
     }
 
@@ -164,14 +164,14 @@ class ShardStateTest {
     void theFlushThatAdvancesTheMinimumReleasesOnlyTheReadsItSatisfies() {
         assertNull(shard.read(read("v1", WEIGHTS, 0, 1, 0, 2, 0, NEVER)));
         assertNull(shard.read(read("v2", WEIGHTS, 2, 2, 1, 3, 0, NEVER)));
-        assertNull(shard.read(new ShardState.Read<>("barrier", ShardState.NO_TABLE, new int[0], 1, 2, 1, 0, NEVER)));
+        assertNull(shard.read(new ShardRead<>("barrier", ShardRead.NO_TABLE, new int[0], 1, 2, 1, 0, NEVER)));
         shard.flush(RUN, 0, 0, List.of());
         shard.flush(RUN, 1, 0, List.of());
         shard.flush(RUN, 0, 1, List.of());
         shard.flush(RUN, 1, 1, List.of());
         List<ShardState.Served<String>> released = shard.flush(RUN, 2, 0, List.of()).released();
         assertEquals(List.of("v1", "barrier"), released.stream().map(ShardState.Served::token).toList());
-        assertEquals(ShardState.NO_TABLE, released.get(1).rows().tableId());
+        assertEquals(ShardRead.NO_TABLE, released.get(1).rows().tableId());
         assertEquals(0, released.get(1).rows().size());
         assertEquals(1, shard.waitingReads());
         assertEquals(List.of("v2"), shard.flush(RUN, 2, 1, List.of()).released().stream()
@@ -230,7 +230,7 @@ class ShardStateTest {
     @Test
     void expiredBarrierNamesTheBarrier() {
         shard.flush(RUN, 0, 0, List.of());
-        assertNull(shard.read(new ShardState.Read<>("b", ShardState.NO_TABLE, new int[0], 1, 0, 1, 0, 10)));
+        assertNull(shard.read(new ShardRead<>("b", ShardRead.NO_TABLE, new int[0], 1, 0, 1, 0, 10)));
         String message = shard.expire(10).get(0).message();
         assertTrue(message.startsWith("global barrier: worker 0 at clock 1"), message);
         assertTrue(message.contains("for worker 1, which is at clock 0"), message);
@@ -239,11 +239,11 @@ class ShardStateTest {
     @Test
     void readOfARowOnAnotherShardIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> shard.read(new ShardState.Read<>("x", WEIGHTS.id(), new int[] {0, 5}, 0, 0, 0, 0, NEVER)));
+                () -> shard.read(new ShardRead<>("x", WEIGHTS.id(), new int[] {0, 5}, 0, 0, 0, 0, NEVER)));
         assertEquals("table 'weights' row 5 belongs to shard 1, not shard 0", e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> shard.read(read("x", WEIGHTS, 10, 0, 0, 0, 0, NEVER)));
         assertEquals("shard 0: no table with id 5", assertThrows(IllegalArgumentException.class,
-                () -> shard.read(new ShardState.Read<>("x", 5, new int[] {0}, 0, 0, 0, 0, NEVER))).getMessage());
+                () -> shard.read(new ShardRead<>("x", 5, new int[] {0}, 0, 0, 0, 0, NEVER))).getMessage());
         assertEquals(0, shard.waitingReads());
     }
 
@@ -338,11 +338,11 @@ class ShardStateTest {
     void anAsyncFlushPushesTheRowsTheFlushingProcessReadBackToItAlone() {
         TableRef async = new TableRef(3, TableSpec.dense("async", 10, 3).consistency(Consistency.async()));
         shard.createTable(async);
-        assertNotNull(shard.read(new ShardState.Read<>("p read", async.id(), new int[] {0, 2}, Long.MIN_VALUE, 0, 0,
+        assertNotNull(shard.read(new ShardRead<>("p read", async.id(), new int[] {0, 2}, Long.MIN_VALUE, 0, 0,
                 0, NEVER, "process p")));
-        assertNotNull(shard.read(new ShardState.Read<>("q read", async.id(), new int[] {4}, Long.MIN_VALUE, 1, 0,
+        assertNotNull(shard.read(new ShardRead<>("q read", async.id(), new int[] {4}, Long.MIN_VALUE, 1, 0,
                 0, NEVER, "process q")));
-        assertNotNull(shard.read(new ShardState.Read<>("p weights", WEIGHTS.id(), new int[] {6}, 0, 0, 0, 0, NEVER,
+        assertNotNull(shard.read(new ShardRead<>("p weights", WEIGHTS.id(), new int[] {6}, 0, 0, 0, 0, NEVER,
                 "process p")));
         ShardState.FlushResult<String> r = shard.flush(RUN, 0, 0, inc(async, 2, 0, 5), false, "process p");
         assertEquals(1, r.pushes().size(), "only p, only its ASYNC table: " + r.pushes());

@@ -343,7 +343,7 @@ final class SspSimulation {
         } else {
             Request r = ((ReadMsg) msg).request();
             handled[process][s] = Math.max(handled[process][s], r.seq());
-            ShardState.Served<Request> served = shard.read(new ShardState.Read<>(r, table.id(), new int[] {r.row()},
+            ShardState.Served<Request> served = shard.read(new ShardRead<>(r, table.id(), new int[] {r.row()},
                     r.minVersion(), r.worker(), r.clock(), now, now + 1_000_000_000_000L, process));
             if (served != null) {
                 answer(s, served);

@@ -24,6 +24,7 @@ import org.petuum.shaded.io.netty.channel.Channel;
 import org.petuum.ps.metrics.ShardMetrics;
 import org.petuum.ssp.CheckpointImage;
 import org.petuum.ssp.RowPartitioner;
+import org.petuum.ssp.ShardRead;
 import org.petuum.ssp.ShardState;
 import org.petuum.ssp.TableRef;
 
@@ -211,9 +212,9 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, a.requestId());
-                ShardState.Served<Token> served = active().read(new ShardState.Read<>(
+                ShardState.Served<Token> served = active().read(new ShardRead<>(
                         new Token(ch, a.requestId(), now, a.workerClock()),
-                        a.othersOnly() ? ShardState.OTHERS_ONLY : ShardState.NO_TABLE, new int[0], a.minClock(),
+                        a.othersOnly() ? ShardRead.OTHERS_ONLY : ShardRead.NO_TABLE, new int[0], a.minClock(),
                         a.worker(), a.workerClock(), now, now + a.timeoutMs() * 1_000_000L, ch));
                 answers = served == null ? List.of() : answers(List.of(served), false);
             }
@@ -234,7 +235,7 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, g.requestId());
-                ShardState.Served<Token> served = active().read(new ShardState.Read<>(
+                ShardState.Served<Token> served = active().read(new ShardRead<>(
                         new Token(ch, g.requestId(), now, g.workerClock()),
                         g.tableId(), g.rows(), g.minVersion(), g.worker(), g.workerClock(), now,
                         now + g.timeoutMs() * 1_000_000L, ch));
