@@ -89,7 +89,7 @@ public final class ShardState<T> {
      * Starts a run of {@code workers} workers at clock 0. Reads still waiting from an earlier run fail.
      * Table contents are kept: a run continues from where the last one left the tables.
      */
-    public List<Expired<T>> beginRun(long newRunId, int workers) {
+    public List<ExpiredRead<T>> beginRun(long newRunId, int workers) {
         return beginRun(newRunId, workers, 0, 0);
     }
 
@@ -98,16 +98,16 @@ public final class ShardState<T> {
      * of that clock), taking a checkpoint image every {@code checkpointInterval} clocks (0: none). Reads still
      * waiting from an earlier run fail.
      */
-    public List<Expired<T>> beginRun(long newRunId, int workers, int startClock, int checkpointInterval) {
+    public List<ExpiredRead<T>> beginRun(long newRunId, int workers, int startClock, int checkpointInterval) {
         checkpoints.begin(startClock, checkpointInterval);
-        List<Expired<T>> failed = failWaiting("run " + runId + " was replaced by run " + newRunId);
+        List<ExpiredRead<T>> failed = failWaiting("run " + runId + " was replaced by run " + newRunId);
         this.runId = newRunId;
         this.clocks = new VectorClock(workers, startClock);
         this.subscriptions.clear();
         return failed;
     }
 
-    private List<Expired<T>> failWaiting(String why) {
+    private List<ExpiredRead<T>> failWaiting(String why) {
         return parked.failAll("shard " + shardIndex + ": " + why + " while a read waited");
     }
 
@@ -206,10 +206,10 @@ public final class ShardState<T> {
         boolean visibleAdvanced = clocks.visibleMin() > visibleBefore;
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
         boolean othersWaiting = parked.anyWaitingForOthers();
-        List<Served<T>> released = visibleAdvanced || othersWaiting ? releaseReady() : List.of();
-        List<Push> pushes = visibleAdvanced ? subscriptions.eager(tables, visibleClock()) : List.of();
+        List<ServedRead<T>> released = visibleAdvanced || othersWaiting ? releaseReady() : List.of();
+        List<ShardPush> pushes = visibleAdvanced ? subscriptions.eager(tables, visibleClock()) : List.of();
         if (flusher != null && !last) {
-            List<Push> refreshed = subscriptions.onFlush(tables, flusher, visibleClock());
+            List<ShardPush> refreshed = subscriptions.onFlush(tables, flusher, visibleClock());
             if (!refreshed.isEmpty()) {
                 pushes = new ArrayList<>(pushes);
                 pushes.addAll(refreshed);
@@ -258,7 +258,7 @@ public final class ShardState<T> {
      * The rows changed most since their last push (relative to their size: change / largest cell), for the
      * processes that read them, as many as fit in {@code budgetBytes} on the wire; their tallies restart.
      */
-    public List<Push> mostChangedPushes(long budgetBytes) {
+    public List<ShardPush> mostChangedPushes(long budgetBytes) {
         return subscriptions.mostChanged(tables, budgetBytes, visibleClock());
     }
 
@@ -279,7 +279,7 @@ public final class ShardState<T> {
      * @return the answer, or {@code null} if the read now waits
      * @throws IllegalArgumentException for an unknown table or a row not held by this shard
      */
-    public Served<T> read(ShardRead<T> read) {
+    public ServedRead<T> read(ShardRead<T> read) {
         if (read.tableId != ShardRead.NO_TABLE && read.tableId != ShardRead.OTHERS_ONLY) {
             TableRef t = table(read.tableId);
             for (int row : read.rows) {
@@ -340,7 +340,7 @@ public final class ShardState<T> {
     }
 
     /** Fails and removes every waiting read whose deadline is at or before {@code nowNanos}. */
-    public List<Expired<T>> expire(long nowNanos) {
+    public List<ExpiredRead<T>> expire(long nowNanos) {
         return parked.expire(nowNanos, r -> timeoutMessage(r, nowNanos));
     }
 
@@ -370,9 +370,9 @@ public final class ShardState<T> {
      *
      * @throws IllegalArgumentException if the image is of another shard, or a table differs from the one here
      */
-    public List<Expired<T>> restore(CheckpointImage image) {
+    public List<ExpiredRead<T>> restore(CheckpointImage image) {
         tables.restore(image);
-        List<Expired<T>> failed = failWaiting("run " + runId + " was restored from the checkpoint of clock "
+        List<ExpiredRead<T>> failed = failWaiting("run " + runId + " was restored from the checkpoint of clock "
                 + image.clock());
         this.clocks = null; // the failed attempt's run id is no longer accepted
         checkpoints.stop();
@@ -395,13 +395,13 @@ public final class ShardState<T> {
         return visibleClock() >= r.minVersion;
     }
 
-    private List<Served<T>> releaseReady() {
+    private List<ServedRead<T>> releaseReady() {
         // A read of a table dropped while it waited cannot be answered: it stays until its deadline or the next
         // run fails it, with a message that says the table was dropped.
         return parked.release(r -> ready(r) && (noTable(r) || tables.contains(r.tableId)), r -> {
             // Sparse rows may have grown while the read waited: sized again before anything is copied.
             String over = noTable(r) ? null : answers.overLimit(tables, tables.get(r.tableId), r.rows);
-            return over == null ? serve(r) : new Served<>(r.token, null, over);
+            return over == null ? serve(r) : new ServedRead<>(r.token, null, over);
         });
     }
 
@@ -409,7 +409,7 @@ public final class ShardState<T> {
         return r.tableId == ShardRead.NO_TABLE || r.tableId == ShardRead.OTHERS_ONLY;
     }
 
-    private Served<T> serve(ShardRead<T> read) {
+    private ServedRead<T> serve(ShardRead<T> read) {
         if (read.subscriber != null && read.tableId >= 0) {
             TableRef t = tables.table(read.tableId);
             Consistency c = t == null ? null : t.spec().consistency();
@@ -418,10 +418,11 @@ public final class ShardState<T> {
             }
         }
         if (noTable(read)) {
-            return new Served<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), new int[0], new RowValues[0]));
+            return new ServedRead<>(read.token,
+                    new RowsSnapshot(read.tableId, visibleClock(), new int[0], new RowValues[0]));
         }
         RowValues[] values = tables.copies(read.tableId, read.rows);
-        return new Served<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), read.rows.clone(), values));
+        return new ServedRead<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), read.rows.clone(), values));
     }
 
     private String timeoutMessage(ShardRead<T> r, long nowNanos) {
@@ -455,38 +456,5 @@ public final class ShardState<T> {
             throw new IllegalArgumentException("shard " + shardIndex + ": worker " + worker + " outside [0, "
                     + clocks.workers() + ") of run " + runId);
         }
-    }
-
-    /**
-     * A read answered, with the token it came with: its rows, or, when they grew too big while it waited (see
-     * {@link #limitAnswers}), no rows and the reason it is refused.
-     */
-    public record Served<T>(T token, RowsSnapshot rows, String refused) {
-        public Served(T token, RowsSnapshot rows) {
-            this(token, rows, null);
-        }
-    }
-
-    /** A read that failed (deadline or a new run), with a message that says why. */
-    public record Expired<T>(T token, String message) {
-    }
-
-    /**
-     * The result of a flush: whether it was applied, the waiting reads it released, and the checkpoint images
-     * of the clock boundaries it completed.
-     */
-    public record FlushResult<T>(boolean applied, List<Served<T>> released, List<CheckpointImage> checkpoints,
-                                 List<Push> pushes) {
-        public FlushResult(boolean applied, List<Served<T>> released) {
-            this(applied, released, List.of(), List.of());
-        }
-
-        public FlushResult(boolean applied, List<Served<T>> released, List<CheckpointImage> checkpoints) {
-            this(applied, released, checkpoints, List.of());
-        }
-    }
-
-    /** Fresh rows for one subscriber of a pushing table. */
-    public record Push(Object subscriber, RowsSnapshot rows) {
     }
 }

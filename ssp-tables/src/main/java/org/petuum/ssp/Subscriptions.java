@@ -74,15 +74,15 @@ final class Subscriptions {
     }
 
     /** Fresh copies of every subscribed row of every pushing (ESSP) table, per reader. */
-    List<ShardState.Push> eager(Store store, long version) {
-        List<ShardState.Push> out = new ArrayList<>();
+    List<ShardPush> eager(Store store, long version) {
+        List<ShardPush> out = new ArrayList<>();
         for (var e : byReader.entrySet()) {
             for (var t : e.getValue().int2ObjectEntrySet()) {
                 TableRef table = store.table(t.getIntKey());
                 if (table == null || t.getValue().isEmpty() || !table.spec().consistency().pushes()) {
                     continue;
                 }
-                out.add(new ShardState.Push(e.getKey(), snapshot(store, table, t.getValue().toIntArray(), version)));
+                out.add(new ShardPush(e.getKey(), snapshot(store, table, t.getValue().toIntArray(), version)));
             }
         }
         return out;
@@ -92,16 +92,16 @@ final class Subscriptions {
      * Fresh copies of the rows of every ASYNC table ({@link Consistency#pushesOnFlush()}) that {@code reader} has
      * read, for {@code reader} alone: what a shard sends a process after each of its flushes.
      */
-    List<ShardState.Push> onFlush(Store store, Object reader, long version) {
+    List<ShardPush> onFlush(Store store, Object reader, long version) {
         var byTable = byReader.get(reader);
         if (byTable == null) {
             return List.of();
         }
-        List<ShardState.Push> out = new ArrayList<>();
+        List<ShardPush> out = new ArrayList<>();
         for (var t : byTable.int2ObjectEntrySet()) {
             TableRef table = store.table(t.getIntKey());
             if (table != null && !t.getValue().isEmpty() && table.spec().consistency().pushesOnFlush()) {
-                out.add(new ShardState.Push(reader, snapshot(store, table, t.getValue().toIntArray(), version)));
+                out.add(new ShardPush(reader, snapshot(store, table, t.getValue().toIntArray(), version)));
             }
         }
         return out;
@@ -120,7 +120,7 @@ final class Subscriptions {
      * The rows changed most since their last push (relative to their size: change / largest cell), for the
      * readers that hold them, as many as fit in {@code budgetBytes} on the wire; their tallies restart.
      */
-    List<ShardState.Push> mostChanged(Store store, long budgetBytes, long version) {
+    List<ShardPush> mostChanged(Store store, long budgetBytes, long version) {
         if (changedSincePush.isEmpty() || byReader.isEmpty()) {
             return List.of();
         }
@@ -158,7 +158,7 @@ final class Subscriptions {
             }
             changedSincePush.remove(key(tableId, row));
         }
-        List<ShardState.Push> out = new ArrayList<>();
+        List<ShardPush> out = new ArrayList<>();
         for (var reader : chosen.entrySet()) {
             for (var t : reader.getValue().entrySet()) {
                 int[] rows = t.getValue().stream().mapToInt(Integer::intValue).toArray();
@@ -166,7 +166,7 @@ final class Subscriptions {
                 for (int i = 0; i < rows.length; i++) {
                     values[i] = store.row(t.getKey(), rows[i]).copy();
                 }
-                out.add(new ShardState.Push(reader.getKey(), new RowsSnapshot(t.getKey(), version, rows, values)));
+                out.add(new ShardPush(reader.getKey(), new RowsSnapshot(t.getKey(), version, rows, values)));
             }
         }
         return out;

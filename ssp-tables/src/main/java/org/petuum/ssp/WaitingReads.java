@@ -43,32 +43,32 @@ final class WaitingReads<T> {
     }
 
     /** Removes every read, each failed with {@code why}. */
-    List<ShardState.Expired<T>> failAll(String why) {
-        List<ShardState.Expired<T>> failed = new ArrayList<>();
+    List<ExpiredRead<T>> failAll(String why) {
+        List<ExpiredRead<T>> failed = new ArrayList<>();
         for (ShardRead<T> r : parked) {
-            failed.add(new ShardState.Expired<>(r.token, why));
+            failed.add(new ExpiredRead<>(r.token, why));
         }
         parked.clear();
         return failed;
     }
 
     /** Removes the reads whose deadline is at or before {@code nowNanos}, each failed with its message. */
-    List<ShardState.Expired<T>> expire(long nowNanos, Function<ShardRead<T>, String> message) {
-        List<ShardState.Expired<T>> out = new ArrayList<>();
+    List<ExpiredRead<T>> expire(long nowNanos, Function<ShardRead<T>, String> message) {
+        List<ExpiredRead<T>> out = new ArrayList<>();
         for (Iterator<ShardRead<T>> it = parked.iterator(); it.hasNext(); ) {
             ShardRead<T> r = it.next();
             if (r.deadlineNanos - nowNanos <= 0) {
                 it.remove();
-                out.add(new ShardState.Expired<>(r.token, message.apply(r)));
+                out.add(new ExpiredRead<>(r.token, message.apply(r)));
             }
         }
         return out;
     }
 
     /** Removes the reads that {@code ready} accepts, in arrival order, each answered by {@code answer}. */
-    List<ShardState.Served<T>> release(Predicate<ShardRead<T>> ready,
-                                       Function<ShardRead<T>, ShardState.Served<T>> answer) {
-        List<ShardState.Served<T>> out = new ArrayList<>();
+    List<ServedRead<T>> release(Predicate<ShardRead<T>> ready,
+                                       Function<ShardRead<T>, ServedRead<T>> answer) {
+        List<ServedRead<T>> out = new ArrayList<>();
         for (Iterator<ShardRead<T>> it = parked.iterator(); it.hasNext(); ) {
             ShardRead<T> r = it.next();
             if (ready.test(r)) {

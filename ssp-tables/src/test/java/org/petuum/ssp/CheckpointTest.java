@@ -26,7 +26,7 @@ class CheckpointTest {
     }
 
     /** Worker w adds (clock + 1) * (w + 1) to cell (0, 0) and to sparse cell (1, 500 + w). */
-    private static ShardState.FlushResult<String> flush(ShardState<String> s, int worker, int clock) {
+    private static FlushResult<String> flush(ShardState<String> s, int worker, int clock) {
         double v = (clock + 1) * (worker + 1);
         return s.flush(1, worker, clock, List.of(
                 new RowUpdate(0, 0, DenseRow.wrap(new double[] {v, 0})),
@@ -105,7 +105,7 @@ class CheckpointTest {
         // Worker 0 (clock 3) waits for worker 1, which has failed.
         assertEquals(null, s.read(new ShardRead<>("zombie read", 0, new int[] {0}, 3, 0, 3, 0, Long.MAX_VALUE, null)));
 
-        List<ShardState.Expired<String>> failed = s.restore(atTwo);
+        List<ExpiredRead<String>> failed = s.restore(atTwo);
         assertEquals(1, failed.size());
         assertEquals("zombie read", failed.get(0).token());
         IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> flush(s, 0, 2));
@@ -116,7 +116,7 @@ class CheckpointTest {
         assertTrue(flush2(s, 0, 2).applied());
     }
 
-    private static ShardState.FlushResult<String> flush2(ShardState<String> s, int worker, int clock) {
+    private static FlushResult<String> flush2(ShardState<String> s, int worker, int clock) {
         return s.flush(2, worker, clock, List.of(new RowUpdate(0, 0, DenseRow.wrap(new double[] {1, 1}))));
     }
 

@@ -43,7 +43,7 @@ class LastFlushTest {
         return s.size() == 0 ? 0 : s.values()[0].get(col);
     }
 
-    private ShardState.Served<String> read(String token, long minVersion, int worker, int clock) {
+    private ServedRead<String> read(String token, long minVersion, int worker, int clock) {
         return shard.read(new ShardRead<>(token, SSP1.id(), new int[] {0}, minVersion, worker, clock, 0, NEVER));
     }
 
@@ -94,7 +94,7 @@ class LastFlushTest {
         assertNull(read("w0", 2, 0, 3));
         assertEquals(1, shard.visibleClock());
 
-        ShardState.FlushResult<String> last = shard.flush(RUN, 2, 1, inc(0, 2, 10), true);
+        FlushResult<String> last = shard.flush(RUN, 2, 1, inc(0, 2, 10), true);
         assertEquals(1, last.released().size(), "the last flush releases the read that waited for worker 2");
         RowsSnapshot served = last.released().get(0).rows();
         assertEquals(2, served.version(), "the version is worker 1's clock, the slowest that still runs");
@@ -103,7 +103,7 @@ class LastFlushTest {
 
         // A read past worker 1's clock still waits for worker 1, and the timeout names it, not worker 2.
         assertNull(read("w0-later", 3, 0, 4));
-        List<ShardState.Expired<String>> expired = shard.expire(NEVER);
+        List<ExpiredRead<String>> expired = shard.expire(NEVER);
         assertEquals(1, expired.size());
         assertTrue(expired.get(0).message().contains("for worker 1, which is at clock 2"), expired.get(0).message());
     }
@@ -115,7 +115,7 @@ class LastFlushTest {
         shard.flush(RUN, 1, 1, List.of(), true);
         shard.flush(RUN, 2, 0, inc(0, 2, 4), true);
         assertEquals(1, shard.visibleClock(), "the largest clock once all have finished");
-        ShardState.Served<String> barrier = shard.read(new ShardRead<>("b", ShardRead.NO_TABLE, new int[0],
+        ServedRead<String> barrier = shard.read(new ShardRead<>("b", ShardRead.NO_TABLE, new int[0],
                 1, 1, 1, 0, NEVER));
         assertNotNull(barrier);
     }

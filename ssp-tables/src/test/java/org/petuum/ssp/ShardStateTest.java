@@ -51,7 +51,7 @@ class ShardStateTest {
 
     @Test
     void flushAppliesItsUpdatesAndAdvancesTheWorkersClock() {
-        ShardState.FlushResult<String> r = shard.flush(RUN, 1, 0, inc(WEIGHTS, 2, 1, 4));
+        FlushResult<String> r = shard.flush(RUN, 1, 0, inc(WEIGHTS, 2, 1, 4));
         assertTrue(r.applied());
         assertTrue(r.released().isEmpty());
         assertArrayEquals(new double[] {0, 4, 0}, rowNow(WEIGHTS, 2));
@@ -62,7 +62,7 @@ class ShardStateTest {
     @Test
     void repeatedFlushOfTheSameWorkerAndClockIsDropped() {
         assertTrue(shard.flush(RUN, 0, 0, inc(WEIGHTS, 2, 1, 4)).applied());
-        ShardState.FlushResult<String> again = shard.flush(RUN, 0, 0, inc(WEIGHTS, 2, 1, 4));
+        FlushResult<String> again = shard.flush(RUN, 0, 0, inc(WEIGHTS, 2, 1, 4));
         assertFalse(again.applied());
         assertTrue(again.released().isEmpty());
         assertArrayEquals(new double[] {0, 4, 0}, rowNow(WEIGHTS, 2));
@@ -120,7 +120,7 @@ class ShardStateTest {
     @Test
     void readIsAnsweredAtOnceWhenTheMinimumClockIsHighEnough() {
         shard.flush(RUN, 0, 0, inc(WEIGHTS, 4, 2, 1));
-        ShardState.Served<String> s = shard.read(read("r", WEIGHTS, 4, 0, 0, 1, 0, NEVER));
+        ServedRead<String> s = shard.read(read("r", WEIGHTS, 4, 0, 0, 1, 0, NEVER));
         assertNotNull(s);
         assertEquals("r", s.token());
         assertEquals(0, s.rows().version());
@@ -132,7 +132,7 @@ class ShardStateTest {
 
     @Test
     void readOfAnUntouchedRowIsAZeroRowOfTheTablesStorage() {
-        ShardState.Served<String> s = shard.read(read("r", WORDS, 8, 0, 0, 0, 0, NEVER));
+        ServedRead<String> s = shard.read(read("r", WORDS, 8, 0, 0, 0, 0, NEVER));
         assertInstanceOf(SparseRow.class, s.rows().values()[0]);
         assertEquals(100, s.rows().values()[0].cols());
         assertEquals(0, s.rows().values()[0].storedCells());
@@ -146,14 +146,14 @@ class ShardStateTest {
         assertNull(shard.read(read("w0", WEIGHTS, 6, WEIGHTS.spec().consistency().minVersion(2), 0, 2, 0, NEVER)));
         assertEquals(1, shard.waitingReads());
 
-        ShardState.FlushResult<String> w1 = shard.flush(RUN, 1, 0, inc(WEIGHTS, 6, 1, 1));
+        FlushResult<String> w1 = shard.flush(RUN, 1, 0, inc(WEIGHTS, 6, 1, 1));
         assertTrue(w1.applied());
         assertTrue(w1.released().isEmpty(), "worker 2 is still at clock 0");
         assertEquals(1, shard.waitingReads());
 
-        ShardState.FlushResult<String> w2 = shard.flush(RUN, 2, 0, inc(WEIGHTS, 6, 2, 1));
+        FlushResult<String> w2 = shard.flush(RUN, 2, 0, inc(WEIGHTS, 6, 2, 1));
         assertEquals(1, w2.released().size());
-        ShardState.Served<String> s = w2.released().get(0);
+        ServedRead<String> s = w2.released().get(0);
         assertEquals("w0", s.token());
         assertEquals(1, s.rows().version());
         assertArrayEquals(new double[] {2, 1, 1}, s.rows().values()[0].toArray());
@@ -169,13 +169,13 @@ class ShardStateTest {
         shard.flush(RUN, 1, 0, List.of());
         shard.flush(RUN, 0, 1, List.of());
         shard.flush(RUN, 1, 1, List.of());
-        List<ShardState.Served<String>> released = shard.flush(RUN, 2, 0, List.of()).released();
-        assertEquals(List.of("v1", "barrier"), released.stream().map(ShardState.Served::token).toList());
+        List<ServedRead<String>> released = shard.flush(RUN, 2, 0, List.of()).released();
+        assertEquals(List.of("v1", "barrier"), released.stream().map(ServedRead::token).toList());
         assertEquals(ShardRead.NO_TABLE, released.get(1).rows().tableId());
         assertEquals(0, released.get(1).rows().size());
         assertEquals(1, shard.waitingReads());
         assertEquals(List.of("v2"), shard.flush(RUN, 2, 1, List.of()).released().stream()
-                .map(ShardState.Served::token).toList());
+                .map(ServedRead::token).toList());
         assertEquals(2, shard.minClock());
     }
 
@@ -190,7 +190,7 @@ class ShardStateTest {
 
     @Test
     void asyncReadNeverWaits() {
-        ShardState.Served<String> s = shard.read(read("a", WORDS, 0, Long.MIN_VALUE, 1, 50, 0, NEVER));
+        ServedRead<String> s = shard.read(read("a", WORDS, 0, Long.MIN_VALUE, 1, 50, 0, NEVER));
         assertNotNull(s);
         assertEquals(0, shard.waitingReads());
     }
@@ -208,7 +208,7 @@ class ShardStateTest {
         assertTrue(shard.expire(deadline - 1).isEmpty(), "not before its deadline");
         assertEquals(1, shard.waitingReads());
 
-        List<ShardState.Expired<String>> expired = shard.expire(deadline);
+        List<ExpiredRead<String>> expired = shard.expire(deadline);
         assertEquals(1, expired.size());
         assertEquals("late", expired.get(0).token());
         assertEquals("table 'weights': worker 1 at clock 3 waited 300 ms on shard 0 for worker 2, which is at "
@@ -264,7 +264,7 @@ class ShardStateTest {
     void beginRunFailsReadsWaitingFromTheOldRunAndRestartsClocks() {
         shard.flush(RUN, 0, 0, inc(WEIGHTS, 0, 0, 5));
         assertNull(shard.read(read("old", WEIGHTS, 0, 1, 0, 1, 0, NEVER)));
-        List<ShardState.Expired<String>> failed = shard.beginRun(RUN + 1, 2);
+        List<ExpiredRead<String>> failed = shard.beginRun(RUN + 1, 2);
         assertEquals(1, failed.size());
         assertEquals("old", failed.get(0).token());
         assertEquals("shard 0: run 7 was replaced by run 8 while a read waited", failed.get(0).message());
@@ -311,7 +311,7 @@ class ShardStateTest {
             assertTrue(assertDoesNotThrow(() -> shard.flush(RUN, worker, 0, List.of())).released().isEmpty());
         }
         assertEquals(1, shard.waitingReads());
-        List<ShardState.Expired<String>> expired = assertDoesNotThrow(() -> shard.expire(100));
+        List<ExpiredRead<String>> expired = assertDoesNotThrow(() -> shard.expire(100));
         assertEquals(1, expired.size());
         assertTrue(expired.get(0).message().startsWith("table id 1 (dropped): worker 0 at clock 1"),
                 expired.get(0).message());
@@ -344,9 +344,9 @@ class ShardStateTest {
                 0, NEVER, "process q")));
         assertNotNull(shard.read(new ShardRead<>("p weights", WEIGHTS.id(), new int[] {6}, 0, 0, 0, 0, NEVER,
                 "process p")));
-        ShardState.FlushResult<String> r = shard.flush(RUN, 0, 0, inc(async, 2, 0, 5), false, "process p");
+        FlushResult<String> r = shard.flush(RUN, 0, 0, inc(async, 2, 0, 5), false, "process p");
         assertEquals(1, r.pushes().size(), "only p, only its ASYNC table: " + r.pushes());
-        ShardState.Push push = r.pushes().get(0);
+        ShardPush push = r.pushes().get(0);
         assertEquals("process p", push.subscriber());
         assertEquals(async.id(), push.rows().tableId());
         assertArrayEquals(new int[] {0, 2}, push.rows().rows());

@@ -297,7 +297,7 @@ final class SspSimulation {
         if (msg instanceof FlushMsg f) {
             // Like the server: the request counts as handled before it changes anything.
             handled[process][s] = Math.max(handled[process][s], f.seq());
-            ShardState.FlushResult<Request> result;
+            FlushResult<Request> result;
             try {
                 result = shard.flush(RUN, f.worker(), f.clock(), f.updates(), f.last(), process);
             } catch (IllegalArgumentException e) {
@@ -332,10 +332,10 @@ final class SspSimulation {
                     heldAtFlush.put(f.worker() + "/" + f.clock() + "/" + held.rows()[i], held.values()[i].copy());
                 }
             }
-            for (ShardState.Served<Request> served : result.released()) {
+            for (ServedRead<Request> served : result.released()) {
                 answer(s, served);
             }
-            for (ShardState.Push push : result.pushes()) {
+            for (ShardPush push : result.pushes()) {
                 int to = (Integer) push.subscriber();
                 down.get(s).get(to).add(new Answer(null, push.rows(), handled[to][s]));
                 pushes++;
@@ -343,7 +343,7 @@ final class SspSimulation {
         } else {
             Request r = ((ReadMsg) msg).request();
             handled[process][s] = Math.max(handled[process][s], r.seq());
-            ShardState.Served<Request> served = shard.read(new ShardRead<>(r, table.id(), new int[] {r.row()},
+            ServedRead<Request> served = shard.read(new ShardRead<>(r, table.id(), new int[] {r.row()},
                     r.minVersion(), r.worker(), r.clock(), now, now + 1_000_000_000_000L, process));
             if (served != null) {
                 answer(s, served);
@@ -357,7 +357,7 @@ final class SspSimulation {
         }
     }
 
-    private void answer(int shard, ShardState.Served<Request> served) {
+    private void answer(int shard, ServedRead<Request> served) {
         // The answer holds every request of that process up to the last one this shard has handled.
         down.get(shard).get(served.token().process()).add(new Answer(served.token(), served.rows(),
                 handled[served.token().process()][shard]));

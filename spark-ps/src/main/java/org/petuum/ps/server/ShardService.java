@@ -23,7 +23,11 @@ import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
 import org.petuum.ps.metrics.ShardMetrics;
 import org.petuum.ssp.CheckpointImage;
+import org.petuum.ssp.ExpiredRead;
+import org.petuum.ssp.FlushResult;
 import org.petuum.ssp.RowPartitioner;
+import org.petuum.ssp.ServedRead;
+import org.petuum.ssp.ShardPush;
 import org.petuum.ssp.ShardRead;
 import org.petuum.ssp.ShardState;
 import org.petuum.ssp.TableRef;
@@ -117,12 +121,12 @@ final class ShardService {
     private record RowPush(Channel channel, org.petuum.ps.protocol.RowPush message) {
     }
 
-    private List<RowPush> pushMessages(List<ShardState.Push> pushes) {
+    private List<RowPush> pushMessages(List<ShardPush> pushes) {
         if (pushes.isEmpty()) {
             return List.of();
         }
         List<RowPush> out = new java.util.ArrayList<>(pushes.size());
-        for (ShardState.Push p : pushes) {
+        for (ShardPush p : pushes) {
             Channel ch = (Channel) p.subscriber();
             Long watermark = lastHandled.get(ch);
             if (watermark != null) {
@@ -166,7 +170,7 @@ final class ShardService {
             }
             reply(ch, new Ack(d.requestId(), true));
         } else if (m instanceof BeginRun b) {
-            List<ShardState.Expired<Token>> failed;
+            List<ExpiredRead<Token>> failed;
             CheckpointImage start = null;
             boolean taking = b.checkpointRun() > 0;
             ShardCheckpoints.Attempt attempt = taking
@@ -189,7 +193,7 @@ final class ShardService {
                 reply(ch, new Ack(b.requestId(), true));
             }
         } else if (m instanceof Flush f) {
-            ShardState.FlushResult<Token> result;
+            FlushResult<Token> result;
             List<RowPush> pushes;
             List<Answer> answers;
             synchronized (this) {
@@ -212,7 +216,7 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, a.requestId());
-                ShardState.Served<Token> served = active().read(new ShardRead<>(
+                ServedRead<Token> served = active().read(new ShardRead<>(
                         new Token(ch, a.requestId(), now, a.workerClock()),
                         a.othersOnly() ? ShardRead.OTHERS_ONLY : ShardRead.NO_TABLE, new int[0], a.minClock(),
                         a.worker(), a.workerClock(), now, now + a.timeoutMs() * 1_000_000L, ch));
@@ -235,7 +239,7 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, g.requestId());
-                ShardState.Served<Token> served = active().read(new ShardRead<>(
+                ServedRead<Token> served = active().read(new ShardRead<>(
                         new Token(ch, g.requestId(), now, g.workerClock()),
                         g.tableId(), g.rows(), g.minVersion(), g.worker(), g.workerClock(), now,
                         now + g.timeoutMs() * 1_000_000L, ch));
@@ -276,7 +280,7 @@ final class ShardService {
             }
             // Read off this thread; the tables change under the lock once the image is in memory.
             checkpoints.restore(r.checkpointRun(), r.attempt(), r.clock(), shard, shards, image -> {
-                List<ShardState.Expired<Token>> failed;
+                List<ExpiredRead<Token>> failed;
                 synchronized (this) {
                     failed = active().restore(image);
                 }
@@ -296,7 +300,7 @@ final class ShardService {
 
     /** Fails every waiting read whose deadline has passed. Called periodically from one timer thread. */
     void expireWaitingReads() {
-        List<ShardState.Expired<Token>> expired;
+        List<ExpiredRead<Token>> expired;
         synchronized (this) {
             if (state == null || state.waitingReads() == 0) {
                 return;
@@ -340,13 +344,13 @@ final class ShardService {
      *
      * @param waited whether the reads had been parked, waiting for slower workers
      */
-    private List<Answer> answers(List<ShardState.Served<Token>> served, boolean waited) {
+    private List<Answer> answers(List<ServedRead<Token>> served, boolean waited) {
         if (served.isEmpty()) {
             return List.of();
         }
         long now = nanoTime.getAsLong();
         List<Answer> out = new java.util.ArrayList<>(served.size());
-        for (ShardState.Served<Token> s : served) {
+        for (ServedRead<Token> s : served) {
             if (s.refused() != null) {
                 out.add(new Answer(s.token().channel(), new ErrorResponse(s.token().requestId(),
                         ErrorResponse.Code.TOO_LARGE, name + ": " + s.refused())));
@@ -373,8 +377,8 @@ final class ShardService {
         }
     }
 
-    private void failExpired(List<ShardState.Expired<Token>> expired, ErrorResponse.Code code) {
-        for (ShardState.Expired<Token> e : expired) {
+    private void failExpired(List<ExpiredRead<Token>> expired, ErrorResponse.Code code) {
+        for (ExpiredRead<Token> e : expired) {
             reply(e.token().channel(), new ErrorResponse(e.token().requestId(), code, name + ": " + e.message()));
         }
     }
