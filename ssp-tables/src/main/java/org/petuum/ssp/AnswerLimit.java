@@ -11,10 +11,10 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
  */
 final class AnswerLimit {
     private long maxBytes = Long.MAX_VALUE;
-    private ShardState.AnswerSizer sizer = (spec, stored) -> 0;
+    private AnswerSizer sizer = (spec, stored) -> 0;
     private String limitName = "";
 
-    void set(long maxBytes, ShardState.AnswerSizer sizer, String limitName) {
+    void set(long maxBytes, AnswerSizer sizer, String limitName) {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes : " + maxBytes + " (expected: > 0)");
         }
@@ -47,7 +47,7 @@ final class AnswerLimit {
             bytes += sizer.rowBytes(t.spec(), rows.get(id));
         }
         if (bytes > maxBytes) {
-            throw new ShardState.AnswerTooLargeException(tooLarge(tables, t, "rows [" + fromRow + ", " + toRow + ")",
+            throw new AnswerTooLargeException(tooLarge(tables, t, "rows [" + fromRow + ", " + toRow + ")",
                     bytes));
         }
     }

@@ -68,21 +68,9 @@ public final class ShardState<T> {
         return tables.count();
     }
 
-    /**
-     * What this shard stores now, over every table: rows, cells (a dense row counts every column, a sparse row its
-     * stored cells) and an estimate of the heap they take: 8 bytes per dense cell and {@value ShardTables#DENSE_ROW_BYTES} per
-     * dense row (the row object, its array's header, its slot in the row index); 12 per sparse cell (a column and a
-     * value in sorted arrays) and {@value ShardTables#SPARSE_ROW_BYTES} per sparse row. The per-row figures are what
-     * {@code bench memory} measured (heap after full collections) for rows of 10 to 100 cells. Walks every row: for
-     * metrics, not hot paths.
-     */
-    public Storage storage() {
+    /** What this shard stores now, over every table (see {@link ShardStorage}). Walks every row: for metrics. */
+    public ShardStorage storage() {
         return tables.storage();
-    }
-
-
-    /** See {@link #storage()}. */
-    public record Storage(long rows, long cells, long estimatedBytes) {
     }
 
     /**
@@ -308,25 +296,6 @@ public final class ShardState<T> {
      */
     public void limitAnswers(long maxBytes, AnswerSizer sizer, String limitName) {
         answers.set(maxBytes, sizer, limitName);
-    }
-
-    /** What one row costs in an answer. Must not allocate in proportion to the row's width. */
-    @FunctionalInterface
-    public interface AnswerSizer {
-        /**
-         * @param stored the row as stored, or {@code null} for a row no update has touched (answered as zeros)
-         * @return the bytes it takes in an answer
-         */
-        long rowBytes(TableSpec spec, RowValues stored);
-    }
-
-    /** A read refused because its answer would be over the limit set by {@link #limitAnswers}. */
-    public static final class AnswerTooLargeException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        AnswerTooLargeException(String message) {
-            super(message);
-        }
     }
 
     /** Forgets the waiting reads whose token matches (their asker is gone); returns how many. */

@@ -108,7 +108,7 @@ final class ShardTables implements Subscriptions.Store {
     }
 
     /** See {@link ShardState#storage()}. */
-    ShardState.Storage storage() {
+    ShardStorage storage() {
         long denseRows = 0;
         long sparseRows = 0;
         long denseCells = 0;
@@ -124,7 +124,7 @@ final class ShardTables implements Subscriptions.Store {
                 }
             }
         }
-        return new ShardState.Storage(denseRows + sparseRows, denseCells + sparseCells,
+        return new ShardStorage(denseRows + sparseRows, denseCells + sparseCells,
                 8 * denseCells + DENSE_ROW_BYTES * denseRows + 12 * sparseCells + SPARSE_ROW_BYTES * sparseRows);
     }
 

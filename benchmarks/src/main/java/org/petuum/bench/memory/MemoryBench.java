@@ -14,6 +14,7 @@ import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowUpdate;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.ShardState;
+import org.petuum.ssp.ShardStorage;
 import org.petuum.ssp.SparseRow;
 import org.petuum.ssp.TableRef;
 import org.petuum.ssp.TableSpec;
@@ -93,7 +94,7 @@ public final class MemoryBench implements Callable<Integer> {
             long before = liveHeap();
             ShardState<Object> shard = fill(spec, rows, updates, passes);
             long after = liveHeap();
-            ShardState.Storage storage = shard.storage();
+            ShardStorage storage = shard.storage();
             Reference.reachabilityFence(shard);
             bytes = after - before;
             cells = storage.cells();

@@ -5,7 +5,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import java.util.function.Supplier;
-import org.petuum.ssp.ShardState;
+import org.petuum.ssp.ShardStorage;
 
 /**
  * The metrics of one executor's shard server, registered in a Dropwizard registry: in an executor, the plugin's
@@ -53,7 +53,7 @@ public final class ShardMetrics {
      *
      * @param storage what the shard stores now (called by gauges, off the network threads)
      */
-    public ShardMetrics(MetricRegistry registry, Supplier<ShardState.Storage> storage) {
+    public ShardMetrics(MetricRegistry registry, Supplier<ShardStorage> storage) {
         requestsIn = registry.counter("shard.requestsIn");
         bytesIn = registry.counter("shard.bytesIn");
         messagesOut = registry.counter("shard.messagesOut");
@@ -74,7 +74,7 @@ public final class ShardMetrics {
     }
 
     /** Metrics that go nowhere: for servers started outside Spark (tests, benchmarks). */
-    public static ShardMetrics unregistered(Supplier<ShardState.Storage> storage) {
+    public static ShardMetrics unregistered(Supplier<ShardStorage> storage) {
         return new ShardMetrics(new MetricRegistry(), storage);
     }
 }

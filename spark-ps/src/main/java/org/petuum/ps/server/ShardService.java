@@ -22,6 +22,7 @@ import org.petuum.ps.protocol.Update;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
 import org.petuum.ps.metrics.ShardMetrics;
+import org.petuum.ssp.AnswerTooLargeException;
 import org.petuum.ssp.CheckpointImage;
 import org.petuum.ssp.ExpiredRead;
 import org.petuum.ssp.FlushResult;
@@ -30,6 +31,7 @@ import org.petuum.ssp.ServedRead;
 import org.petuum.ssp.ShardPush;
 import org.petuum.ssp.ShardRead;
 import org.petuum.ssp.ShardState;
+import org.petuum.ssp.ShardStorage;
 import org.petuum.ssp.TableRef;
 
 /**
@@ -86,8 +88,8 @@ final class ShardService {
     }
 
     /** What the shard stores now (for the metrics' gauges). */
-    synchronized ShardState.Storage storage() {
-        return state == null ? new ShardState.Storage(0, 0, 0) : state.storage();
+    synchronized ShardStorage storage() {
+        return state == null ? new ShardStorage(0, 0, 0) : state.storage();
     }
 
     /** Bytes sent in managed pushes so far. */
@@ -145,7 +147,7 @@ final class ShardService {
         metrics.requestsIn.inc();
         try {
             dispatch(channel, m);
-        } catch (ShardState.AnswerTooLargeException e) {
+        } catch (AnswerTooLargeException e) {
             reply(channel, new ErrorResponse(m.requestId(), ErrorResponse.Code.TOO_LARGE, name + ": " + e.getMessage()));
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
             reply(channel, new ErrorResponse(m.requestId(), ErrorResponse.Code.BAD_REQUEST, name + ": " + e.getMessage()));

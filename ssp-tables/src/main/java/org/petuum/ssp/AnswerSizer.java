@@ -1,0 +1,14 @@
+package org.petuum.ssp;
+
+/**
+ * What one row costs in a shard's answer ({@link ShardState#limitAnswers}): the transport's wire size of a row.
+ * Must not allocate in proportion to the row's width; called under the shard's lock.
+ */
+@FunctionalInterface
+public interface AnswerSizer {
+    /**
+     * @param stored the row as stored, or {@code null} for a row no update has touched (answered as zeros)
+     * @return the bytes it takes in an answer
+     */
+    long rowBytes(TableSpec spec, RowValues stored);
+}
