@@ -59,4 +59,9 @@ public final class ShardRead<T> {
         this.arrivalNanos = arrivalNanos;
         this.deadlineNanos = deadlineNanos;
     }
+
+    /** Whether this read asks for no table, only waits for a clock ({@link #NO_TABLE}, {@link #OTHERS_ONLY}). */
+    boolean asksNoTable() {
+        return tableId == NO_TABLE || tableId == OTHERS_ONLY;
+    }
 }

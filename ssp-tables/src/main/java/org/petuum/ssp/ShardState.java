@@ -1,6 +1,5 @@
 package org.petuum.ssp;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,7 +29,6 @@ public final class ShardState<T> {
     private final AnswerLimit answers = new AnswerLimit();
     private final WaitingReads<T> parked = new WaitingReads<>();
     private final Subscriptions subscriptions = new Subscriptions();
-    private boolean managedPush;
 
     private long runId = -1;
     private VectorClock clocks;
@@ -195,14 +193,8 @@ public final class ShardState<T> {
         // Waits on the other workers can be satisfied without the minimum moving (it may be the waiter's own).
         boolean othersWaiting = parked.anyWaitingForOthers();
         List<ServedRead<T>> released = visibleAdvanced || othersWaiting ? releaseReady() : List.of();
-        List<ShardPush> pushes = visibleAdvanced ? subscriptions.eager(tables, visibleClock()) : List.of();
-        if (flusher != null && !last) {
-            List<ShardPush> refreshed = subscriptions.onFlush(tables, flusher, visibleClock());
-            if (!refreshed.isEmpty()) {
-                pushes = new ArrayList<>(pushes);
-                pushes.addAll(refreshed);
-            }
-        }
+        List<ShardPush> pushes = subscriptions.afterFlush(tables, visibleAdvanced, last ? null : flusher,
+                visibleClock());
         return new FlushResult<>(true, released, images, pushes);
     }
 
@@ -225,11 +217,7 @@ public final class ShardState<T> {
         }
         tables.checkUpdates(updates);
         applyUpdates(clock, updates);
-        if (managedPush) {
-            for (RowUpdate u : updates) {
-                subscriptions.tally(u.tableId(), u.row(), u.delta().maxAbs());
-            }
-        }
+        subscriptions.tallyEarly(updates);
     }
 
     // ---- pushes (ESSP, managed communication) ---------------------------------------------------------------
@@ -239,7 +227,7 @@ public final class ShardState<T> {
      * between clocks are tallied per row, so {@link #mostChangedPushes} can send the most-changed rows back.
      */
     public void managedPush(boolean on) {
-        this.managedPush = on;
+        subscriptions.managed(on);
     }
 
     /**
@@ -268,7 +256,7 @@ public final class ShardState<T> {
      * @throws IllegalArgumentException for an unknown table or a row not held by this shard
      */
     public ServedRead<T> read(ShardRead<T> read) {
-        if (read.tableId != ShardRead.NO_TABLE && read.tableId != ShardRead.OTHERS_ONLY) {
+        if (!read.asksNoTable()) {
             TableRef t = table(read.tableId);
             for (int row : read.rows) {
                 tables.checkOwned(t, row);
@@ -367,26 +355,18 @@ public final class ShardState<T> {
     private List<ServedRead<T>> releaseReady() {
         // A read of a table dropped while it waited cannot be answered: it stays until its deadline or the next
         // run fails it, with a message that says the table was dropped.
-        return parked.release(r -> ready(r) && (noTable(r) || tables.contains(r.tableId)), r -> {
+        return parked.release(r -> ready(r) && (r.asksNoTable() || tables.contains(r.tableId)), r -> {
             // Sparse rows may have grown while the read waited: sized again before anything is copied.
-            String over = noTable(r) ? null : answers.overLimit(tables, tables.get(r.tableId), r.rows);
+            String over = r.asksNoTable() ? null : answers.overLimit(tables, tables.get(r.tableId), r.rows);
             return over == null ? serve(r) : new ServedRead<>(r.token, null, over);
         });
     }
 
-    private static boolean noTable(ShardRead<?> r) {
-        return r.tableId == ShardRead.NO_TABLE || r.tableId == ShardRead.OTHERS_ONLY;
-    }
-
     private ServedRead<T> serve(ShardRead<T> read) {
         if (read.subscriber != null && read.tableId >= 0) {
-            TableRef t = tables.table(read.tableId);
-            Consistency c = t == null ? null : t.spec().consistency();
-            if (c != null && (c.pushes() || c.pushesOnFlush() || (managedPush && c.bounded()))) {
-                subscriptions.subscribe(read.subscriber, t.id(), read.rows);
-            }
+            subscriptions.subscribeIfPushed(read.subscriber, tables.table(read.tableId), read.rows);
         }
-        if (noTable(read)) {
+        if (read.asksNoTable()) {
             return new ServedRead<>(read.token,
                     new RowsSnapshot(read.tableId, visibleClock(), new int[0], new RowValues[0]));
         }
@@ -399,21 +379,11 @@ public final class ShardState<T> {
         String what = r.tableId == ShardRead.NO_TABLE ? "global barrier"
                 : r.tableId == ShardRead.OTHERS_ONLY ? "wait for the other workers"
                 : t == null ? "table id " + r.tableId + " (dropped)" : "table '" + t.name() + "'";
-        int slowest = r.tableId == ShardRead.OTHERS_ONLY ? slowestExcluding(r.worker) : clocks.slowestWorker();
+        int slowest = r.tableId == ShardRead.OTHERS_ONLY ? clocks.slowestExcluding(r.worker) : clocks.slowestWorker();
         return what + ": worker " + r.worker + " at clock " + r.workerClock + " waited "
                 + (nowNanos - r.arrivalNanos) / 1_000_000 + " ms on shard " + shardIndex
                 + " for worker " + slowest + ", which is at clock " + clocks.clockOf(slowest)
                 + " while clock " + r.minVersion + " is needed";
-    }
-
-    private int slowestExcluding(int worker) {
-        int min = clocks.minExcluding(worker);
-        for (int w = 0; w < clocks.workers(); w++) {
-            if (w != worker && !clocks.isFinished(w) && clocks.clockOf(w) == min) {
-                return w;
-            }
-        }
-        return worker;
     }
 
     private void checkRun(long id, int worker) {

@@ -31,6 +31,23 @@ final class Subscriptions {
 
     private final Map<Object, Int2ObjectOpenHashMap<IntOpenHashSet>> byReader = new HashMap<>();
     private final Map<Long, Double> changedSincePush = new HashMap<>();
+    private boolean managed;
+
+    /** Turns managed communication on or off (see {@link ShardState#managedPush}). */
+    void managed(boolean on) {
+        this.managed = on;
+    }
+
+    /**
+     * Remembers that {@code reader} read {@code rows} of {@code table} if the shard pushes that table's rows: eager
+     * push (ESSP), ASYNC, or managed communication of a clock-bounded table. A dropped table ({@code null}) is not.
+     */
+    void subscribeIfPushed(Object reader, TableRef table, int[] rows) {
+        Consistency c = table == null ? null : table.spec().consistency();
+        if (c != null && (c.pushes() || c.pushesOnFlush() || (managed && c.bounded()))) {
+            subscribe(reader, table.id(), rows);
+        }
+    }
 
     void subscribe(Object reader, int tableId, int[] rows) {
         var byTable = byReader.computeIfAbsent(reader, k -> new Int2ObjectOpenHashMap<>());
@@ -66,6 +83,31 @@ final class Subscriptions {
     void clear() {
         byReader.clear();
         changedSincePush.clear();
+    }
+
+    /** Under managed communication, tallies updates sent between clocks per row (see {@link #mostChanged}). */
+    void tallyEarly(List<RowUpdate> updates) {
+        if (managed) {
+            for (RowUpdate u : updates) {
+                tally(u.tableId(), u.row(), u.delta().maxAbs());
+            }
+        }
+    }
+
+    /**
+     * What a flush that was applied pushes: every subscribed row of the eager-push tables when the visible clock
+     * advanced, and {@code flusher}'s rows of ASYNC tables (none when {@code flusher} is {@code null}).
+     */
+    List<ShardPush> afterFlush(Store store, boolean visibleAdvanced, Object flusher, long version) {
+        List<ShardPush> pushes = visibleAdvanced ? eager(store, version) : List.of();
+        if (flusher != null) {
+            List<ShardPush> refreshed = onFlush(store, flusher, version);
+            if (!refreshed.isEmpty()) {
+                pushes = new ArrayList<>(pushes);
+                pushes.addAll(refreshed);
+            }
+        }
+        return pushes;
     }
 
     /** Adds {@code magnitude} to the change of a row since its last push. */

@@ -97,6 +97,20 @@ public final class VectorClock {
         return Math.max(slowest, 0);
     }
 
+    /**
+     * The lowest-numbered unfinished worker but {@code worker} whose clock is {@link #minExcluding(int)}, or
+     * {@code worker} itself if every other worker has finished.
+     */
+    public int slowestExcluding(int worker) {
+        int min = minExcluding(worker);
+        for (int w = 0; w < clocks.length; w++) {
+            if (w != worker && !finished[w] && clocks[w] == min) {
+                return w;
+            }
+        }
+        return worker;
+    }
+
     public boolean isFinished(int worker) {
         return finished[worker];
     }

@@ -25,7 +25,7 @@ final class WaitingReads<T> {
         return parked.size();
     }
 
-    /** Whether a read waits for every worker but its own ({@link ShardState#OTHERS_ONLY}). */
+    /** Whether a read waits for every worker but its own ({@link ShardRead#OTHERS_ONLY}). */
     boolean anyWaitingForOthers() {
         for (ShardRead<T> r : parked) {
             if (r.tableId == ShardRead.OTHERS_ONLY) {
@@ -67,7 +67,7 @@ final class WaitingReads<T> {
 
     /** Removes the reads that {@code ready} accepts, in arrival order, each answered by {@code answer}. */
     List<ServedRead<T>> release(Predicate<ShardRead<T>> ready,
-                                       Function<ShardRead<T>, ServedRead<T>> answer) {
+                                Function<ShardRead<T>, ServedRead<T>> answer) {
         List<ServedRead<T>> out = new ArrayList<>();
         for (Iterator<ShardRead<T>> it = parked.iterator(); it.hasNext(); ) {
             ShardRead<T> r = it.next();

@@ -39,7 +39,7 @@ class ShardStateTest {
     }
 
     private static ShardRead<String> read(String token, TableRef t, int row, long minVersion, int worker,
-                                                int workerClock, long arrival, long deadline) {
+                                          int workerClock, long arrival, long deadline) {
         return new ShardRead<>(token, t.id(), new int[] {row}, minVersion, worker, workerClock, arrival,
                 deadline);
     }
@@ -234,6 +234,16 @@ class ShardStateTest {
         String message = shard.expire(10).get(0).message();
         assertTrue(message.startsWith("global barrier: worker 0 at clock 1"), message);
         assertTrue(message.contains("for worker 1, which is at clock 0"), message);
+    }
+
+    @Test
+    void expiredWaitForTheOthersNamesTheSlowestOtherWorkerNotTheWaiter() {
+        shard.flush(RUN, 0, 0, List.of());
+        shard.flush(RUN, 2, 0, List.of());
+        shard.flush(RUN, 2, 1, List.of());
+        assertNull(shard.read(new ShardRead<>("w", ShardRead.OTHERS_ONLY, new int[0], 2, 1, 0, 0, 10)));
+        assertEquals("wait for the other workers: worker 1 at clock 0 waited 0 ms on shard 0 for worker 0, which is "
+                + "at clock 1 while clock 2 is needed", shard.expire(10).get(0).message());
     }
 
     @Test

@@ -53,6 +53,21 @@ class VectorClockTest {
     }
 
     @Test
+    void slowestExcludingSkipsTheWorkerAndFinishedOnes() {
+        VectorClock v = new VectorClock(4);
+        v.advance(0, 2);
+        v.advance(2, 1);
+        v.advance(3, 1);
+        assertEquals(1, v.slowestWorker());
+        assertEquals(2, v.slowestExcluding(1), "the lowest-numbered of the others at their minimum");
+        v.finish(2);
+        assertEquals(3, v.slowestExcluding(1));
+        v.finish(0);
+        v.finish(3);
+        assertEquals(1, v.slowestExcluding(1), "no other unfinished worker: the worker itself");
+    }
+
+    @Test
     void advanceMustIncreaseTheClock() {
         VectorClock v = new VectorClock(2);
         v.advance(1, 3);
