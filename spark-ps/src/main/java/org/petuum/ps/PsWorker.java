@@ -5,29 +5,22 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.apache.spark.TaskContext;
+import org.petuum.ps.client.EarlyUpdates;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.AwaitClock;
 import org.petuum.ps.protocol.Flush;
-import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Message;
-import org.petuum.ps.protocol.Rows;
-import org.petuum.ssp.CachedRow;
-import org.petuum.ssp.Consistency;
-import org.petuum.ssp.ProcessCache;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowUpdate;
 import org.petuum.ssp.RowValues;
-import org.petuum.ssp.RowsSnapshot;
-import org.petuum.ssp.ShardState;
 import org.petuum.ssp.TableRef;
-import org.petuum.ssp.TableSpec;
 import org.petuum.ssp.WorkerState;
 
 /**
@@ -36,6 +29,9 @@ import org.petuum.ssp.WorkerState;
  * {@link #clock()}, which sends its updates, tagged (worker, clock), to every shard. When its function returns,
  * the runner {@link #close() closes} it, which sends what it updated after its last clock; when the function
  * throws, the runner {@link #abandon() abandons} it, which sends nothing more.
+ *
+ * <p>This class keeps the worker's clock and flush lifecycle; its reads (cache freshness, push and prefetch
+ * waits, fetches) are a {@link RowReader}'s.
  *
  * <p>Not thread-safe: owned by its task thread. Tasks of one JVM share the process's connections and cache.
  */
@@ -46,20 +42,11 @@ public final class PsWorker implements AutoCloseable {
     private final ShardConnection[] shards;
     private final Map<String, PsTable> tables = new HashMap<>();
     private final List<CompletableFuture<Message>> unackedFlushes = new ArrayList<>();
+    /** Time spent waiting for other workers' clocks (the reader counts its own waits for rows). */
     private long waitNanos;
     private boolean closed;
-    /**
-     * The clock of the last global barrier: no read after it may return a row of an older version, whatever
-     * the table's staleness allows, or a row cached before the barrier would hide updates made before it.
-     */
-    /** How long a reader of a pushing table waits for a push before it asks the shard instead. */
-    private static final long PUSH_WAIT_MS = 1000;
-    private long barrierVersion = Long.MIN_VALUE;
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CompletableFuture<CachedRow>> inFlight =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private long fetches;
-    private final org.petuum.ps.client.EarlyUpdates early;
-    private final long[] freshAfterSeq;
+    private final EarlyUpdates early;
+    private final RowReader reader;
 
     /** Creates worker {@code workerId} of the planned run on this process's client. */
     public PsWorker(PsClient client, RunPlan plan, int workerId) {
@@ -72,16 +59,15 @@ public final class PsWorker implements AutoCloseable {
         this.state = new WorkerState(workerId, new RowPartitioner(plan.shards().size()), plan.startClock());
         client.enterRun(plan.runId());
         this.shards = new ShardConnection[plan.shards().size()];
-        this.freshAfterSeq = new long[shards.length];
-        java.util.Arrays.fill(freshAfterSeq, -1);
         for (int i = 0; i < shards.length; i++) {
             shards[i] = client.connection(plan.shards().get(i));
         }
         for (TableRef t : plan.tables()) {
             tables.put(t.name(), new PsTable(this, t));
         }
-        this.early = new org.petuum.ps.client.EarlyUpdates(state, plan.runId(), plan.numWorkers(), plan.tables(),
-                this::shard, client.cache(), plan.conf(), client.nanoTime());
+        this.early = new EarlyUpdates(state, plan.runId(), plan.numWorkers(), plan.tables(), this::shard,
+                client.cache(), plan.conf(), client.nanoTime());
+        this.reader = new RowReader(client, plan, state, this::shard);
     }
 
     /** This worker's id: its partition's index, in {@code [0, numWorkers())}. */
@@ -100,7 +86,7 @@ public final class PsWorker implements AutoCloseable {
 
     /** The total time this worker has spent waiting for rows, in nanoseconds. */
     public long waitNanos() {
-        return waitNanos;
+        return waitNanos + reader.waitNanos();
     }
 
     /** The handle of a table that existed when the run started. */
@@ -181,16 +167,10 @@ public final class PsWorker implements AutoCloseable {
                     () -> plan.shards().get(shard) + " (worker " + state.worker() + " waiting for clock " + minClock
                             + ")");
         }
-        if (!othersOnly) {
-            barrierVersion = Math.max(barrierVersion, minClock);
+        if (othersOnly) {
+            reader.othersAwaited();
         } else {
-            // The minimum clock still counts this worker, so versions cannot express "the others are past
-            // minClock"; instead only rows fetched after these answers count as fresh.
-            // A row counts only if the shard produced it after handling a request sent after these answers
-            // (a pushed row may have been produced while the wait was parked).
-            for (int s = 0; s < shards.length; s++) {
-                freshAfterSeq[s] = Math.max(freshAfterSeq[s], shard(s).nextSeq() - 1);
-            }
+            reader.barrierPassed(minClock);
         }
         waitNanos += System.nanoTime() - start;
     }
@@ -273,7 +253,7 @@ public final class PsWorker implements AutoCloseable {
 
     /** The read requests this worker sent to shards (reads the process cache could not serve). */
     public long fetches() {
-        return fetches;
+        return reader.fetches();
     }
 
     /** Bytes this worker sent between clocks under managed communication. */
@@ -281,214 +261,19 @@ public final class PsWorker implements AutoCloseable {
         return early.managedBytes();
     }
 
-    /** Reads rows of a table under its consistency model (see {@link PsTable}). */
+    /** Reads rows of a table under its consistency model (see {@link PsTable} and {@link RowReader#read}). */
     RowValues[] read(TableRef table, int[] rows) {
         checkAlive();
         early.beforeRead();
-        ProcessCache cache = client.cache();
-        RowValues[] out = new RowValues[rows.length];
-        Map<Integer, List<Integer>> missing = null;
-        boolean[] pushLate = null;
-        for (int i = 0; i < rows.length; i++) {
-            table.spec().checkRow(rows[i]);
-            awaitPrefetch(table, rows[i]);
-            CachedRow cached = cache.get(table.id(), rows[i]);
-            if (cached != null && table.spec().consistency().pushes() && cached.version() < minVersionOf(table)) {
-                // This process already holds the row, so the shard pushes it as soon as it is fresh enough:
-                // wait for that rather than ask.
-                long minVersion = minVersionOf(table);
-                cached = awaitPushed(table, rows[i], cached, c -> c.version() >= minVersion);
-            }
-            int shard = state.partitioner().shardOf(rows[i]);
-            if (cached != null && table.spec().consistency().pushesOnFlush() && !usable(table, rows[i], cached)
-                    && withinFences(shard, cached) && (pushLate == null || !pushLate[shard])) {
-                // The shard pushes this process's ASYNC rows after each flush, all in one message: the row fell
-                // behind only because that push is still on its way (or is being installed row by row), so wait
-                // for it rather than ask. A push that did not come in time is not waited for again in this read.
-                int row = rows[i];
-                cached = awaitPushed(table, row, cached, c -> usable(table, row, c));
-                if (!usable(table, row, cached)) {
-                    if (pushLate == null) {
-                        pushLate = new boolean[shards.length];
-                    }
-                    pushLate[shard] = true;
-                }
-            }
-            if (usable(table, rows[i], cached)) {
-                out[i] = state.view(table, rows[i], cached);
-            } else {
-                if (missing == null) {
-                    missing = new HashMap<>();
-                }
-                missing.computeIfAbsent(state.partitioner().shardOf(rows[i]), k -> new ArrayList<>()).add(i);
-            }
-        }
-        if (missing != null) {
-            fetch(table, rows, missing, out);
-        }
-        return out;
+        return reader.read(table, rows);
     }
 
-    private boolean usable(TableRef table, int row, CachedRow cached) {
-        return state.isFresh(table, row, cached) && withinFences(state.partitioner().shardOf(row), cached);
-    }
-
-    /** Whether {@code cached} is recent enough for the last global barrier and the last {@link #awaitOthers}. */
-    private boolean withinFences(int shard, CachedRow cached) {
-        return cached.version() >= barrierVersion && cached.fetchSeq() > freshAfterSeq[shard];
-    }
-
-    /**
-     * Starts reading a row without waiting: the future completes with the row as this worker sees it at the
-     * time of the call (the shard's row within the table's bound, with every update this worker had made
-     * before the call), on a network thread. A later {@link #read} of the row uses the answer instead of
-     * asking again.
-     */
-    java.util.concurrent.CompletableFuture<RowValues> readAsync(TableRef table, int row) {
+    /** Starts reading a row without waiting (see {@link RowReader#readAsync}). */
+    CompletableFuture<RowValues> readAsync(TableRef table, int row) {
         checkOpen();
         table.spec().checkRow(row);
         early.beforeRead();
-        WorkerState.OwnUpdates own = state.ownUpdates(table, row);
-        CachedRow cached = client.cache().get(table.id(), row);
-        if (usable(table, row, cached)) {
-            return java.util.concurrent.CompletableFuture.completedFuture(own.apply(cached));
-        }
-        long key = ((long) table.id() << 32) | (row & 0xffffffffL);
-        java.util.concurrent.CompletableFuture<CachedRow> arriving = inFlight.get(key);
-        if (arriving == null) {
-            long minVersion = minVersionOf(table);
-            int clock = state.clock();
-            long timeout = plan.conf().readTimeoutMs();
-            int shard = state.partitioner().shardOf(row);
-            fetches++;
-            ShardConnection.Pending p = shard(shard).send(
-                    seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, new int[] {row}),
-                    pushed(table));
-            arriving = p.answer().thenApply(m -> {
-                Rows answer = (Rows) m;
-                CachedRow fetched = new CachedRow(answer.snapshot().version(), answer.watermark(),
-                        answer.snapshot().values()[0]);
-                client.cache().install(table.id(), row, fetched);
-                return fetched;
-            });
-            java.util.concurrent.CompletableFuture<CachedRow> registered = arriving;
-            inFlight.put(key, registered);
-            registered.whenComplete((c, t) -> inFlight.remove(key, registered));
-        }
-        return arriving.thenApply(own::apply);
-    }
-
-    /** If a prefetch of the row is under way, waits for it (its answer lands in the cache). */
-    private void awaitPrefetch(TableRef table, int row) {
-        var arriving = inFlight.get(((long) table.id() << 32) | (row & 0xffffffffL));
-        if (arriving != null) {
-            long start = System.nanoTime();
-            PsClient.await(arriving, plan.conf().readTimeoutMs() + plan.conf().requestTimeoutMs(),
-                    () -> "the prefetch of table '" + table.name() + "' row " + row);
-            waitNanos += System.nanoTime() - start;
-        }
-    }
-
-    private long minVersionOf(TableRef table) {
-        return Math.max(state.minVersion(table), barrierVersion);
-    }
-
-    /**
-     * Waits, at most {@link #PUSH_WAIT_MS}, for a push from the shard to make the cached row {@code enough} (a
-     * pushing table's row of a newer version, or an ASYNC row refreshed after a flush); returns the cached row then.
-     */
-    private CachedRow awaitPushed(TableRef table, int row, CachedRow cached, Predicate<CachedRow> enough) {
-        long start = System.nanoTime();
-        long limit = Math.min(plan.conf().readTimeoutMs(), PUSH_WAIT_MS) * 1_000_000L;
-        try {
-            CachedRow pushed = client.cache().await(table.id(), row, enough, start + limit);
-            return pushed != null ? pushed : cached;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PsException("interrupted while waiting for a push of table '" + table.name() + "' row " + row,
-                    true, e);
-        } finally {
-            waitNanos += System.nanoTime() - start;
-        }
-    }
-
-    /**
-     * Fetches the rows at {@code missing}'s positions from their shards. Each shard is asked in requests of at
-     * most {@link PsConf#maxRowsPerRequest()} rows whose answer fits a frame (known in advance for dense rows);
-     * a request a shard refuses as too large (sparse rows wider than expected) is asked again in two halves.
-     */
-    private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
-        long minVersion = minVersionOf(table);
-        int clock = state.clock();
-        long timeout = plan.conf().readTimeoutMs();
-        int perRequest = rowsPerRequest(table);
-        List<Part> parts = new ArrayList<>();
-        for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
-            List<Integer> positions = e.getValue();
-            for (int from = 0; from < positions.size(); from += perRequest) {
-                List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + perRequest));
-                parts.add(ask(table, rows, e.getKey(), chunk, minVersion, clock, timeout));
-            }
-        }
-        long start = System.nanoTime();
-        // Halves of a refused part are appended, so the loop reaches them too.
-        for (int p = 0; p < parts.size(); p++) {
-            Part part = parts.get(p);
-            Message m;
-            try {
-                m = PsClient.await(part.pending().answer(), timeout + plan.conf().requestTimeoutMs(),
-                        () -> plan.shards().get(part.shard()) + " for table '" + table.name() + "' (worker "
-                                + state.worker() + " at clock " + clock + ")");
-            } catch (PsTooLargeException e) {
-                int n = part.positions().size();
-                if (n == 1) {
-                    throw e;
-                }
-                parts.add(ask(table, rows, part.shard(), part.positions().subList(0, n / 2), minVersion, clock, timeout));
-                parts.add(ask(table, rows, part.shard(), part.positions().subList(n / 2, n), minVersion, clock, timeout));
-                continue;
-            }
-            Rows answer = (Rows) m;
-            RowsSnapshot snap = answer.snapshot();
-            for (int k = 0; k < snap.size(); k++) {
-                // The watermark, not the request's own number: a read that waited may hold later requests too.
-                CachedRow fetched = new CachedRow(snap.version(), answer.watermark(), snap.values()[k]);
-                client.cache().install(table.id(), snap.rows()[k], fetched);
-                out[part.positions().get(k)] = state.view(table, snap.rows()[k], fetched);
-            }
-        }
-        waitNanos += System.nanoTime() - start;
-    }
-
-    /** One read request in flight: the shard asked and the positions (in the caller's row array) it answers. */
-    private record Part(int shard, List<Integer> positions, ShardConnection.Pending pending) {
-    }
-
-    private Part ask(TableRef table, int[] rows, int shard, List<Integer> positions, long minVersion, int clock,
-                     long timeout) {
-        fetches++;
-        int[] ids = positions.stream().mapToInt(i -> rows[i]).toArray();
-        return new Part(shard, positions, shard(shard).send(
-                seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids), pushed(table)));
-    }
-
-    /**
-     * Whether the shards push rows of {@code table} to their readers (as {@code ShardState} subscribes them): eager
-     * push, ASYNC, or managed communication of a clock-bounded table. Only then does the client accept its pushes.
-     */
-    private boolean pushed(TableRef table) {
-        Consistency c = table.spec().consistency();
-        return c.pushes() || c.pushesOnFlush() || (plan.conf().bandwidthMbps() > 0 && c.bounded());
-    }
-
-    /** Rows per read request: the configured limit, and for dense rows as many as fit one answer frame. */
-    private int rowsPerRequest(TableRef table) {
-        int limit = plan.conf().maxRowsPerRequest();
-        if (table.spec().storage() == TableSpec.Storage.DENSE) {
-            long fit = (plan.conf().maxFrameBytes() - Rows.FRAME_OVERHEAD) / Rows.rowBytes(table.spec(), null);
-            limit = (int) Math.max(1, Math.min(limit, fit));
-        }
-        return limit;
+        return reader.readAsync(table, row);
     }
 
     private void checkFlushes(boolean waitForAll) {
@@ -515,7 +300,7 @@ public final class PsWorker implements AutoCloseable {
      */
     private void checkAlive() {
         checkOpen();
-        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        TaskContext task = TaskContext.get();
         if (task != null) {
             task.killTaskIfInterrupted();
         }
