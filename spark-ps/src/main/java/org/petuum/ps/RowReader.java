@@ -155,7 +155,7 @@ final class RowReader {
         return state.isFresh(table, row, cached) && withinFences(state.partitioner().shardOf(row), cached);
     }
 
-    /** Whether {@code cached} is recent enough for the last global barrier and the last {@link #awaitOthers}. */
+    /** Whether {@code cached} is recent enough for the last global barrier and the last wait for the others. */
     private boolean withinFences(int shard, CachedRow cached) {
         return cached.version() >= barrierVersion && cached.fetchSeq() > freshAfterSeq[shard];
     }
