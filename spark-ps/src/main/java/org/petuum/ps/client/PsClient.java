@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -15,11 +15,7 @@ import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
 import org.petuum.ps.PsTooLargeException;
 import org.petuum.ps.ShardAddress;
-import org.petuum.ps.protocol.AuthChallenge;
-import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.FrameDecoder;
-import org.petuum.ps.protocol.Hello;
-import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.MessageDecoder;
 import org.petuum.ps.protocol.MessageEncoder;
@@ -39,7 +35,6 @@ import org.petuum.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import org.petuum.shaded.io.netty.handler.ssl.SslHandler;
 import org.petuum.shaded.io.netty.util.AttributeKey;
 import org.petuum.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import org.petuum.shaded.io.netty.util.concurrent.Future;
 import org.petuum.ps.protocol.RowPush;
 import org.petuum.ssp.CachedRow;
 import org.petuum.ssp.ProcessCache;
@@ -50,9 +45,9 @@ import org.petuum.ssp.RowsSnapshot;
  * every task that runs in the JVM. The composition root of the client side; {@link #close()} releases its
  * event loops and connections.
  *
- * <p>Every connection is greeted before use: {@code HELLO}, and when the shard asks for it (and it must, when
- * the {@link PsSecurity} given authenticates) the challenge–response that proves both ends hold the
- * application's secret. With TLS, a TLS handler is first in every connection's pipeline; it checks the shard's
+ * <p>Every connection is greeted before use ({@link ClientHandshake}): {@code HELLO}, and when the shard asks
+ * for it (and it must, when the {@link PsSecurity} given authenticates) the challenge–response that proves both
+ * ends hold the application's secret. With TLS, a TLS handler is first in every connection's pipeline; it checks the shard's
  * certificate names the shard's host (unless {@link PsConf#SSL_VERIFY_HOSTNAME} is off), and the proofs are bound
  * to that certificate. Rows a shard pushes unasked are installed only once it has completed the handshake on that
  * connection, and only rows this process read on it ({@link #refusedPushRows()} counts the others).
@@ -77,13 +72,14 @@ public final class PsClient implements AutoCloseable {
     private final PsSecurity security;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    private final ClientHandshake handshake;
     private final ProcessCache cache;
     private final ConcurrentHashMap<String, ShardConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> nextSeqs = new ConcurrentHashMap<>();
     /** Connections being made, by shard: who asks meanwhile waits for this one rather than connecting again. */
     private final ConcurrentHashMap<String, CompletableFuture<ShardConnection>> connecting = new ConcurrentHashMap<>();
     private volatile long runId = Long.MIN_VALUE;
-    private final java.util.function.LongSupplier nanoTime;
+    private final LongSupplier nanoTime;
     private volatile ClockListener clockListener = ClockListener.NONE;
     /** Pushed rows refused (before the shard proved itself, or rows never read on that connection). */
     private final AtomicLong refusedPushRows = new AtomicLong();
@@ -101,12 +97,13 @@ public final class PsClient implements AutoCloseable {
     }
 
     /** As {@link #PsClient(String, PsConf, PsSecurity)}, with an injected clock for bandwidth budgets. */
-    public PsClient(String name, PsConf conf, PsSecurity security, java.util.function.LongSupplier nanoTime) {
+    public PsClient(String name, PsConf conf, PsSecurity security, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         this.cache = new ProcessCache(conf.cacheMaxRows());
         this.name = name;
         this.conf = conf;
         this.security = security;
+        this.handshake = new ClientHandshake(name, conf, security);
         this.group = new MultiThreadIoEventLoopGroup(conf.ioThreads(),
                 new DefaultThreadFactory("petuum-client", true), NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap()
@@ -139,7 +136,7 @@ public final class PsClient implements AutoCloseable {
     }
 
     /** The clock that budgets of this process's workers run on. */
-    public java.util.function.LongSupplier nanoTime() {
+    public LongSupplier nanoTime() {
         return nanoTime;
     }
 
@@ -224,8 +221,7 @@ public final class PsClient implements AutoCloseable {
         ch.attr(CONNECTION).set(c);
         ch.closeFuture().addListener(f -> nextSeqs.merge(key, c.nextSeq(), Math::max));
         try {
-            awaitTls(ch, shard);
-            greet(c, shard);
+            handshake.complete(c, ch.attr(TLS).get(), shard);
             c.proven();
         } catch (PsException e) {
             c.close(); // a connection that never completed its handshake is nobody's to close later
@@ -233,74 +229,6 @@ public final class PsClient implements AutoCloseable {
         }
         LOG.debug("{}: connected to {}", name, shard);
         return c;
-    }
-
-    private void awaitTls(Channel ch, ShardAddress shard) {
-        SslHandler tls = ch.attr(TLS).get();
-        if (tls == null) {
-            return;
-        }
-        Future<Channel> done = tls.handshakeFuture();
-        if (!done.awaitUninterruptibly(conf.connectTimeoutMs() + 1000)) {
-            throw new PsTimeoutException(name + ": the TLS handshake with " + shard + " took longer than "
-                    + conf.connectTimeoutMs() + " ms");
-        }
-        if (!done.isSuccess()) {
-            throw new PsException(name + ": the TLS handshake with " + shard + " failed (" + PsConf.SSL_ENABLED
-                    + " must be the same everywhere, and the shard's certificate trusted (" + PsConf.SSL_TRUST_STORE
-                    + ") and, unless " + PsConf.SSL_VERIFY_HOSTNAME + "=false, naming " + shard.host() + "): "
-                    + done.cause(), false, done.cause());
-        }
-    }
-
-    /**
-     * {@code HELLO}, then, when the shard challenges, the proof that this client holds the application's secret
-     * and the check of the shard's proof. A client with a secret refuses a shard that does not authenticate.
-     */
-    private void greet(ShardConnection c, ShardAddress shard) {
-        Message answer = handshakeStep(c, seq -> new Hello(seq, Message.PROTOCOL_VERSION, name), shard);
-        if (answer instanceof AuthChallenge challenge) {
-            if (!security.authenticates()) {
-                throw new PsException(name + ": " + shard + " requires authentication (spark.authenticate=true) "
-                        + "but this client has no secret", false);
-            }
-            byte[] serverNonce = challenge.serverNonce();
-            byte[] clientNonce = security.nonce();
-            // With TLS, the proofs cover the certificate this client received: through a relay that showed its
-            // own, neither the shard's check of this proof nor this client's check of the shard's passes.
-            byte[] binding;
-            try {
-                binding = security.channelBinding(c.pipeline(), true);
-            } catch (IllegalStateException e) {
-                throw new PsException(name + ": " + shard + ": " + e.getMessage(), false, e);
-            }
-            byte[] proof = security.clientProof(serverNonce, clientNonce, binding);
-            answer = handshakeStep(c, seq -> new AuthResponse(seq, clientNonce, proof), shard);
-            if (!(answer instanceof HelloOk ok)) {
-                throw unexpected(shard, answer);
-            }
-            if (!security.isServerProof(ok.serverProof(), serverNonce, clientNonce, binding)) {
-                throw new PsException(name + ": " + shard + " did not prove that it holds the application's "
-                        + "secret (spark.authenticate)", false);
-            }
-            return;
-        }
-        if (!(answer instanceof HelloOk)) {
-            throw unexpected(shard, answer);
-        }
-        if (security.authenticates()) {
-            throw new PsException(name + ": " + shard + " did not ask to authenticate, so it cannot have proved that "
-                    + "it holds the application's secret (spark.authenticate=true here)", false);
-        }
-    }
-
-    private Message handshakeStep(ShardConnection c, LongFunction<Message> request,
-                                  ShardAddress shard) {
-        return await(c.send(request).answer(), conf.connectTimeoutMs(), () -> "the handshake of " + shard);
-    }
-
-    private PsException unexpected(ShardAddress shard, Message answer) {
-        return new PsException(name + ": " + shard + " answered the handshake with " + answer.type(), false);
     }
 
     /**
