@@ -3,6 +3,7 @@ package org.petuum.ps;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.function.Function;
+import org.petuum.ps.protocol.FrameLayout;
 
 /**
  * Every {@code spark.petuum.*} setting, read and validated once. An invalid value fails with a message that
@@ -111,7 +112,8 @@ public final class PsConf implements Serializable {
         this.bindAddress = settings.apply(BIND_ADDRESS);
         this.port = (int) longIn(settings, PORT, "0", 0, 65535);
         this.ioThreads = (int) longIn(settings, IO_THREADS, "2", 1, 64);
-        this.maxFrameBytes = (int) bytesIn(settings, MAX_FRAME_BYTES, "64m", 64 * 1024, 1L << 30);
+        this.maxFrameBytes = (int) bytesIn(settings, MAX_FRAME_BYTES, "64m", FrameLayout.MIN_FRAME_LIMIT,
+                FrameLayout.MAX_FRAME_LIMIT);
         this.readTimeoutMs = millisIn(settings, READ_TIMEOUT, "300s", 10, 86_400_000L);
         this.connectTimeoutMs = millisIn(settings, CONNECT_TIMEOUT, "10s", 10, 600_000L);
         this.requestTimeoutMs = millisIn(settings, REQUEST_TIMEOUT, "60s", 10, 86_400_000L);

@@ -16,6 +16,7 @@ import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.Ack;
 import org.petuum.ps.protocol.Flush;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.Rows;
@@ -188,9 +189,9 @@ final class DenseThroughput {
         return frameBytes(new Rows(0, new RowsSnapshot(table.id(), 0, ids, values)));
     }
 
-    /** A message's frame on the wire: 4-byte length, 1-byte type, body. */
+    /** A message's frame on the wire (see {@link FrameLayout}). */
     static long frameBytes(Message m) {
-        return 5L + m.encodedLength();
+        return FrameLayout.frameBytes(m);
     }
 
     private int count(long frameBytes) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import org.petuum.ps.PsConf;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.Update;
 import org.petuum.ssp.CachedRow;
@@ -193,7 +194,7 @@ public final class EarlyUpdates {
             // Exact frame bytes (an upper bound for sparse rows): row id, table id, kind, width, cells.
             int bytes = 8 + 5 + (pending.isDense() ? 8 * pending.cols() : 4 + 12 * pending.storedCells());
             int shard = state.partitioner().shardOf(row);
-            int header = 5 + 28;
+            int header = FrameLayout.HEADER_BYTES + 28; // + UPDATE's request id, run id, worker, clock, count
             int already = bytesByShard.getOrDefault(shard, 0);
             if (already == 0) {
                 bytes += header;
@@ -208,7 +209,7 @@ public final class EarlyUpdates {
         }
         for (Map.Entry<Integer, List<RowUpdate>> e : byShard.entrySet()) {
             ShardConnection.Pending p = send(e.getKey(), e.getValue());
-            int encoded = 5 + new Update(0, runId, state.worker(), state.clock(), e.getValue()).encodedLength();
+            long encoded = FrameLayout.frameBytes(new Update(0, runId, state.worker(), state.clock(), e.getValue()));
             budget.take(encoded);
             managedBytes += encoded;
             managedAcks.add(p.answer());

@@ -7,7 +7,8 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
  * id (the sender's sequence number on that connection), or, in a response, the id of the request answered.
  *
  * <p>A frame on the wire is {@code int length | byte type | body}, where {@code length} counts the type byte
- * and the body. Implementations are immutable, {@code final}, and provide a static {@code decode(ByteBuf)}.
+ * and the body; {@link FrameLayout} names every field's offset and size. Implementations are immutable,
+ * {@code final}, and provide a static {@code decode(ByteBuf)}.
  */
 public sealed interface Message permits Hello, HelloOk, ErrorResponse, Ack, CreateTable, DropTable, BeginRun,
         Flush, GetRows, AwaitClock, Rows, ReadRange, PutRows, AuthChallenge, AuthResponse, Restore, RowPush, Update {

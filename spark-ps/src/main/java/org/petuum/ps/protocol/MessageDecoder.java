@@ -6,8 +6,8 @@ import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
 import org.petuum.shaded.io.netty.handler.codec.MessageToMessageDecoder;
 
 /**
- * Turns one frame body ({@code byte type | body}, the length already stripped by {@link FrameDecoder})
- * into a {@link Message}. A body that is truncated, has trailing bytes or an unknown type raises a
+ * Turns one frame ({@code byte type | body}, the length already stripped by {@link FrameDecoder}; see
+ * {@link FrameLayout}) into a {@link Message}. A body that is truncated, has trailing bytes or an unknown type raises a
  * {@link ProtocolException}; the pipeline's error handler then closes that connection only.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
@@ -19,7 +19,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
     /** Decodes one frame body; the whole body must be consumed. */
     public static Message decode(ByteBuf frame) {
-        Codec.need(frame, 1, "frame type");
+        Codec.need(frame, FrameLayout.TYPE_BYTES, "frame type");
         MessageType type = MessageType.of(frame.readByte());
         Message m;
         try {

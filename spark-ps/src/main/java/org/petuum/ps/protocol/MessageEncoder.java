@@ -5,14 +5,14 @@ import org.petuum.shaded.io.netty.channel.ChannelHandler;
 import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
 import org.petuum.shaded.io.netty.handler.codec.MessageToByteEncoder;
 
-/** Writes a {@link Message} as one frame: {@code int length | byte type | body}. Stateless and shareable. */
+/** Writes a {@link Message} as one frame ({@link FrameLayout}). Stateless and shareable. */
 @ChannelHandler.Sharable
 public final class MessageEncoder extends MessageToByteEncoder<Message> {
     public static final MessageEncoder INSTANCE = new MessageEncoder();
 
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Message msg, boolean preferDirect) {
-        int size = 4 + 1 + msg.encodedLength();
+        int size = Math.toIntExact(FrameLayout.frameBytes(msg));
         return preferDirect ? ctx.alloc().ioBuffer(size) : ctx.alloc().heapBuffer(size);
     }
 
@@ -24,14 +24,14 @@ public final class MessageEncoder extends MessageToByteEncoder<Message> {
     /** Appends the frame of {@code msg} to {@code out}. */
     public static void encode(Message msg, ByteBuf out) {
         int start = out.writerIndex();
-        out.writeInt(0);
+        out.writeInt(0); // the length prefix, set once the body is written
         out.writeByte(msg.type().id());
         msg.encode(out);
-        int length = out.writerIndex() - start - 4;
-        if (length != 1 + msg.encodedLength()) {
+        int frame = out.writerIndex() - start;
+        if (frame != FrameLayout.frameBytes(msg)) {
             throw new IllegalStateException(msg.type() + ": encodedLength() says " + msg.encodedLength()
-                    + " but encode() wrote " + (length - 1) + " bytes");
+                    + " but encode() wrote " + (frame - FrameLayout.HEADER_BYTES) + " bytes");
         }
-        out.setInt(start, length);
+        out.setInt(start + FrameLayout.LENGTH_OFFSET, FrameLayout.lengthPrefix(frame));
     }
 }

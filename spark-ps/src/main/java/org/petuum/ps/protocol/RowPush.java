@@ -23,7 +23,8 @@ public record RowPush(long runId, long watermark, RowsSnapshot snapshot) impleme
      * error that says so.
      */
     public static List<RowPush> split(long runId, long watermark, RowsSnapshot snapshot, int maxFrameBytes) {
-        long fixed = 5 + 8 + 8 + Codec.snapshotLength(
+        // The frame header, run id, watermark, and the snapshot's own fields.
+        long fixed = FrameLayout.HEADER_BYTES + 8 + 8 + Codec.snapshotLength(
                 new RowsSnapshot(snapshot.tableId(), snapshot.version(), new int[0], new RowValues[0]));
         List<RowPush> out = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();

@@ -18,8 +18,8 @@ public record Rows(long requestId, long watermark, RowsSnapshot snapshot) implem
         this(requestId, requestId, snapshot);
     }
 
-    /** The bytes of a ROWS frame besides its rows: length, type, request id, watermark, table, version, count. */
-    public static final int FRAME_OVERHEAD = 4 + 1 + 8 + 8 + 4 + 8 + 4;
+    /** The bytes of a ROWS frame besides its rows: frame header, request id, watermark, table, version, count. */
+    public static final int FRAME_OVERHEAD = FrameLayout.HEADER_BYTES + FrameLayout.REQUEST_ID_BYTES + 8 + 4 + 8 + 4;
 
     /**
      * The bytes one row takes in a ROWS frame (its id and its cells), computed without copying or allocating.

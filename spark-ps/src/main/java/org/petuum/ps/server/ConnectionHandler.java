@@ -7,6 +7,7 @@ import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.FrameDecoder;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
@@ -27,7 +28,7 @@ import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
  * closes the connection without an answer. Until then nothing reaches the shard. A connection that has not
  * completed its handshake within {@code handshakeTimeoutMs}, or that stays silent for the idle timeout (an
  * {@link IdleStateEvent} from the pipeline), is closed. Until the handshake completes, the connection's
- * {@link FrameDecoder} accepts only small frames ({@link FrameDecoder#HANDSHAKE_FRAME_BYTES}); completing it
+ * {@link FrameDecoder} accepts only small frames ({@link FrameLayout#HANDSHAKE_FRAME_BYTES}); completing it
  * raises the limit to the configured one.
  *
  * <p>Not shareable; every method runs on the connection's event-loop thread, which owns the handshake state.

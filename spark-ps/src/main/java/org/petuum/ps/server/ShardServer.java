@@ -11,6 +11,7 @@ import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.metrics.ShardMetrics;
 import org.petuum.ps.protocol.FrameDecoder;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.MessageDecoder;
 import org.petuum.ps.protocol.MessageEncoder;
@@ -42,7 +43,7 @@ import org.petuum.shaded.io.netty.util.concurrent.ScheduledFuture;
  * operation (see {@code ConnectionHandler}). With TLS, a TLS handler is first in every connection's pipeline. A
  * malformed frame, an oversized one, a broken or unfinished handshake ({@link PsConf#CONNECT_TIMEOUT}) or a
  * connection silent for {@link PsConf#IDLE_TIMEOUT} closes that connection only, with a logged reason. Until its
- * handshake completes a connection may send only small frames ({@link FrameDecoder#HANDSHAKE_FRAME_BYTES}); at
+ * handshake completes a connection may send only small frames ({@link FrameLayout#HANDSHAKE_FRAME_BYTES}); at
  * most {@link PsConf#MAX_CONNECTIONS} connections are open at once, further ones are closed when accepted.
  */
 public final class ShardServer implements AutoCloseable {
@@ -91,7 +92,7 @@ public final class ShardServer implements AutoCloseable {
                             }
                             ch.pipeline().addLast(traffic,
                                     new IdleStateHandler(conf.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS),
-                                    new FrameDecoder(Math.min(FrameDecoder.HANDSHAKE_FRAME_BYTES, conf.maxFrameBytes()),
+                                    new FrameDecoder(Math.min(FrameLayout.HANDSHAKE_FRAME_BYTES, conf.maxFrameBytes()),
                                             conf.maxFrameBytes()), new MessageDecoder(),
                                     MessageEncoder.INSTANCE,
                                     new ConnectionHandler(name, service, security, conf.connectTimeoutMs()));

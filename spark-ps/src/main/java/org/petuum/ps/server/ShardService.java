@@ -13,6 +13,7 @@ import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.DropTable;
 import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.Flush;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.PutRows;
@@ -257,7 +258,7 @@ final class ShardService {
                     // Managed communication: the rows that changed most go back to their readers, within budget.
                     pushes = pushMessages(state.mostChangedPushes((long) pushBudget.available()));
                     for (RowPush p : pushes) {
-                        long bytes = 5 + p.message().encodedLength();
+                        long bytes = FrameLayout.frameBytes(p.message());
                         pushBudget.take(Math.min(bytes, pushBudget.available()));
                         managedPushBytes += bytes;
                     }
@@ -390,7 +391,7 @@ final class ShardService {
             return;
         }
         metrics.messagesOut.inc();
-        long frame = 5L + m.encodedLength();
+        long frame = FrameLayout.frameBytes(m);
         if (frame > maxFrameBytes) {
             // The peer would drop the connection, failing every other request on it; fail only this one.
             m = new ErrorResponse(m.requestId(), ErrorResponse.Code.TOO_LARGE, name + ": the answer to request "

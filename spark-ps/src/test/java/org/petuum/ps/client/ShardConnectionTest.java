@@ -42,6 +42,7 @@ import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.DropTable;
 import org.petuum.ps.protocol.Flush;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
@@ -189,7 +190,8 @@ class ShardConnectionTest {
                         DataInputStream in = new DataInputStream(s.getInputStream());
                         byte[] hello = new byte[in.readInt()];
                         in.readFully(hello);
-                        long requestId = ByteBuffer.wrap(hello, 1, 8).getLong();
+                        long requestId = ByteBuffer.wrap(hello, FrameLayout.TYPE_BYTES, FrameLayout.REQUEST_ID_BYTES)
+                                .getLong();
                         s.getOutputStream().write(frame(new HelloOk(requestId,
                                 Message.PROTOCOL_VERSION, "fake shard")));
                         assertClosedByPeer(in);

@@ -117,6 +117,7 @@ class CodecTest {
         assertTrue(sender.writeOutbound(original));
         ByteBuf frame = sender.readOutbound();
         assertNull(sender.readOutbound(), "one message must make exactly one frame");
+        // Literal on purpose: the wire format itself, checked independently of FrameLayout.
         assertEquals(4 + 1 + original.encodedLength(), frame.readableBytes(), "frame size");
         assertEquals(frame.readableBytes() - 4, frame.getInt(frame.readerIndex()), "length prefix");
         assertEquals(original.type().id(), frame.getByte(frame.readerIndex() + 4), "type byte");
@@ -129,6 +130,29 @@ class CodecTest {
         assertEquals(original.requestId(), decoded.requestId());
         assertNull(receiver.readInbound());
         assertTrue(receiver.isOpen());
+    }
+
+    @Test
+    void frameLayoutNamesTheWireFormatOfThisProtocolVersion() {
+        // Literal on purpose: changing any of these changes the wire, which needs a new protocol version.
+        assertEquals(4, Message.PROTOCOL_VERSION);
+        assertEquals(0, FrameLayout.LENGTH_OFFSET);
+        assertEquals(4, FrameLayout.LENGTH_BYTES);
+        assertEquals(4, FrameLayout.TYPE_OFFSET);
+        assertEquals(1, FrameLayout.TYPE_BYTES);
+        assertEquals(5, FrameLayout.BODY_OFFSET);
+        assertEquals(5, FrameLayout.HEADER_BYTES);
+        assertEquals(8, FrameLayout.REQUEST_ID_BYTES);
+        assertEquals(64 * 1024, FrameLayout.HANDSHAKE_FRAME_BYTES);
+
+        Ack ack = new Ack(7, true);
+        ByteBuf frame = encode(ack);
+        assertEquals(FrameLayout.frameBytes(ack), frame.readableBytes());
+        assertEquals(FrameLayout.lengthPrefix(frame.readableBytes()), frame.getInt(FrameLayout.LENGTH_OFFSET));
+        assertEquals(FrameLayout.frameBytesOf(frame.getInt(FrameLayout.LENGTH_OFFSET)), frame.readableBytes());
+        assertEquals(MessageType.ACK.id(), frame.getByte(FrameLayout.TYPE_OFFSET));
+        assertEquals(7, frame.getLong(FrameLayout.BODY_OFFSET), "the request id opens the body");
+        frame.release();
     }
 
     @Test
@@ -182,9 +206,10 @@ class CodecTest {
 
     @Test
     void frameOfExactlyTheLimitIsAccepted() {
-        // The limit counts the whole frame, the 4-byte length prefix included.
-        int body = LIMIT - 4;
-        Hello hello = new Hello(1, 1, "x".repeat(body - 1 - 8 - 4 - 4));
+        // The limit counts the whole frame, the length prefix included; HELLO's body is its request id, protocol
+        // version and the name's length, then the name.
+        Hello hello = new Hello(1, 1, "x".repeat(LIMIT - FrameLayout.HEADER_BYTES - FrameLayout.REQUEST_ID_BYTES
+                - 4 - 4));
         EmbeddedChannel receiver = channel(LIMIT);
         ByteBuf frame = encode(hello);
         assertEquals(LIMIT, frame.readableBytes());
@@ -199,7 +224,8 @@ class CodecTest {
         EmbeddedChannel ch = channel(LIMIT);
         ErrorRecorder errors = recorder(ch);
         // Only the prefix is sent: the decoder must not wait for (or buffer) a body it will never accept.
-        ByteBuf prefix = Unpooled.buffer(5).writeInt(LIMIT - 3).writeByte(MessageType.FLUSH.id());
+        ByteBuf prefix = Unpooled.buffer(FrameLayout.HEADER_BYTES).writeInt(FrameLayout.lengthPrefix(LIMIT) + 1)
+                .writeByte(MessageType.FLUSH.id());
 
         ch.writeInbound(prefix);
 
@@ -284,7 +310,7 @@ class CodecTest {
     void trailingBytesAreRefused() {
         ByteBuf frame = encode(new Ack(5, true));
         ByteBuf body = Unpooled.buffer();
-        body.writeBytes(frame, frame.readerIndex() + 4, frame.readableBytes() - 4);
+        body.writeBytes(withoutPrefix(frame));
         frame.release();
         body.writeByte(0).writeByte(0).writeByte(0);
 
@@ -340,9 +366,9 @@ class CodecTest {
     @Test
     void invalidTableSpecIsRefusedNamingTheField() {
         ByteBuf frame = encode(new CreateTable(1, 0, TableSpec.dense("t", 4, 4), 0, 1));
-        // Overwrite the spec's row count (after length, type, request id, table id, name) with 0.
-        frame.setInt(4 + 1 + 8 + 4 + 4 + 1 + 1, 0);
-        ByteBuf body = frame.slice(4, frame.readableBytes() - 4);
+        // Overwrite the spec's row count (after the frame header, request id, table id, name) with 0.
+        frame.setInt(FrameLayout.BODY_OFFSET + FrameLayout.REQUEST_ID_BYTES + 4 + 4 + 1 + 1, 0);
+        ByteBuf body = withoutPrefix(frame);
 
         ProtocolException e = rejectBody(body);
 
@@ -356,10 +382,10 @@ class CodecTest {
         // The spec ends with the rule: kind byte, learning rate, epsilon; then the shard layout (two ints).
         int lrAt = frame.writerIndex() - 8 - 16;
         frame.setDouble(lrAt, -1);
-        assertMentions(rejectBody(frame.retainedSlice(4, frame.readableBytes() - 4)),
+        assertMentions(rejectBody(withoutPrefix(frame).retain()),
                 "CREATE_TABLE", "learningRate : -1.0");
         frame.setByte(lrAt - 1, 7);
-        assertMentions(rejectBody(frame.slice(4, frame.readableBytes() - 4)), "CREATE_TABLE", "update rule 7");
+        assertMentions(rejectBody(withoutPrefix(frame)), "CREATE_TABLE", "update rule 7");
     }
 
     @Test
@@ -427,12 +453,19 @@ class CodecTest {
         return b;
     }
 
+    /** The frame without its length prefix (its type byte and body), as {@link FrameDecoder} passes it on. */
+    private static ByteBuf withoutPrefix(ByteBuf frame) {
+        int start = frame.readerIndex() + FrameLayout.LENGTH_BYTES;
+        return frame.slice(start, frame.writerIndex() - start);
+    }
+
     /**
      * Frames {@code body} (type byte and body), feeds it to a fresh channel, checks that the channel refused
      * it by closing, and returns the protocol error it raised.
      */
     private ProtocolException rejectBody(ByteBuf body) {
-        ByteBuf frame = Unpooled.buffer(4 + body.readableBytes()).writeInt(body.readableBytes()).writeBytes(body);
+        ByteBuf frame = Unpooled.buffer(FrameLayout.LENGTH_BYTES + body.readableBytes()).writeInt(body.readableBytes())
+                .writeBytes(body);
         body.release();
         // A generous frame limit: these bodies must be refused by the message decoder, not the frame decoder.
         EmbeddedChannel ch = channel(4 * LIMIT);

@@ -70,7 +70,7 @@ class FrameFuzzTest {
             Long.getLong("petuum.fuzz.seed", System.nanoTime() ^ System.currentTimeMillis() << 20);
     private static final long ITERATIONS = Long.getLong("petuum.fuzz.iterations", 1_000_000L);
     /** The frame limit of the pipeline under test, as a server configured with "64k" has it. */
-    private static final int LIMIT = 64 * 1024;
+    private static final int LIMIT = FrameLayout.MIN_FRAME_LIMIT;
     private static final int PIPELINE_EVERY = 100;
     private static final int LIVE_FRAMES = 2_000;
     /** Largest mutant kept as a starting point: small inputs keep the loop fast; the large seeds stay. */
@@ -199,16 +199,17 @@ class FrameFuzzTest {
         int pos = 0;
         while (true) {
             int left = bytes.length - pos;
-            if (left < 4) {
+            if (left < FrameLayout.LENGTH_BYTES) {
                 return new Result(out, left == 0 ? Outcome.DECODED : Outcome.INCOMPLETE, null);
             }
             // Unsigned, as Netty reads a 4-byte length field: a "negative" length is a frame too long.
-            long announced = whole.getUnsignedInt(pos);
-            if (announced + 4 > LIMIT) {
+            long announced = whole.getUnsignedInt(pos + FrameLayout.LENGTH_OFFSET);
+            if (FrameLayout.frameBytesOf(announced) > LIMIT) {
                 return new Result(out, Outcome.TOO_LONG, null);
             }
             int length = (int) announced;
-            if (left - 4 < length) {
+            int body = pos + FrameLayout.LENGTH_BYTES;
+            if (left - FrameLayout.LENGTH_BYTES < length) {
                 return new Result(out, Outcome.INCOMPLETE, null);
             }
             long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
@@ -216,7 +217,7 @@ class FrameFuzzTest {
             Message m = null;
             Throwable thrown = null;
             try {
-                m = MessageDecoder.decode(whole.slice(pos + 4, length));
+                m = MessageDecoder.decode(whole.slice(body, length));
             } catch (Throwable e) {
                 thrown = e;
             }
@@ -231,7 +232,7 @@ class FrameFuzzTest {
             // once, and the cores are shared: an input is measured again before it fails.
             long maxAllocated = 64L * length + (64 << 10);
             if (nanos > SLOW_NANOS || allocated > maxAllocated) {
-                long[] again = measureDecode(whole.slice(pos + 4, length));
+                long[] again = measureDecode(whole.slice(body, length));
                 if (again[0] > SLOW_NANOS) {
                     throw failure("decoding frame at offset " + pos + " took " + nanos / 1_000_000 + " ms, then "
                             + again[0] / 1_000_000 + " ms", null);
@@ -245,7 +246,7 @@ class FrameFuzzTest {
                 return new Result(out, Outcome.PROTOCOL_ERROR, thrown);
             }
             out.add(m);
-            pos += 4 + length;
+            pos = body + length;
         }
     }
 
@@ -265,14 +266,16 @@ class FrameFuzzTest {
     private void checkRoundTrip(Message m) {
         Message again;
         try {
-            byte[] frame = new byte[5 + m.encodedLength()];
+            byte[] frame = new byte[(int) FrameLayout.frameBytes(m)];
             ByteBuf out = Unpooled.wrappedBuffer(frame).clear();
             MessageEncoder.encode(m, out);
-            if (out.writerIndex() != frame.length || out.getInt(0) != frame.length - 4) {
+            int prefix = out.getInt(FrameLayout.LENGTH_OFFSET);
+            if (out.writerIndex() != frame.length || prefix != FrameLayout.lengthPrefix(frame.length)) {
                 throw failure("re-encoding " + m.type() + " wrote " + out.writerIndex() + " bytes with prefix "
-                        + out.getInt(0) + ", expected " + frame.length, null);
+                        + prefix + ", expected " + frame.length, null);
             }
-            again = MessageDecoder.decode(Unpooled.wrappedBuffer(frame, 4, frame.length - 4));
+            again = MessageDecoder.decode(Unpooled.wrappedBuffer(frame, FrameLayout.LENGTH_BYTES,
+                    FrameLayout.lengthPrefix(frame.length)));
         } catch (AssertionError e) {
             throw e;
         } catch (Throwable e) {

@@ -20,7 +20,10 @@ final class FrameMutator {
     /** Values that sit on the decoders' boundaries: signs, counts that overflow when multiplied, limits. */
     private static final int[] INTERESTING_INTS = {
         0, 1, -1, 2, 3, 4, 7, 8, 9, 12, 13, 16, 127, 128, 255, 256, 65_535, 65_536,
-        Codec.MAX_STRING_BYTES, Codec.MAX_STRING_BYTES + 1, 64 * 1024 - 5, 64 * 1024 - 4, 64 * 1024 - 3,
+        Codec.MAX_STRING_BYTES, Codec.MAX_STRING_BYTES + 1,
+        FrameLayout.HANDSHAKE_FRAME_BYTES - FrameLayout.HEADER_BYTES,
+        FrameLayout.lengthPrefix(FrameLayout.HANDSHAKE_FRAME_BYTES),
+        FrameLayout.lengthPrefix(FrameLayout.HANDSHAKE_FRAME_BYTES) + 1,
         1 << 30, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE / 4 + 1, Integer.MAX_VALUE / 8 + 1,
         Integer.MAX_VALUE / 12 + 1, Integer.MAX_VALUE / 13 + 1, -2, Integer.MIN_VALUE + 1};
     private static final byte[] INTERESTING_BYTES = {0, (byte) 0xFF, 0x7F, (byte) 0x80, 1, 2, 3};
@@ -53,7 +56,7 @@ final class FrameMutator {
     }
 
     static byte[] frame(Message m) {
-        byte[] out = new byte[5 + m.encodedLength()];
+        byte[] out = new byte[(int) FrameLayout.frameBytes(m)];
         MessageEncoder.encode(m, Unpooled.wrappedBuffer(out).clear());
         return out;
     }
@@ -61,7 +64,8 @@ final class FrameMutator {
     private static List<byte[]> edgeFrames() {
         List<byte[]> edges = new ArrayList<>();
         edges.add(body(new byte[0])); // no type byte
-        edges.add(ByteBuffer.allocate(4).putInt(1 << 30).array()); // a prefix announcing 1 GiB, nothing else
+        // A prefix announcing 1 GiB, nothing else.
+        edges.add(ByteBuffer.allocate(FrameLayout.LENGTH_BYTES).putInt(1 << 30).array());
         for (int id : new int[] {0, 13, 14, 16, 99, 127, -128, -1}) {
             edges.add(body(new byte[] {(byte) id, 0, 0, 0, 0, 0, 0, 0, 1}));
         }
@@ -86,8 +90,10 @@ final class FrameMutator {
         // An error message longer than the carried maximum, with a surrogate pair where it is cut.
         String cutInPair = "e".repeat(ErrorResponse.MAX_MESSAGE_CHARS - 16) + "\uD83D\uDE80".repeat(64);
         edges.add(errorFrame(3, cutInPair));
-        // A frame of exactly 64 KiB, the limit the fuzz pipeline and the test server use.
-        edges.add(frame(new Hello(4, Message.PROTOCOL_VERSION, "h".repeat(64 * 1024 - 4 - 1 - 8 - 4 - 4))));
+        // A frame of exactly 64 KiB, the limit the fuzz pipeline and the test server use: the header, then HELLO's
+        // request id, protocol version and the name's length.
+        edges.add(frame(new Hello(4, Message.PROTOCOL_VERSION, "h".repeat(FrameLayout.HANDSHAKE_FRAME_BYTES
+                - FrameLayout.HEADER_BYTES - FrameLayout.REQUEST_ID_BYTES - 4 - 4))));
         return edges;
     }
 
@@ -97,7 +103,7 @@ final class FrameMutator {
         try {
             b.writeInt(0).writeByte(MessageType.ERROR.id()).writeLong(requestId).writeByte(2);
             Codec.writeString(b, message);
-            b.setInt(0, b.readableBytes() - 4);
+            b.setInt(FrameLayout.LENGTH_OFFSET, FrameLayout.lengthPrefix(b.readableBytes()));
             byte[] out = new byte[b.readableBytes()];
             b.readBytes(out);
             return out;
@@ -124,7 +130,8 @@ final class FrameMutator {
     }
 
     private static byte[] body(byte[] typeAndBody) {
-        return ByteBuffer.allocate(4 + typeAndBody.length).putInt(typeAndBody.length).put(typeAndBody).array();
+        return ByteBuffer.allocate(FrameLayout.LENGTH_BYTES + typeAndBody.length).putInt(typeAndBody.length)
+                .put(typeAndBody).array();
     }
 
     /** Keeps an input that decoded as a starting point for later mutants (bounded; old ones are replaced). */
@@ -165,8 +172,8 @@ final class FrameMutator {
             lengthTouched |= op == 10;
         }
         // Most mutants keep a consistent prefix, so they reach the message decoder rather than the frame splitter.
-        if (!lengthTouched && b.length >= 4 && r.nextInt(4) != 0) {
-            putInt(b, 0, b.length - 4);
+        if (!lengthTouched && b.length >= FrameLayout.LENGTH_BYTES && r.nextInt(4) != 0) {
+            putInt(b, FrameLayout.LENGTH_OFFSET, FrameLayout.lengthPrefix(b.length));
             trail.append("; fixLength");
         }
         return b;
@@ -267,25 +274,25 @@ final class FrameMutator {
                 b = d;
             }
             case 10 -> { // the length prefix: consistent with the size, off by a little, or a boundary int
-                if (b.length < 4) {
+                if (b.length < FrameLayout.LENGTH_BYTES) {
                     return b;
                 }
                 b = b.clone();
                 int v = switch (r.nextInt(3)) {
-                    case 0 -> b.length - 4;
-                    case 1 -> b.length - 4 + r.nextInt(9) - 4;
+                    case 0 -> FrameLayout.lengthPrefix(b.length);
+                    case 1 -> FrameLayout.lengthPrefix(b.length) + r.nextInt(9) - 4;
                     default -> INTERESTING_INTS[r.nextInt(INTERESTING_INTS.length)];
                 };
-                putInt(b, 0, v);
+                putInt(b, FrameLayout.LENGTH_OFFSET, v);
                 trail.append("; length=").append(v);
             }
             default -> { // the type byte: any value
-                if (b.length < 5) {
+                if (b.length < FrameLayout.HEADER_BYTES) {
                     return b;
                 }
                 b = b.clone();
-                b[4] = (byte) r.nextInt(256);
-                trail.append("; type=").append(b[4]);
+                b[FrameLayout.TYPE_OFFSET] = (byte) r.nextInt(256);
+                trail.append("; type=").append(b[FrameLayout.TYPE_OFFSET]);
             }
         }
         return b;

@@ -35,7 +35,7 @@ class RowPushSplitTest {
         assertTrue(pushes.size() > 4, "pushes: " + pushes.size());
         List<Integer> ids = new ArrayList<>();
         for (RowPush p : pushes) {
-            assertTrue(5 + p.encodedLength() <= limit, "a frame of " + (5 + p.encodedLength()) + " bytes");
+            assertTrue(FrameLayout.frameBytes(p) <= limit, "a frame of " + FrameLayout.frameBytes(p) + " bytes");
             assertEquals(77, p.watermark());
             assertEquals(9, p.snapshot().version());
             assertEquals(3, p.snapshot().tableId());

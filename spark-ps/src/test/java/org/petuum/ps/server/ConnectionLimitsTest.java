@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.protocol.Ack;
 import org.petuum.ps.protocol.CreateTable;
-import org.petuum.ps.protocol.FrameDecoder;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.PutRows;
 import org.petuum.ps.security.PsSecurity;
@@ -27,7 +27,7 @@ import org.petuum.ssp.TableSpec;
 
 /**
  * What a peer can make a shard hold before it has proved anything: frames before the handshake completes are
- * limited to {@link FrameDecoder#HANDSHAKE_FRAME_BYTES} (the configured limit after it), and at most
+ * limited to {@link FrameLayout#HANDSHAKE_FRAME_BYTES} (the configured limit after it), and at most
  * {@link PsConf#MAX_CONNECTIONS} connections are open at once. The handshake timeout is far longer than a raw
  * peer's read timeout, so a connection closed within the latter was closed for the frame, not the time.
  */
@@ -55,7 +55,8 @@ class ConnectionLimitsTest {
     void largeFrameBeforeHelloClosesTheConnectionAtOnce() throws Exception {
         server = ShardServer.start("shard", CONF, "127.0.0.1", trusted);
         try (RawPeer peer = new RawPeer(server.address())) {
-            peer.write(frameHeader(FrameDecoder.HANDSHAKE_FRAME_BYTES + 1));
+            // The smallest length prefix over the limit.
+            peer.write(frameHeader(FrameLayout.lengthPrefix(FrameLayout.HANDSHAKE_FRAME_BYTES) + 1));
             peer.assertClosedByServer();
         }
     }
@@ -122,8 +123,9 @@ class ConnectionLimitsTest {
         }
     }
 
+    /** A length prefix and the first bytes of a body that never follows. */
     private static byte[] frameHeader(int length) {
-        return ByteBuffer.allocate(8).putInt(length).putInt(0).array();
+        return ByteBuffer.allocate(FrameLayout.LENGTH_BYTES + 4).putInt(length).putInt(0).array();
     }
 
     private static String randomSecret() {

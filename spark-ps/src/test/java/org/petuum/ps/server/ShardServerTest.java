@@ -36,6 +36,7 @@ import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.Flush;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.Message;
@@ -89,11 +90,13 @@ class ShardServerTest {
         /** Another protocol's bytes: the first four of an HTTP request read as a length of about 1.2 GB. */
         GARBAGE("GET / HTTP/1.1\r\nHost: shard\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
         /** A length far above the 64k limit, with no body following. */
-        OVERSIZED_LENGTH(ByteBuffer.allocate(4).putInt(1 << 30).array()),
+        OVERSIZED_LENGTH(ByteBuffer.allocate(FrameLayout.LENGTH_BYTES).putInt(1 << 30).array()),
         /** A well-framed message of a type that does not exist. */
-        UNKNOWN_TYPE(ByteBuffer.allocate(4 + 9).putInt(9).put((byte) 99).putLong(2).array()),
+        UNKNOWN_TYPE(ByteBuffer.allocate(FrameLayout.HEADER_BYTES + 8).putInt(FrameLayout.TYPE_BYTES + 8).put((byte) 99)
+                .putLong(2).array()),
         /** A known type whose body is cut short. */
-        TRUNCATED_BODY(ByteBuffer.allocate(4 + 5).putInt(5).put(MessageType.READ_RANGE.id()).putInt(0).array());
+        TRUNCATED_BODY(ByteBuffer.allocate(FrameLayout.HEADER_BYTES + 4).putInt(FrameLayout.TYPE_BYTES + 4)
+                .put(MessageType.READ_RANGE.id()).putInt(0).array());
 
         final byte[] bytes;
 
