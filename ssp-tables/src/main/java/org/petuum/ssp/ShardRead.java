@@ -44,6 +44,17 @@ public final class ShardRead<T> {
     }
 
     /**
+     * A wait for a clock that reads no table: until the shard's visible clock reaches {@code minClock} (a global
+     * barrier), or, with {@code othersOnly}, until every worker but {@code worker} has completed {@code minClock}
+     * clocks. Answered with no rows, under the table id {@link #NO_TABLE} or {@link #OTHERS_ONLY}.
+     */
+    public static <T> ShardRead<T> awaitClock(T token, boolean othersOnly, long minClock, int worker, int workerClock,
+                                              long arrivalNanos, long deadlineNanos) {
+        return new ShardRead<>(token, othersOnly ? OTHERS_ONLY : NO_TABLE, new int[0], minClock, worker, workerClock,
+                arrivalNanos, deadlineNanos);
+    }
+
+    /**
      * As the other constructor, and {@code subscriber} (the reader's process, e.g. its connection) is sent
      * fresh copies of the rows of a pushing (ESSP) table whenever the minimum clock advances.
      */
@@ -62,6 +73,11 @@ public final class ShardRead<T> {
 
     /** Whether this read asks for no table, only waits for a clock ({@link #NO_TABLE}, {@link #OTHERS_ONLY}). */
     boolean asksNoTable() {
-        return tableId == NO_TABLE || tableId == OTHERS_ONLY;
+        return tableId == NO_TABLE || othersOnly();
+    }
+
+    /** Whether this read waits for every worker but its own ({@link #OTHERS_ONLY}). */
+    boolean othersOnly() {
+        return tableId == OTHERS_ONLY;
     }
 }

@@ -346,7 +346,7 @@ public final class ShardState<T> {
     }
 
     private boolean ready(ShardRead<T> r) {
-        if (r.tableId == ShardRead.OTHERS_ONLY && clocks != null && r.worker >= 0 && r.worker < clocks.workers()) {
+        if (r.othersOnly() && clocks != null && r.worker >= 0 && r.worker < clocks.workers()) {
             return clocks.minExcluding(r.worker) >= r.minVersion;
         }
         return visibleClock() >= r.minVersion;
@@ -377,9 +377,9 @@ public final class ShardState<T> {
     private String timeoutMessage(ShardRead<T> r, long nowNanos) {
         TableRef t = tables.table(r.tableId);
         String what = r.tableId == ShardRead.NO_TABLE ? "global barrier"
-                : r.tableId == ShardRead.OTHERS_ONLY ? "wait for the other workers"
+                : r.othersOnly() ? "wait for the other workers"
                 : t == null ? "table id " + r.tableId + " (dropped)" : "table '" + t.name() + "'";
-        int slowest = r.tableId == ShardRead.OTHERS_ONLY ? clocks.slowestExcluding(r.worker) : clocks.slowestWorker();
+        int slowest = r.othersOnly() ? clocks.slowestExcluding(r.worker) : clocks.slowestWorker();
         return what + ": worker " + r.worker + " at clock " + r.workerClock + " waited "
                 + (nowNanos - r.arrivalNanos) / 1_000_000 + " ms on shard " + shardIndex
                 + " for worker " + slowest + ", which is at clock " + clocks.clockOf(slowest)

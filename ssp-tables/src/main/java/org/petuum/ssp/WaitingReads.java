@@ -25,10 +25,10 @@ final class WaitingReads<T> {
         return parked.size();
     }
 
-    /** Whether a read waits for every worker but its own ({@link ShardRead#OTHERS_ONLY}). */
+    /** Whether a read waits for every worker but its own ({@link ShardRead#othersOnly()}). */
     boolean anyWaitingForOthers() {
         for (ShardRead<T> r : parked) {
-            if (r.tableId == ShardRead.OTHERS_ONLY) {
+            if (r.othersOnly()) {
                 return true;
             }
         }

@@ -241,7 +241,7 @@ class ShardStateTest {
         shard.flush(RUN, 0, 0, List.of());
         shard.flush(RUN, 2, 0, List.of());
         shard.flush(RUN, 2, 1, List.of());
-        assertNull(shard.read(new ShardRead<>("w", ShardRead.OTHERS_ONLY, new int[0], 2, 1, 0, 0, 10)));
+        assertNull(shard.read(ShardRead.awaitClock("w", true, 2, 1, 0, 0, 10)));
         assertEquals("wait for the other workers: worker 1 at clock 0 waited 0 ms on shard 0 for worker 0, which is "
                 + "at clock 1 while clock 2 is needed", shard.expire(10).get(0).message());
     }

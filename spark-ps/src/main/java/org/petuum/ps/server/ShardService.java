@@ -1,8 +1,12 @@
 package org.petuum.ps.server;
 
 import com.codahale.metrics.MetricRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
@@ -29,7 +33,6 @@ import org.petuum.ssp.ExpiredRead;
 import org.petuum.ssp.FlushResult;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.ServedRead;
-import org.petuum.ssp.ShardPush;
 import org.petuum.ssp.ShardRead;
 import org.petuum.ssp.ShardState;
 import org.petuum.ssp.ShardStorage;
@@ -53,11 +56,10 @@ final class ShardService {
     private final LongSupplier nanoTime;
     private final int maxFrameBytes;
     private final int maxRowsPerRequest;
-    private final org.petuum.ps.client.TokenBucket pushBudget;
-    private long managedPushBytes;
+    private final ShardPushes pushing;
     private ShardState<Token> state;
     private int numShards;
-    private final java.util.Map<Channel, Long> lastHandled = new java.util.HashMap<>();
+    private final Map<Channel, Long> lastHandled = new HashMap<>();
     private final ShardCheckpoints checkpoints;
     private final ShardMetrics metrics;
 
@@ -75,8 +77,7 @@ final class ShardService {
         this.checkpoints = new ShardCheckpoints(name, checkpointRoot, metrics);
         this.nanoTime = nanoTime;
         this.maxFrameBytes = maxFrameBytes;
-        this.pushBudget = bandwidthMbps > 0 ? new org.petuum.ps.client.TokenBucket(bandwidthMbps * 1e6 / 8,
-                org.petuum.ps.client.EarlyUpdates.MAX_MANAGED_MESSAGE, nanoTime) : null;
+        this.pushing = new ShardPushes(maxFrameBytes, bandwidthMbps, nanoTime, metrics);
     }
 
     ShardMetrics metrics() {
@@ -84,7 +85,7 @@ final class ShardService {
     }
 
     /** Where the application's id comes from, asked when a run starts (it may be assigned after the shard). */
-    void applicationId(java.util.function.Supplier<String> id) {
+    void applicationId(Supplier<String> id) {
         checkpoints.applicationId(id);
     }
 
@@ -95,7 +96,7 @@ final class ShardService {
 
     /** Bytes sent in managed pushes so far. */
     synchronized long managedPushBytes() {
-        return managedPushBytes;
+        return pushing.managedBytes();
     }
 
     /** Stops the checkpoint threads, letting the work in progress finish (bounded). */
@@ -118,29 +119,6 @@ final class ShardService {
      */
     private void handled(Channel channel, long seq) {
         lastHandled.put(channel, seq);
-    }
-
-    /** A push to send once the lock is released. */
-    private record RowPush(Channel channel, org.petuum.ps.protocol.RowPush message) {
-    }
-
-    private List<RowPush> pushMessages(List<ShardPush> pushes) {
-        if (pushes.isEmpty()) {
-            return List.of();
-        }
-        List<RowPush> out = new java.util.ArrayList<>(pushes.size());
-        for (ShardPush p : pushes) {
-            Channel ch = (Channel) p.subscriber();
-            Long watermark = lastHandled.get(ch);
-            if (watermark != null) {
-                // Many rows of a large table may be pushed at once: in frames the reader accepts.
-                for (var push : org.petuum.ps.protocol.RowPush.split(state.runId(), watermark, p.rows(), maxFrameBytes)) {
-                    out.add(new RowPush(ch, push));
-                    metrics.rowsPushed.inc(push.snapshot().size());
-                }
-            }
-        }
-        return out;
     }
 
     /** Handles one request from {@code channel}. Never throws: failures become an {@link ErrorResponse}. */
@@ -197,18 +175,18 @@ final class ShardService {
             }
         } else if (m instanceof Flush f) {
             FlushResult<Token> result;
-            List<RowPush> pushes;
+            List<ShardPushes.Outgoing> pushes;
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, f.requestId());
                 result = active().flush(f.runId(), f.worker(), f.clock(), f.updates(), f.last(), ch);
-                pushes = pushMessages(result.pushes());
+                pushes = pushing.messages(state.runId(), result.pushes(), lastHandled);
                 answers = answers(result.released(), true);
             }
             (result.applied() ? metrics.flushesApplied : metrics.flushesDuplicate).inc();
             reply(ch, new Ack(f.requestId(), result.applied()));
             send(answers);
-            for (RowPush p : pushes) {
+            for (ShardPushes.Outgoing p : pushes) {
                 reply(p.channel(), p.message());
             }
             for (CheckpointImage image : result.checkpoints()) {
@@ -219,10 +197,9 @@ final class ShardService {
             List<Answer> answers;
             synchronized (this) {
                 handled(ch, a.requestId());
-                ServedRead<Token> served = active().read(new ShardRead<>(
-                        new Token(ch, a.requestId(), now, a.workerClock()),
-                        a.othersOnly() ? ShardRead.OTHERS_ONLY : ShardRead.NO_TABLE, new int[0], a.minClock(),
-                        a.worker(), a.workerClock(), now, now + a.timeoutMs() * 1_000_000L, ch));
+                ServedRead<Token> served = active().read(ShardRead.awaitClock(
+                        new Token(ch, a.requestId(), now, a.workerClock()), a.othersOnly(), a.minClock(),
+                        a.worker(), a.workerClock(), now, now + a.timeoutMs() * 1_000_000L));
                 answers = served == null ? List.of() : answers(List.of(served), false);
             }
             send(answers);
@@ -250,22 +227,14 @@ final class ShardService {
             }
             send(answers);
         } else if (m instanceof Update u) {
-            List<RowPush> pushes = List.of();
+            List<ShardPushes.Outgoing> pushes;
             synchronized (this) {
                 handled(ch, u.requestId());
                 active().applyEarly(u.runId(), u.worker(), u.clock(), u.updates());
-                if (pushBudget != null) {
-                    // Managed communication: the rows that changed most go back to their readers, within budget.
-                    pushes = pushMessages(state.mostChangedPushes((long) pushBudget.available()));
-                    for (RowPush p : pushes) {
-                        long bytes = FrameLayout.frameBytes(p.message());
-                        pushBudget.take(Math.min(bytes, pushBudget.available()));
-                        managedPushBytes += bytes;
-                    }
-                }
+                pushes = pushing.mostChanged(state, lastHandled);
             }
             reply(ch, new Ack(u.requestId(), true));
-            for (RowPush p : pushes) {
+            for (ShardPushes.Outgoing p : pushes) {
                 reply(p.channel(), p.message());
             }
         } else if (m instanceof ReadRange r) {
@@ -321,7 +290,7 @@ final class ShardService {
     private ShardState<Token> layout(int shardIndex, int numShards) {
         if (state == null) {
             state = new ShardState<>(shardIndex, new RowPartitioner(numShards));
-            state.managedPush(pushBudget != null);
+            state.managedPush(pushing.managed());
             // An answer must fit one frame: sized from the stored rows before any of them is copied.
             state.limitAnswers(maxFrameBytes - Rows.FRAME_OVERHEAD, Rows::rowBytes, PsConf.MAX_FRAME_BYTES);
             this.numShards = numShards;
@@ -352,7 +321,7 @@ final class ShardService {
             return List.of();
         }
         long now = nanoTime.getAsLong();
-        List<Answer> out = new java.util.ArrayList<>(served.size());
+        List<Answer> out = new ArrayList<>(served.size());
         for (ServedRead<Token> s : served) {
             if (s.refused() != null) {
                 out.add(new Answer(s.token().channel(), new ErrorResponse(s.token().requestId(),
