@@ -224,10 +224,11 @@ public final class ShardState<T> {
 
     /**
      * Turns on managed pushes: rows of clock-bounded tables that a process read are remembered, and updates sent
-     * between clocks are tallied per row, so {@link #mostChangedPushes} can send the most-changed rows back.
+     * between clocks are tallied per row, so {@link #mostChangedPushes} can send the most-changed rows back, each
+     * push message costing {@code messageBytes} besides its rows (the transport's frame and fixed fields).
      */
-    public void managedPush(boolean on) {
-        subscriptions.managed(on);
+    public void managedPush(boolean on, long messageBytes) {
+        subscriptions.managed(on, messageBytes);
     }
 
     /**

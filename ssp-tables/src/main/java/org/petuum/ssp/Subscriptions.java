@@ -17,9 +17,6 @@ import org.petuum.shaded.fastutil.ints.IntOpenHashSet;
  * <p>Not thread-safe: owned by its {@link ShardState}, under the same lock.
  */
 final class Subscriptions {
-    /** The bytes of one push message besides its rows (frame, run id, watermark, table id, version, count). */
-    static final long PUSH_MESSAGE_BYTES = 5 + 8 + 8 + 4 + 8 + 4;
-
     /** How a shard's tables and rows are looked up. */
     interface Store {
         /** The table with this id, or {@code null}. */
@@ -32,10 +29,13 @@ final class Subscriptions {
     private final Map<Object, Int2ObjectOpenHashMap<IntOpenHashSet>> byReader = new HashMap<>();
     private final Map<Long, Double> changedSincePush = new HashMap<>();
     private boolean managed;
+    /** The bytes of one push message besides its rows, as the transport frames it. */
+    private long messageBytes;
 
     /** Turns managed communication on or off (see {@link ShardState#managedPush}). */
-    void managed(boolean on) {
+    void managed(boolean on, long messageBytes) {
         this.managed = on;
+        this.messageBytes = messageBytes;
     }
 
     /**
@@ -188,7 +188,7 @@ final class Subscriptions {
             long cost = 0;
             for (Object reader : readers) {
                 boolean newMessage = !chosen.containsKey(reader) || !chosen.get(reader).containsKey(tableId);
-                cost += rowBytes + (newMessage ? PUSH_MESSAGE_BYTES : 0);
+                cost += rowBytes + (newMessage ? messageBytes : 0);
             }
             if (readers.isEmpty() || spent + cost > budgetBytes) {
                 continue;

@@ -16,6 +16,8 @@ import org.petuum.ssp.RowsSnapshot;
 public record RowPush(long runId, long watermark, RowsSnapshot snapshot) implements Message {
     /** The request id of every push: it answers no request. */
     public static final long UNSOLICITED = -1;
+    /** The bytes of a ROW_PUSH frame besides its rows: frame header, run id, watermark, table, version, count. */
+    public static final int FRAME_OVERHEAD = FrameLayout.HEADER_BYTES + 8 + 8 + 4 + 8 + 4;
 
     /**
      * The pushes that carry {@code snapshot}'s rows, in order, each a frame of at most {@code maxFrameBytes}. A row
@@ -23,9 +25,7 @@ public record RowPush(long runId, long watermark, RowsSnapshot snapshot) impleme
      * error that says so.
      */
     public static List<RowPush> split(long runId, long watermark, RowsSnapshot snapshot, int maxFrameBytes) {
-        // The frame header, run id, watermark, and the snapshot's own fields.
-        long fixed = FrameLayout.HEADER_BYTES + 8 + 8 + Codec.snapshotLength(
-                new RowsSnapshot(snapshot.tableId(), snapshot.version(), new int[0], new RowValues[0]));
+        long fixed = FRAME_OVERHEAD;
         List<RowPush> out = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
         long bytes = fixed;

@@ -23,6 +23,7 @@ import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.PutRows;
 import org.petuum.ps.protocol.ReadRange;
 import org.petuum.ps.protocol.Restore;
+import org.petuum.ps.protocol.RowPush;
 import org.petuum.ps.protocol.Update;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.shaded.io.netty.channel.Channel;
@@ -290,7 +291,7 @@ final class ShardService {
     private ShardState<Token> layout(int shardIndex, int numShards) {
         if (state == null) {
             state = new ShardState<>(shardIndex, new RowPartitioner(numShards));
-            state.managedPush(pushing.managed());
+            state.managedPush(pushing.managed(), RowPush.FRAME_OVERHEAD);
             // An answer must fit one frame: sized from the stored rows before any of them is copied.
             state.limitAnswers(maxFrameBytes - Rows.FRAME_OVERHEAD, Rows::rowBytes, PsConf.MAX_FRAME_BYTES);
             this.numShards = numShards;

@@ -28,6 +28,15 @@ class RowPushSplitTest {
     }
 
     @Test
+    void theFixedPartOfAPushIsItsFrameWithoutRows() {
+        RowPush empty = new RowPush(1, 2, rows(0, 1));
+        assertEquals(RowPush.FRAME_OVERHEAD, FrameLayout.frameBytes(empty));
+        RowPush one = new RowPush(1, 2, rows(1, 10));
+        assertEquals(RowPush.FRAME_OVERHEAD + Rows.rowBytes(null, one.snapshot().values()[0]),
+                FrameLayout.frameBytes(one), "the fixed part plus one row, sized as in an answer");
+    }
+
+    @Test
     void aPushOverTheFrameLimitIsSplitIntoFramesWithinItKeepingEveryRowInOrder() {
         RowsSnapshot all = rows(100, 100); // about 81 KB
         int limit = 64 * 1024 / 4;
