@@ -68,7 +68,7 @@ class ChaosTest {
     }
 
     /** A run's faults, the i-th failing attempt i + 1, and the worker whose zombie the first attempt leaves. */
-    record Plan(String seedText, List<Planned> faults, int zombieHost) implements Serializable {
+    record Plan(String table, String seedText, List<Planned> faults, int zombieHost) implements Serializable {
     }
 
     @BeforeAll
@@ -96,9 +96,9 @@ class ChaosTest {
         for (int run = 0; run < RUNS; run++) {
             long seed = SEED + run;
             Consistency model = MODELS[run % MODELS.length];
-            Plan plan = plan(new SplittableRandom(seed), run % 5 == 2, "seed " + seed + " (run " + run + ", " + model
-                    + ")");
             String name = "chaos-" + run;
+            Plan plan = plan(name, new SplittableRandom(seed), run % 5 == 2, "seed " + seed + " (run " + run + ", "
+                    + model + ")");
             TableRef ref = ps.createTable(TableSpec.dense(name, ROWS, 2).consistency(model));
             long recoveriesBefore = metrics.recoveries.getCount();
             // Run ids count from 1, one per attempt; the metrics say -1 before the first run.
@@ -136,7 +136,7 @@ class ChaosTest {
      * Two or three faults: the first a throw or a corrupted image (its JVM must live on to host the zombie), the
      * second a halt in halting runs, the third in about half the runs.
      */
-    private static Plan plan(SplittableRandom random, boolean halting, String seedText) {
+    private static Plan plan(String table, SplittableRandom random, boolean halting, String seedText) {
         List<Planned> faults = new ArrayList<>();
         faults.add(new Planned(throwOrCorrupt(random), 3 + random.nextInt(CLOCKS - 6), random.nextInt(2)));
         faults.add(new Planned(halting ? Fault.HALT : throwOrCorrupt(random), 2 + random.nextInt(CLOCKS - 3),
@@ -144,7 +144,7 @@ class ChaosTest {
         if (random.nextBoolean()) {
             faults.add(new Planned(throwOrCorrupt(random), 2 + random.nextInt(CLOCKS - 3), random.nextInt(2)));
         }
-        return new Plan(seedText, List.copyOf(faults), random.nextInt(2));
+        return new Plan(table, seedText, List.copyOf(faults), random.nextInt(2));
     }
 
     private static Fault throwOrCorrupt(SplittableRandom random) {
@@ -176,31 +176,44 @@ class ChaosTest {
                         && !ZombieFlush.isDone(folder, table)) {
                     ZombieFlush.wakeAndAwait(folder, table, w.id(), c);
                 }
-                int i = a - 1;
-                if (i < plan.faults().size()) {
-                    Planned f = plan.faults().get(i);
-                    if (w.id() == f.victim() && c >= f.fromClock() && (i == 0 || ZombieFlush.isDone(folder, table))) {
-                        // Both workers must have counted this attempt's number before its fault ends it.
-                        awaitStamp(folder, "start-" + table + "-a" + a + "-w" + (1 - w.id()));
-                        if (FaultInjection.once(folder, table + "-fault-" + i)) {
-                            stamp(folder, "fault-" + table + "-" + i);
-                            String what = plan.seedText() + ": fault " + i + " (" + f + ") at clock " + c;
-                            // Attempt a's run id: one new id per attempt since the first (see the driver's check).
-                            long attemptRunId = zombie.oldRunId() + a - 1;
-                            if (f.fault() == Fault.CORRUPT) {
-                                Optional<Path> image = FaultInjection.corruptNewestImage(root, attemptRunId);
-                                if (image.isPresent()) {
-                                    stamp(folder, "corrupted-" + table + "-" + i);
-                                }
-                                Fault.THROW.inject(root, attemptRunId, what + ", after corrupting " + image);
-                            }
-                            f.fault().inject(root, attemptRunId, what);
-                        }
-                    }
+                if (a <= plan.faults().size()) {
+                    // Attempt a's run id: one new id per attempt since the first (see the driver's check).
+                    injectWhenDue(plan, a, zombie.oldRunId() + a - 1, start, w, c, folder, root);
                 }
             };
             return FaultInjection.countingLoop(worker, table, ROWS, CLOCKS, SLEEP_MS, FaultInjection.COUNTING, hook);
         });
+    }
+
+    /**
+     * Injects the fault of attempt {@code a} if worker {@code w} is its victim and it is due at clock {@code c}: from
+     * its clock on, after the zombie is done (but for the first), and, for a corrupted image, once the attempt's own
+     * first periodic checkpoint can be complete (or at its last clock). Waits until the attempt's other worker has
+     * started, so that both count this attempt's number before the fault ends it.
+     */
+    private static void injectWhenDue(Plan plan, int a, long attemptRunId, int start, PsWorker w, int c, String folder,
+                                      String root) throws Exception {
+        int i = a - 1;
+        Planned f = plan.faults().get(i);
+        String table = plan.table();
+        boolean due = w.id() == f.victim() && c >= f.fromClock() && (i == 0 || ZombieFlush.isDone(folder, table))
+                && (f.fault() != Fault.CORRUPT || c >= start + 3 || c == CLOCKS - 1);
+        if (!due) {
+            return;
+        }
+        awaitStamp(folder, "start-" + table + "-a" + a + "-w" + (1 - w.id()));
+        if (FaultInjection.once(folder, table + "-fault-" + i)) {
+            stamp(folder, "fault-" + table + "-" + i);
+            String what = plan.seedText() + ": fault " + i + " (" + f + ") at clock " + c;
+            if (f.fault() == Fault.CORRUPT) {
+                Optional<Path> image = FaultInjection.corruptNewestImage(root, attemptRunId, c >= start + 3 ? 10_000 : 0);
+                if (image.isPresent()) {
+                    stamp(folder, "corrupted-" + table + "-" + i);
+                }
+                Fault.THROW.inject(root, attemptRunId, what + ", after corrupting " + image);
+            }
+            f.fault().inject(root, attemptRunId, what);
+        }
     }
 
     /** The zombie's report: checks it was refused everywhere and returns how many flushes reached a shard. */

@@ -131,6 +131,30 @@ final class FaultInjection {
      * @return the image corrupted, if the attempt had one to corrupt
      */
     static Optional<Path> corruptNewestImage(String root, long attempt) throws IOException {
+        return corruptNewestImage(root, attempt, 0);
+    }
+
+    /**
+     * As {@link #corruptNewestImage(String, long)}, waiting up to {@code waitMs} for the attempt to complete a
+     * checkpoint if it has none yet (its images are written off the shards' threads).
+     */
+    static Optional<Path> corruptNewestImage(String root, long attempt, long waitMs) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            Optional<Path> image = corruptNewestImageNow(root, attempt);
+            if (image.isPresent() || System.nanoTime() >= deadline) {
+                return image;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return image;
+            }
+        }
+    }
+
+    private static Optional<Path> corruptNewestImageNow(String root, long attempt) throws IOException {
         String start = String.format(Locale.ROOT, "clock-%010d", 0);
         String attemptDir = "attempt-" + attempt;
         try (Stream<Path> all = Files.walk(Path.of(root))) {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkEnv;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
@@ -44,6 +46,7 @@ import org.petuum.ssp.TableRef;
  * file the driver reads ({@link #results}).
  */
 final class ZombieFlush {
+    private static final Logger LOG = LogManager.getLogger(ZombieFlush.class);
     /** What a zombie's flush adds to a cell: far from any count, so that an applied one cannot go unnoticed. */
     static final double POISON = 1000;
     /** Result lines: a flush that reached a shard and was refused there, and one the shard applied. */
@@ -127,7 +130,7 @@ final class ZombieFlush {
                 new File(target.folder(), "zombie-done-" + target.table()).createNewFile();
             } catch (IOException e) {
                 // The relaunch's worker then times out waiting, naming the zombie; the cause goes to the log.
-                org.apache.logging.log4j.LogManager.getLogger(ZombieFlush.class).error("zombie cannot report", e);
+                LOG.error("the zombie of {} cannot report", target.table(), e);
             }
         }
     }

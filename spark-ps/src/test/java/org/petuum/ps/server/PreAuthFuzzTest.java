@@ -94,6 +94,8 @@ class PreAuthFuzzTest {
     private long input;
     private String trail = "";
     private byte[] bytes = new byte[0];
+    /** The challenge the last mutated response answered (for checking a proof the embedded server accepted). */
+    private byte[] responseNonce;
 
     @BeforeAll
     static void quietAndListenForLeaks() {
@@ -296,9 +298,6 @@ class PreAuthFuzzTest {
         responseNonce = nonce;
         return b;
     }
-
-    /** The challenge the last mutated response answered (for checking a proof the embedded server accepted). */
-    private byte[] responseNonce;
 
     /** Whether the first frame of {@code in} is an AUTH_RESPONSE with a valid proof for {@code nonce}. */
     private boolean hasValidProof(byte[] in, byte[] nonce) {
