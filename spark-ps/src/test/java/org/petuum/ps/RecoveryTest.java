@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.petuum.ps.FaultInjection.ClockHook;
+import org.petuum.ps.FaultInjection.Fault;
+import org.petuum.ps.FaultInjection.Increment;
 import org.petuum.ssp.TableSpec;
 import org.petuum.ssp.UpdateRule;
 
@@ -54,48 +58,25 @@ class RecoveryTest {
      * (throws, or kills its JVM). Returns the clock each worker of the last attempt started at.
      */
     private static List<Integer> countingRun(String table, int failAtClock, boolean killJvm) {
-        return run(table, failAtClock, killJvm, (row, clock) -> clock + 1);
-    }
-
-    /** What a worker adds to its column of {@code row} in clock {@code clock}. */
-    private interface Increment extends java.io.Serializable {
-        double of(int row, int clock);
+        return run(table, failAtClock, killJvm, FaultInjection.COUNTING);
     }
 
     private static List<Integer> run(String table, int failAtClock, boolean killJvm, Increment increment) {
         JavaRDD<Integer> data = jsc.parallelize(List.of(0, 1), 2);
-        // Fail once only: the marker file tells a relaunched worker that the failure already happened.
-        String marker = checkpoints.resolve("failed-once-" + table).toString();
-        return ps.runWorkers(data, (worker, it) -> {
-            int started = worker.currentClock();
-            PsTable t = worker.table(table);
-            for (int c = worker.currentClock(); c < CLOCKS; c++) {
-                // The read keeps the workers within the staleness bound of each other, so when worker 1 fails
-                // at clock c every worker has completed at least c - 1 clocks and a checkpoint exists.
-                t.get(0);
-                // Clocks of real work take time; without it a crash can come before a checkpoint is on disk.
-                Thread.sleep(20);
-                if (c == failAtClock && worker.id() == 1 && new java.io.File(marker).createNewFile()) {
-                    if (killJvm) {
-                        Runtime.getRuntime().halt(137); // an executor crash, not an exception
-                    }
-                    throw new IllegalStateException("injected failure of worker 1 at clock " + c);
-                }
-                for (int r = 0; r < ROWS; r++) {
-                    t.inc(r, worker.id(), increment.of(r, c));
-                }
-                worker.clock();
+        String root = checkpoints.toString();
+        Fault fault = killJvm ? Fault.HALT : Fault.THROW;
+        // Fail once only: the marker tells a relaunched worker that the failure already happened.
+        ClockHook failOnce = (worker, c) -> {
+            if (c == failAtClock && worker.id() == 1 && FaultInjection.once(root, "failed-once-" + table)) {
+                fault.inject(root, -1, "worker 1 at clock " + c);
             }
-            return started;
-        });
+        };
+        return ps.runWorkers(data, (worker, it) ->
+                FaultInjection.countingLoop(worker, table, ROWS, CLOCKS, 20, increment, failOnce));
     }
 
     private static void assertExactSums(String table) {
-        double expected = CLOCKS * (CLOCKS + 1) / 2.0;
-        double[][] cells = ps.readDense(table);
-        for (int r = 0; r < ROWS; r++) {
-            assertArrayEquals(new double[] {expected, expected}, cells[r], "row " + r + " of " + table);
-        }
+        FaultInjection.assertExactSums(ps, table, ROWS, CLOCKS, "recovery test");
     }
 
     @Test
@@ -166,49 +147,18 @@ class RecoveryTest {
     void aCheckpointThatCannotBeReadIsPassedOverForTheNextOlderOne() {
         String table = "recover-corrupt";
         ps.createTable(TableSpec.dense(table, ROWS, 2).staleness(1));
-        String marker = checkpoints.resolve("failed-once-" + table).toString();
         String root = checkpoints.toString();
-        List<Integer> started = ps.runWorkers(jsc.parallelize(List.of(0, 1), 2), (worker, it) -> {
-            int from = worker.currentClock();
-            PsTable t = worker.table(table);
-            for (int c = from; c < CLOCKS; c++) {
-                t.get(0);
-                Thread.sleep(20);
-                if (c == 8 && worker.id() == 1 && new java.io.File(marker).createNewFile()) {
-                    corruptShardZerosImage(root, 6);
-                    throw new IllegalStateException("injected failure after corrupting the checkpoint of clock 6");
-                }
-                for (int r = 0; r < ROWS; r++) {
-                    t.inc(r, worker.id(), c + 1);
-                }
-                worker.clock();
+        ClockHook corruptThenFail = (worker, c) -> {
+            if (c == 8 && worker.id() == 1 && FaultInjection.once(root, "failed-once-" + table)) {
+                FaultInjection.corruptShardZerosImage(root, 6);
+                throw new IllegalStateException("injected failure after corrupting the checkpoint of clock 6");
             }
-            return from;
-        });
+        };
+        List<Integer> started = ps.runWorkers(jsc.parallelize(List.of(0, 1), 2), (worker, it) ->
+                FaultInjection.countingLoop(worker, table, ROWS, CLOCKS, 20, FaultInjection.COUNTING, corruptThenFail));
         assertEquals(List.of(3, 3), started, "both workers resume from the checkpoint before the corrupted one");
         assertExactSums(table);
         ps.dropTable(table);
-    }
-
-    /** Waits (at most 20 s) until shard 0 has written its image of {@code clock}, then flips a byte in the middle. */
-    private static void corruptShardZerosImage(String root, int clock) throws Exception {
-        String folder = String.format(java.util.Locale.ROOT, "clock-%010d", clock);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(Path.of(root))) {
-                java.util.Optional<Path> image = all.filter(f -> f.getFileName().toString().startsWith("shard-0-of-")
-                        && f.getFileName().toString().endsWith(".ckpt")
-                        && f.getParent().getFileName().toString().equals(folder)).findFirst();
-                if (image.isPresent()) {
-                    byte[] bytes = java.nio.file.Files.readAllBytes(image.get());
-                    bytes[bytes.length / 2] ^= 0x5a;
-                    java.nio.file.Files.write(image.get(), bytes);
-                    return;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("shard 0 never wrote its image of clock " + clock + " under " + root);
     }
 
     /**
@@ -220,34 +170,27 @@ class RecoveryTest {
     void aWorkerOfAFailedAttemptIsInterruptedAndStops() {
         String table = "recover-interrupt";
         ps.createTable(TableSpec.dense(table, ROWS, 2).staleness(1));
-        String marker = checkpoints.resolve("failed-once-" + table).toString();
+        String root = checkpoints.toString();
         String interrupted = checkpoints.resolve("interrupted-" + table).toString();
         List<Integer> started = ps.runWorkers(jsc.parallelize(List.of(0, 1), 2), (worker, it) -> {
-            int from = worker.currentClock();
-            PsTable t = worker.table(table);
-            boolean failing = new java.io.File(marker).exists() == false;
-            for (int c = from; c < CLOCKS; c++) {
-                t.get(0);
-                if (c == 4 && failing && worker.id() == 1 && new java.io.File(marker).createNewFile()) {
+            boolean failing = !FaultInjection.happened(root, "failed-once-" + table);
+            ClockHook hook = (w, c) -> {
+                if (c == 4 && failing && w.id() == 1 && FaultInjection.once(root, "failed-once-" + table)) {
                     Thread.sleep(500); // let worker 0 fall asleep
                     throw new IllegalStateException("injected failure of worker 1 at clock 4");
                 }
-                if (c == 4 && failing && worker.id() == 0) {
+                if (c == 4 && failing && w.id() == 0) {
                     try {
                         Thread.sleep(120_000);
                     } catch (InterruptedException e) {
-                        new java.io.File(interrupted).createNewFile();
+                        new File(interrupted).createNewFile();
                         throw e;
                     }
                 }
-                for (int r = 0; r < ROWS; r++) {
-                    t.inc(r, worker.id(), c + 1);
-                }
-                worker.clock();
-            }
-            return from;
+            };
+            return FaultInjection.countingLoop(worker, table, ROWS, CLOCKS, 0, FaultInjection.COUNTING, hook);
         });
-        assertTrue(new java.io.File(interrupted).exists(), "worker 0 of the failed attempt was interrupted");
+        assertTrue(new File(interrupted).exists(), "worker 0 of the failed attempt was interrupted");
         assertEquals(started.get(0), started.get(1));
         assertTrue(started.get(0) == 0 || started.get(0) == 3, "resumed at a checkpoint clock: " + started);
         assertExactSums(table);

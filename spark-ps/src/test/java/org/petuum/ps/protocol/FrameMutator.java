@@ -14,9 +14,10 @@ import org.petuum.ssp.TableSpec;
  * seeded mutations stacked on it, each written down in {@link #trail()} so a failure can say what was done.
  *
  * <p>Deterministic: the same seeds and the same sequence of random generators give the same inputs. Not
- * thread-safe: one fuzz loop owns it.
+ * thread-safe: one fuzz loop owns it. Public for the fuzz tests of the server's handshake and the client's push
+ * handling, in other packages.
  */
-final class FrameMutator {
+public final class FrameMutator {
     /** Values that sit on the decoders' boundaries: signs, counts that overflow when multiplied, limits. */
     private static final int[] INTERESTING_INTS = {
         0, 1, -1, 2, 3, 4, 7, 8, 9, 12, 13, 16, 127, 128, 255, 256, 65_535, 65_536,
@@ -34,7 +35,7 @@ final class FrameMutator {
     private final List<byte[]> pool = new ArrayList<>();
     private final StringBuilder trail = new StringBuilder();
 
-    FrameMutator(List<byte[]> seeds) {
+    public FrameMutator(List<byte[]> seeds) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("seeds : empty (expected: at least one frame)");
         }
@@ -46,7 +47,7 @@ final class FrameMutator {
      * fuzz test decodes every seed unchanged first, so the edge frames are also fixed regression cases: a sparse
      * row holding NaN, an error message cut inside a surrogate pair, a string that is not UTF-8.
      */
-    static List<byte[]> seedFrames(List<Message> messages) {
+    public static List<byte[]> seedFrames(List<Message> messages) {
         List<byte[]> frames = new ArrayList<>();
         for (Message m : messages) {
             frames.add(frame(m));
@@ -55,7 +56,13 @@ final class FrameMutator {
         return frames;
     }
 
-    static byte[] frame(Message m) {
+    /** The seed frames of every message type ({@link CodecTest#samples()}) and the edge frames. */
+    public static List<byte[]> seedFrames() {
+        return seedFrames(CodecTest.samples());
+    }
+
+    /** The frame of {@code m}: {@code int length | byte type | body}. */
+    public static byte[] frame(Message m) {
         byte[] out = new byte[(int) FrameLayout.frameBytes(m)];
         MessageEncoder.encode(m, Unpooled.wrappedBuffer(out).clear());
         return out;
@@ -144,12 +151,12 @@ final class FrameMutator {
     }
 
     /** What the last {@link #mutate} did, e.g. {@code seed 12; flipBit@40.3; fixLength}. */
-    String trail() {
+    public String trail() {
         return trail.toString();
     }
 
     /** A new input: a seed or remembered mutant with 1 to 8 mutations, its length prefix usually made consistent. */
-    byte[] mutate(SplittableRandom r) {
+    public byte[] mutate(SplittableRandom r) {
         trail.setLength(0);
         byte[] b;
         if (!pool.isEmpty() && r.nextInt(3) == 0) {

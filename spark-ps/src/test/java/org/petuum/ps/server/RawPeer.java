@@ -119,6 +119,11 @@ final class RawPeer implements AutoCloseable {
         out.flush();
     }
 
+    /** Ends what this peer sends (the server reads end of input); it can still read. */
+    void finishOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** The next message from the server. */
     Message receive() throws IOException {
         byte[] body = new byte[in.readInt()];
