@@ -47,6 +47,8 @@ public final class PsWorker implements AutoCloseable {
     private final Map<String, PsTable> tables = new HashMap<>();
     private final List<CompletableFuture<Message>> unackedFlushes = new ArrayList<>();
     private long waitNanos;
+    /** The part of {@link #waitNanos} spent in barriers, which no staleness bound could have saved. */
+    private long barrierWaitNanos;
     private boolean closed;
     /**
      * The clock of the last global barrier: no read after it may return a row of an older version, whatever
@@ -129,8 +131,9 @@ public final class PsWorker implements AutoCloseable {
             state.flushed(s, p.seq(), updates);
             unackedFlushes.add(p.answer());
         }
-        state.advanceClock();
-        client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), false);
+        state.advanceClock(waitNanos - barrierWaitNanos, System.nanoTime());
+        client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), false,
+                state.adaptiveBounds(plan.tables()));
     }
 
     /**
@@ -192,7 +195,9 @@ public final class PsWorker implements AutoCloseable {
                 freshAfterSeq[s] = Math.max(freshAfterSeq[s], shard(s).nextSeq() - 1);
             }
         }
-        waitNanos += System.nanoTime() - start;
+        long waited = System.nanoTime() - start;
+        waitNanos += waited;
+        barrierWaitNanos += waited;
     }
 
     /**
