@@ -187,7 +187,8 @@ public final class Consistency implements Serializable {
             throw new IllegalArgumentException("consistency : '" + text + "' has no number in its parentheses", e);
         }
         throw new IllegalArgumentException("consistency : '" + text + "' (expected: BSP, SSP(s) or ESSP(s) with 0 <= s <= "
-                + MAX_STALENESS + ", SSP_AUTO(max) with 1 <= max <= " + MAX_STALENESS + ", ASYNC, or VALUE_BOUND(v) with v > 0)");
+                + MAX_STALENESS + ", ASYNC, or VALUE_BOUND(v) with v > 0; or SSP_AUTO(max) with 1 <= max <= "
+                + MAX_STALENESS + ")");
     }
 
     public Model model() {

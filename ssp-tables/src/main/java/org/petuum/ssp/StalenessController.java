@@ -18,8 +18,10 @@ package org.petuum.ssp;
  *       and every row it read was fresher than the bound required, for {@link #UNUSED_CLOCKS} clocks in a row, the
  *       bound was unused: it drops by 1, which costs nothing while the workers keep pace and gives fresher reads.</li>
  * </ul>
- * It starts at 0 (BSP): without stragglers or waiting the table behaves as BSP, and it takes the staleness it is
- * shown to need. The rules are deliberately few and fixed; the constants were chosen on one benchmark and checked
+ * It starts at {@code max}, optimistically: a loose bound costs nothing while the workers keep pace (a read gets
+ * what the shard has, whatever the bound), and starting low would make every worker wait for the slowest at the
+ * first clocks, before a single measurement could raise it. Without stragglers the bound then goes unused and
+ * falls towards the spread the workers actually have (BSP when they keep in step); growing updates halve it. The rules are deliberately few and fixed; the constants were chosen on one benchmark and checked
  * on another (see the benchmarks' documentation).
  *
  * <p>Deterministic: its decisions depend only on the measurements given, in order (no clock of its own, no
@@ -65,7 +67,7 @@ public final class StalenessController {
     private int unusedClocks;
 
     /**
-     * A controller for a table of {@code Consistency.sspAuto(max)}; the first bound in force is 0.
+     * A controller for a table of {@code Consistency.sspAuto(max)}; the first bound in force is {@code max}.
      *
      * @throws IllegalArgumentException if {@code max} is negative
      */
@@ -74,6 +76,7 @@ public final class StalenessController {
             throw new IllegalArgumentException("max : " + max + " (expected: >= 0)");
         }
         this.max = max;
+        this.bound = max;
     }
 
     /** The largest bound it may pick. */
@@ -120,7 +123,9 @@ public final class StalenessController {
         }
         long total = Math.max(0, waitNanos) + Math.max(0, computeNanos);
         double waitShare = total == 0 ? 0 : Math.max(0, waitNanos) / (double) total;
-        boolean fresherThanNeeded = oldestServed != Long.MAX_VALUE && clockBefore - oldestServed < bound;
+        // Only a bound that could have bitten says anything: before clock `bound` every row is new enough.
+        boolean informative = oldestServed != Long.MAX_VALUE && clockBefore >= bound;
+        boolean fresherThanNeeded = informative && clockBefore - oldestServed < bound;
 
         int next = bound;
         if (drift && bound > 0) {
@@ -137,7 +142,7 @@ public final class StalenessController {
             unusedClocks = 0;
         } else {
             reason = Reason.KEPT;
-            if (!(waitShare <= IDLE_WAIT_SHARE && fresherThanNeeded)) {
+            if (informative && !(waitShare <= IDLE_WAIT_SHARE && fresherThanNeeded)) {
                 unusedClocks = 0;
             }
         }
