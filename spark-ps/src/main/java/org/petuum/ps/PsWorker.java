@@ -131,7 +131,8 @@ public final class PsWorker implements AutoCloseable {
             state.flushed(s, p.seq(), updates);
             unackedFlushes.add(p.answer());
         }
-        state.advanceClock(waitNanos - barrierWaitNanos, System.nanoTime());
+        // The client's clock (the system's, unless a test drives it) times the clock for adaptive bounds.
+        state.advanceClock(waitNanos - barrierWaitNanos, client.nanoTime().getAsLong());
         client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), false,
                 state.adaptiveBounds(plan.tables()));
     }

@@ -110,6 +110,15 @@ public final class DriverMetrics {
         return sb.toString();
     }
 
+    /**
+     * The value of gauge {@code driver.worker.<worker>.staleness.<table>}: the bound in force that worker last
+     * reported for the table, or -1 if it reported none.
+     */
+    public int boundOf(int worker, String table) {
+        Gauge<?> g = registry.getGauges().get("driver.worker." + worker + ".staleness." + table);
+        return g == null ? -1 : (Integer) g.getValue();
+    }
+
     /** The run whose clocks are being followed. */
     public long currentRun() {
         return runId;
