@@ -40,8 +40,8 @@ public record Progress(String task, int step, int totalSteps, String unit, doubl
 
     /** This progress with an objective. */
     public Progress withObjective(String name, double value) {
-        return new Progress(task, step, totalSteps, unit, value, name, throughput, throughputUnit, elapsedMillis, spread,
-                bounds);
+        return new Progress(task, step, totalSteps, unit, value, name, throughput, throughputUnit, elapsedMillis,
+                spread, bounds);
     }
 
     /**

@@ -195,7 +195,7 @@ public final class Consistency implements Serializable {
         return model;
     }
 
-    /** The staleness bound {@code s} (for SSP_AUTO its largest value, {@code max}); 0 for BSP, ASYNC and VALUE_BOUND. */
+    /** The staleness bound {@code s} (for SSP_AUTO its largest, {@code max}); 0 for BSP, ASYNC and VALUE_BOUND. */
     public int staleness() {
         return staleness;
     }

@@ -21,8 +21,9 @@ package org.petuum.ssp;
  * It starts at {@code max}, optimistically: a loose bound costs nothing while the workers keep pace (a read gets
  * what the shard has, whatever the bound), and starting low would make every worker wait for the slowest at the
  * first clocks, before a single measurement could raise it. Without stragglers the bound then goes unused and
- * falls towards the spread the workers actually have (BSP when they keep in step); growing updates halve it. The rules are deliberately few and fixed; the constants were chosen on one benchmark and checked
- * on another (see the benchmarks' documentation).
+ * falls towards the spread the workers actually have (BSP when they keep in step); growing updates halve it.
+ * The rules are deliberately few and fixed; the constants were chosen on one benchmark and checked on another
+ * (see the benchmarks' documentation).
  *
  * <p>Deterministic: its decisions depend only on the measurements given, in order (no clock of its own, no
  * randomness), so a test can script them. Not thread-safe: owned by the worker's task thread.

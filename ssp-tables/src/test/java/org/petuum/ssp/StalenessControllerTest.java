@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 class StalenessControllerTest {
     private static final long MS = 1_000_000;
 
-    /** Ends a clock at {@code clockBefore} in which the reads waited {@code waitMs} and the rest took {@code computeMs}. */
+    /** Ends a clock at {@code clockBefore} whose reads waited {@code waitMs} and the rest took {@code computeMs}. */
     private static int clock(StalenessController s, int clockBefore, long waitMs, long computeMs) {
         return s.clockEnded(clockBefore, waitMs * MS, computeMs * MS);
     }

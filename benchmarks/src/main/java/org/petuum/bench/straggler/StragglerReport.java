@@ -105,8 +105,8 @@ final class StragglerReport {
                 continue;
             }
             out.println();
-            out.printf(Locale.ROOT, "| %s | straggler | s to target | best fixed staleness | its s | time / best fixed's "
-                    + "| speed-up over %s |%n", adaptive, models.get(0));
+            out.printf(Locale.ROOT, "| %s | straggler | s to target | best fixed staleness | its s "
+                    + "| time / best fixed's | speed-up over %s |%n", adaptive, models.get(0));
             out.println("|---|---|---:|---|---:|---:|---:|");
             for (Straggler.Mode mode : modes) {
                 double t = secondsToTarget(new Setting(adaptive, mode));
