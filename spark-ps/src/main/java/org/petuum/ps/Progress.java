@@ -14,9 +14,23 @@ package org.petuum.ps;
  * @param throughputUnit what the throughput counts, e.g. {@code "clocks/s"}, {@code "ratings/s"}
  * @param elapsedMillis time since the task started
  * @param spread      for runs: clocks between the fastest and the slowest worker (0 otherwise)
+ * @param bounds      for runs with {@code SSP_AUTO} tables: the staleness bound each table's workers have in force,
+ *                    as last reported, e.g. {@code "weights 2"} or, when workers differ, {@code "weights 1-3"}
+ *                    (lowest-highest), tables separated by {@code ", "}; empty otherwise
  */
 public record Progress(String task, int step, int totalSteps, String unit, double objective, String objectiveName,
-                       double throughput, String throughputUnit, long elapsedMillis, int spread) {
+                       double throughput, String throughputUnit, long elapsedMillis, int spread, String bounds) {
+
+    public Progress {
+        bounds = bounds == null ? "" : bounds;
+    }
+
+    /** A progress without adaptive staleness bounds. */
+    public Progress(String task, int step, int totalSteps, String unit, double objective, String objectiveName,
+                    double throughput, String throughputUnit, long elapsedMillis, int spread) {
+        this(task, step, totalSteps, unit, objective, objectiveName, throughput, throughputUnit, elapsedMillis, spread,
+                "");
+    }
 
     /** A step of a task without an objective or spread. */
     public static Progress of(String task, int step, int totalSteps, String unit, double throughput,
@@ -26,10 +40,14 @@ public record Progress(String task, int step, int totalSteps, String unit, doubl
 
     /** This progress with an objective. */
     public Progress withObjective(String name, double value) {
-        return new Progress(task, step, totalSteps, unit, value, name, throughput, throughputUnit, elapsedMillis, spread);
+        return new Progress(task, step, totalSteps, unit, value, name, throughput, throughputUnit, elapsedMillis,
+                spread, bounds);
     }
 
-    /** One line, as the command line prints it: {@code run 3  clock 12/50  train RMSE 0.9123  41.2 clocks/s  3.1 s}. */
+    /**
+     * One line, as the command line prints it: {@code run 3  clock 12/50  train RMSE 0.9123  41.2 clocks/s  3.1 s},
+     * with {@code  spread 2} and {@code  staleness weights 1-3} after the objective when there are any.
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(task).append("  ").append(unit).append(' ').append(step);
@@ -41,6 +59,9 @@ public record Progress(String task, int step, int totalSteps, String unit, doubl
         }
         if (spread > 0) {
             sb.append("  spread ").append(spread);
+        }
+        if (!bounds.isEmpty()) {
+            sb.append("  staleness ").append(bounds);
         }
         if (!Double.isNaN(throughput)) {
             sb.append(String.format(java.util.Locale.ROOT, "  %.4g %s", throughput, throughputUnit));

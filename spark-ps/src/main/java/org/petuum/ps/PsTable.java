@@ -113,6 +113,16 @@ public final class PsTable {
         worker.afterInc(ref, row);
     }
 
+    /**
+     * The staleness bound this worker's reads of the table accept now: under {@code Consistency.sspAuto(max)} the
+     * one its controller picked for the current clock, in {@code [0, max]} (it changes only at {@link
+     * PsWorker#clock()}); under BSP, SSP and ESSP the table's fixed staleness; 0 under ASYNC and VALUE_BOUND, which
+     * bound no clocks.
+     */
+    public int staleness() {
+        return ref.spec().consistency().bounded() ? worker.state().staleness(ref) : 0;
+    }
+
     /** The row's values as an array the caller owns: a read's rows are fresh copies, so a dense one is handed over. */
     private static double[] array(RowValues row) {
         return row instanceof org.petuum.ssp.DenseRow d ? d.array() : row.toArray();

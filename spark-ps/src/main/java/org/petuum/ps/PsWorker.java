@@ -42,8 +42,11 @@ public final class PsWorker implements AutoCloseable {
     private final ShardConnection[] shards;
     private final Map<String, PsTable> tables = new HashMap<>();
     private final List<CompletableFuture<Message>> unackedFlushes = new ArrayList<>();
-    /** Time spent waiting for other workers' clocks (the reader counts its own waits for rows). */
-    private long waitNanos;
+    /**
+     * Time spent waiting for other workers' clocks in barriers, which no staleness bound could have saved (the
+     * reader counts its own waits for rows, which adaptive bounds answer to).
+     */
+    private long barrierWaitNanos;
     private boolean closed;
     private final EarlyUpdates early;
     private final RowReader reader;
@@ -86,7 +89,7 @@ public final class PsWorker implements AutoCloseable {
 
     /** The total time this worker has spent waiting for rows, in nanoseconds. */
     public long waitNanos() {
-        return waitNanos + reader.waitNanos();
+        return barrierWaitNanos + reader.waitNanos();
     }
 
     /** The handle of a table that existed when the run started. */
@@ -115,8 +118,10 @@ public final class PsWorker implements AutoCloseable {
             state.flushed(s, p.seq(), updates);
             unackedFlushes.add(p.answer());
         }
-        state.advanceClock();
-        client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), false);
+        // The client's clock (the system's, unless a test drives it) times the clock for adaptive bounds.
+        state.advanceClock(reader.waitNanos(), client.nanoTime().getAsLong());
+        client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), false,
+                state.adaptiveBounds(plan.tables()));
     }
 
     /**
@@ -172,7 +177,7 @@ public final class PsWorker implements AutoCloseable {
         } else {
             reader.barrierPassed(minClock);
         }
-        waitNanos += System.nanoTime() - start;
+        barrierWaitNanos += System.nanoTime() - start;
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.Objects;
  * process reads back to it after each of its flushes, so a cached ASYNC row is read without asking the network.
  * {@link Model#VALUE_BOUND} bounds values instead of clocks: a read never misses updates of other workers
  * whose magnitude (largest change of one cell, summed over updates) reaches {@code v}.
+ * {@link Model#SSP_AUTO} is SSP whose bound each worker chooses anew at every clock, within {@code [0, max]}
+ * (see {@link #sspAuto(int)}); shards treat it as {@code SSP(max)}, the loosest bound a worker may pick.
  *
  * <p>Immutable and serializable; instances are values.
  */
@@ -39,7 +41,13 @@ public final class Consistency implements Serializable {
         /** Eager SSP: the SSP bound, with shards pushing fresh rows to the readers as their clock advances. */
         ESSP,
         /** Value-bounded: what a read may miss of other workers' updates is below {@code v} in magnitude. */
-        VALUE_BOUND
+        VALUE_BOUND,
+        /**
+         * Adaptive SSP: each worker picks, at each of its clocks, the staleness its reads of the next clock accept,
+         * within {@code [0, max]} (see {@link Consistency#sspAuto(int)}); {@link Consistency#staleness()} is the
+         * {@code max}. Declared last: codecs and checkpoints store the ordinal.
+         */
+        SSP_AUTO
     }
 
     private static final Consistency BSP = new Consistency(Model.BSP, 0);
@@ -84,6 +92,25 @@ public final class Consistency implements Serializable {
     }
 
     /**
+     * Adaptive stale synchronous parallel: SSP whose staleness adapts while the run goes, within {@code [0, max]}.
+     * Each worker owns a controller per table (in {@code ssp-tables}, {@code StalenessController}) that, when the
+     * worker completes a clock, picks the bound for its next clock from what the worker measured: raised when its
+     * reads waited for slower workers for a sizeable share of the clock, lowered when its updates of the table grow
+     * (a sign of drift) or when the bound went unused (no waiting, rows served fresher than required). Every read
+     * satisfies the bound in force for the reader at that moment, hence always {@code SSP(max)}; shards need not
+     * know the bound, because readers send the smallest acceptable version with each request.
+     *
+     * @throws IllegalArgumentException if {@code max} is outside {@code [1, MAX_STALENESS]}
+     */
+    public static Consistency sspAuto(int max) {
+        if (max < 1 || max > MAX_STALENESS) {
+            throw new IllegalArgumentException(
+                    "max staleness : " + max + " (expected: 1 <= max <= " + MAX_STALENESS + ")");
+        }
+        return new Consistency(Model.SSP_AUTO, max);
+    }
+
+    /**
      * Value-bounded consistency: a read of a row never misses updates of other workers whose total magnitude
      * (the largest change of one cell, summed over their updates) reaches {@code v}. Writers send a row's
      * updates as soon as their unsent and unacknowledged magnitude would reach their share of {@code v}.
@@ -112,6 +139,8 @@ public final class Consistency implements Serializable {
                 return essp(staleness);
             case ASYNC:
                 return ASYNC;
+            case SSP_AUTO:
+                return sspAuto(staleness);
             default:
                 return valueBound(valueBound);
         }
@@ -131,7 +160,7 @@ public final class Consistency implements Serializable {
 
     /**
      * Parses the forms that {@link #toString()} prints: {@code BSP}, {@code SSP(3)}, {@code ESSP(3)},
-     * {@code ASYNC}, {@code VALUE_BOUND(0.5)} (case-insensitive).
+     * {@code ASYNC}, {@code VALUE_BOUND(0.5)}, {@code SSP_AUTO(5)} (case-insensitive).
      */
     public static Consistency parse(String text) {
         String t = text.trim().toUpperCase(java.util.Locale.ROOT);
@@ -145,6 +174,9 @@ public final class Consistency implements Serializable {
             if (t.startsWith("SSP(") && t.endsWith(")")) {
                 return ssp(Integer.parseInt(t.substring(4, t.length() - 1).trim()));
             }
+            if (t.startsWith("SSP_AUTO(") && t.endsWith(")")) {
+                return sspAuto(Integer.parseInt(t.substring(9, t.length() - 1).trim()));
+            }
             if (t.startsWith("ESSP(") && t.endsWith(")")) {
                 return essp(Integer.parseInt(t.substring(5, t.length() - 1).trim()));
             }
@@ -155,14 +187,15 @@ public final class Consistency implements Serializable {
             throw new IllegalArgumentException("consistency : '" + text + "' has no number in its parentheses", e);
         }
         throw new IllegalArgumentException("consistency : '" + text + "' (expected: BSP, SSP(s) or ESSP(s) with 0 <= s <= "
-                + MAX_STALENESS + ", ASYNC, or VALUE_BOUND(v) with v > 0)");
+                + MAX_STALENESS + ", ASYNC, or VALUE_BOUND(v) with v > 0; or SSP_AUTO(max) with 1 <= max <= "
+                + MAX_STALENESS + ")");
     }
 
     public Model model() {
         return model;
     }
 
-    /** The staleness bound {@code s}; 0 for BSP, ASYNC and VALUE_BOUND. */
+    /** The staleness bound {@code s} (for SSP_AUTO its largest, {@code max}); 0 for BSP, ASYNC and VALUE_BOUND. */
     public int staleness() {
         return staleness;
     }
@@ -172,9 +205,14 @@ public final class Consistency implements Serializable {
         return valueBound;
     }
 
-    /** Whether reads are bounded by clocks (BSP, SSP, ESSP): they may wait for slower workers. */
+    /** Whether reads are bounded by clocks (BSP, SSP, ESSP, SSP_AUTO): they may wait for slower workers. */
     public boolean bounded() {
-        return model == Model.BSP || model == Model.SSP || model == Model.ESSP;
+        return model == Model.BSP || model == Model.SSP || model == Model.ESSP || model == Model.SSP_AUTO;
+    }
+
+    /** Whether each worker picks the bound of its reads per clock, within {@code [0, staleness()]} (SSP_AUTO). */
+    public boolean adaptive() {
+        return model == Model.SSP_AUTO;
     }
 
     /** Whether shards push fresh rows to the processes that read them (ESSP). */
@@ -193,7 +231,8 @@ public final class Consistency implements Serializable {
 
     /**
      * The smallest row version that a worker which has completed {@code workerClock} clocks may read;
-     * {@link Long#MIN_VALUE} for {@link Model#ASYNC}.
+     * {@link Long#MIN_VALUE} for {@link Model#ASYNC}. For {@link Model#SSP_AUTO} the loosest one, under its
+     * {@code max}: a worker's reads use the bound in force ({@code WorkerState#minVersion}).
      */
     public long minVersion(int workerClock) {
         return bounded() ? (long) workerClock - staleness : Long.MIN_VALUE;
@@ -215,6 +254,7 @@ public final class Consistency implements Serializable {
         switch (model) {
             case SSP:
             case ESSP:
+            case SSP_AUTO:
                 return model.name() + "(" + staleness + ")";
             case VALUE_BOUND:
                 return "VALUE_BOUND(" + valueBound + ")";

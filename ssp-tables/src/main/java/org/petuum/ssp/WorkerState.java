@@ -24,6 +24,10 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
  *       flush normally arrives during the clock and the read never asks; a copy older than the bound (the push
  *       is late, or was lost with its connection) is waited for or fetched again.</li>
  * </ul>
+ * Under {@code SSP_AUTO} the staleness bound is the one in force for this worker and table at the moment of the
+ * read ({@link #staleness(TableRef)}): a {@link StalenessController} per table picks it at each clock within
+ * {@code [0, max]}, from what {@link #advanceClock(long, long)}, {@link #view(TableRef, int, CachedRow)} and
+ * {@link #drainByShard()} tell it; fetches ask for {@link #minVersion(TableRef)} under the same bound.
  * Under {@code VALUE_BOUND} no cached row is fresh: the writers keep the bound, and readers read what the shard
  * holds.
  * Updates not yet sent are added to whatever is read ({@link #view}), except in tables with an optimizer
@@ -54,6 +58,7 @@ public final class WorkerState {
         return ((long) tableId << 32) | (row & 0xffffffffL);
     }
     private int clock;
+    private final AdaptiveBounds adaptive = new AdaptiveBounds();
 
     public WorkerState(int worker, RowPartitioner partitioner) {
         this(worker, partitioner, 0);
@@ -87,9 +92,24 @@ public final class WorkerState {
         return partitioner;
     }
 
-    /** The smallest row version this worker may read from {@code table} now. */
+    /** The smallest row version this worker may read from {@code table} now (under the bound in force). */
     public long minVersion(TableRef table) {
-        return table.spec().consistency().minVersion(clock);
+        StalenessController s = adaptive.of(table);
+        return s == null ? table.spec().consistency().minVersion(clock) : (long) clock - s.bound();
+    }
+
+    /**
+     * The staleness bound in force for this worker's reads of {@code table} now: for {@code SSP_AUTO} what its
+     * controller picked for the current clock, in {@code [0, max]}; otherwise the table's fixed staleness.
+     */
+    public int staleness(TableRef table) {
+        StalenessController s = adaptive.of(table);
+        return s == null ? table.spec().consistency().staleness() : s.bound();
+    }
+
+    /** The bound in force of each {@code SSP_AUTO} table among {@code tables}, by name, in their order. */
+    public java.util.Map<String, Integer> adaptiveBounds(List<TableRef> tables) {
+        return adaptive.bounds(tables);
     }
 
     /** Whether {@code cached} may be returned to this worker for {@code row} of {@code table}. */
@@ -102,7 +122,7 @@ public final class WorkerState {
             // The bound is kept by the writers; a reader only has to read what the shard holds now.
             return false;
         }
-        if (c.bounded() ? cached.version() < c.minVersion(clock)
+        if (c.bounded() ? cached.version() < minVersion(table)
                 : cached.fetchSeq() < seqAtClockBeforeLast[partitioner.shardOf(row)]) {
             return false;
         }
@@ -144,6 +164,7 @@ public final class WorkerState {
      * updates the row holds are dropped from the log.
      */
     public RowValues view(TableRef table, int row, CachedRow cached) {
+        adaptive.served(table, cached.version());
         long key = key(table.id(), row);
         java.util.ArrayDeque<Sent> log = ownLog.get(key);
         while (log != null && !log.isEmpty() && log.peekFirst().seq() <= cached.fetchSeq()) {
@@ -211,7 +232,9 @@ public final class WorkerState {
         for (int s = 0; s < partitioner.numShards(); s++) {
             out.add(new ArrayList<>());
         }
-        for (RowUpdate u : oplog.drain()) {
+        List<RowUpdate> drained = oplog.drain();
+        adaptive.updated(drained);
+        for (RowUpdate u : drained) {
             out.get(partitioner.shardOf(u.row())).add(u);
         }
         return out;
@@ -238,8 +261,20 @@ public final class WorkerState {
         }
     }
 
-    /** Completes the current clock. */
+    /** Completes the current clock, without time measurements for the {@code SSP_AUTO} tables' bounds. */
     public void advanceClock() {
+        advanceClock(-1, 0);
+    }
+
+    /**
+     * Completes the current clock; each {@code SSP_AUTO} table's controller picks the bound of the next one.
+     *
+     * @param readWaitNanos this worker's total time spent waiting for rows so far (barriers excluded), or -1 if
+     *                      not measured; the controllers weigh what it grew by during the clock
+     * @param nowNanos      the time now, on the same clock as at the previous call
+     */
+    public void advanceClock(long readWaitNanos, long nowNanos) {
+        adaptive.clockEnded(clock, readWaitNanos, nowNanos);
         for (int s = 0; s < lastFlushSeq.length; s++) {
             seqAtClockBeforeLast[s] = seqAtLastClock[s];
             seqAtLastClock[s] = lastFlushSeq[s];

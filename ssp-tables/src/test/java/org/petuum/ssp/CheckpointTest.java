@@ -179,6 +179,21 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointFileKeepsAnAdaptiveTablesMaxAndOldModelNumbersKeepTheirMeaning() throws IOException {
+        TableRef auto = new TableRef(7, TableSpec.dense("auto", 2, 2).consistency(Consistency.sspAuto(4)));
+        CheckpointImage image = new CheckpointImage(3, 0, 1, List.of(new CheckpointImage.TableImage(auto,
+                new int[] {1}, new RowValues[] {DenseRow.wrap(new double[] {3, 4})})));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CheckpointFormat.write(image, out);
+        CheckpointImage back = CheckpointFormat.read(new ByteArrayInputStream(out.toByteArray()), "shard-0");
+        assertEquals(Consistency.sspAuto(4), back.tables().get(0).table().spec().consistency());
+        assertArrayEquals(image.tables().get(0).values(), back.tables().get(0).values());
+        // Files store the model's ordinal: the models of older files must keep theirs, the new one comes last.
+        assertEquals(List.of("BSP", "SSP", "ASYNC", "ESSP", "VALUE_BOUND", "SSP_AUTO"),
+                Arrays.stream(Consistency.Model.values()).map(Enum::name).toList());
+    }
+
+    @Test
     void anImageLeavesOutTheOptimizerStepsOfClocksAtOrPastItsBoundary() {
         TableRef t = new TableRef(0, TableSpec.dense("g", 2, 1).staleness(3).updateRule(UpdateRule.adaGrad(0.5, 1e-8)));
         ShardState<String> s = new ShardState<>(0, new RowPartitioner(1));

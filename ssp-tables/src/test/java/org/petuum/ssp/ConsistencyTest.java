@@ -87,6 +87,31 @@ class ConsistencyTest {
     }
 
     @Test
+    void sspAutoIsBoundedByItsMaxAndParsesBack() {
+        Consistency c = Consistency.sspAuto(5);
+        assertEquals(Consistency.Model.SSP_AUTO, c.model());
+        assertEquals("SSP_AUTO(5)", c.toString());
+        assertEquals(c, Consistency.parse(" ssp_auto( 5 ) "));
+        assertEquals(c, Consistency.of(Consistency.Model.SSP_AUTO, 5, 0));
+        assertEquals(5, c.staleness());
+        assertTrue(c.bounded() && c.adaptive());
+        assertFalse(c.pushes() || c.pushesOnFlush());
+        assertFalse(Consistency.ssp(5).adaptive() || Consistency.bsp().adaptive() || Consistency.async().adaptive());
+        assertFalse(c.equals(Consistency.ssp(5)));
+        assertEquals(2, c.minVersion(7), "the loosest version a worker may ask for, under its max");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, Consistency.MAX_STALENESS + 1})
+    void sspAutoOutsideOneToMaxNamesTheParameterAndTheRange(int max) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Consistency.sspAuto(max));
+        assertEquals("max staleness : " + max + " (expected: 1 <= max <= 1000000)", e.getMessage());
+        IllegalArgumentException parsed = assertThrows(IllegalArgumentException.class,
+                () -> Consistency.parse("SSP_AUTO(" + max + ")"));
+        assertEquals(e.getMessage(), parsed.getMessage());
+    }
+
+    @Test
     void parseRejectsNonIntegerStalenessKeepingTheCause() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Consistency.parse("SSP(two)"));
         assertTrue(e.getMessage().contains("'SSP(two)'"), e.getMessage());
@@ -120,6 +145,7 @@ class ConsistencyTest {
         assertSame(Consistency.bsp(), roundTrip(Consistency.bsp()));
         assertSame(Consistency.async(), roundTrip(Consistency.async()));
         assertEquals(Consistency.ssp(5), roundTrip(Consistency.ssp(5)));
+        assertEquals(Consistency.sspAuto(3), roundTrip(Consistency.sspAuto(3)));
     }
 
     static Object roundTrip(Object o) throws Exception {

@@ -20,7 +20,8 @@ class SspInvariantTest {
     private static final int SEEDS = 200;
 
     static Stream<Consistency> models() {
-        return Stream.of(Consistency.bsp(), Consistency.ssp(1), Consistency.ssp(3), Consistency.async());
+        return Stream.of(Consistency.bsp(), Consistency.ssp(1), Consistency.ssp(3), Consistency.async(),
+                Consistency.sspAuto(1), Consistency.sspAuto(3));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -49,6 +50,29 @@ class SspInvariantTest {
             assertTrue(parked > 0, "no read ever waited for a slower worker");
         } else {
             assertEquals(0, parked, "an ASYNC read waited");
+        }
+    }
+
+    @Test
+    void adaptiveBoundsMoveBothWaysWithinTheirMaxAndEveryReadKeepsTheOneInForce() {
+        for (Consistency model : new Consistency[] {Consistency.sspAuto(3), Consistency.sspAuto(2)}) {
+            long reads = 0;
+            long belowMax = 0;
+            long raises = 0;
+            long drops = 0;
+            for (long seed = 1; seed <= SEEDS; seed++) {
+                SspSimulation.Result r = SspSimulation.run(model, seed, SspSimulation.REAL_RULE);
+                assertNull(r.violation(), r.violation());
+                reads += r.reads();
+                belowMax += r.adaptive().readsBelowMax();
+                raises += r.adaptive().raises();
+                drops += r.adaptive().drops();
+            }
+            // Reads under a bound tighter than the max, and bounds that rose again: the checks of the bound in
+            // force were exercised where it differs from SSP(max).
+            String counts = model + ": " + reads + " reads, " + belowMax + " below the max, bound raised " + raises
+                    + " and lowered " + drops + " times";
+            assertTrue(belowMax > 50 && drops > 20 && raises > 10, counts);
         }
     }
 
@@ -85,6 +109,10 @@ class SspInvariantTest {
 
     static Stream<Arguments> brokenRules() {
         SspSimulation.FreshnessRule anyCachedRow = (w, t, row, cached) -> cached != null;
+        // Accepts what the max allows rather than the bound in force (and the worker's own updates as the real rule).
+        SspSimulation.FreshnessRule maxNotInForce = (w, t, row, cached) -> cached != null
+                && cached.version() >= t.spec().consistency().minVersion(w.clock())
+                && w.isFresh(t, row, new CachedRow(w.minVersion(t), cached.fetchSeq(), cached.values()));
         SspSimulation.FreshnessRule staleByOne =
                 (w, t, row, cached) -> cached != null && cached.version() >= w.minVersion(t) - 1
                         && w.isFresh(t, row, new CachedRow(w.minVersion(t), cached.fetchSeq(), cached.values()));
@@ -95,7 +123,9 @@ class SspInvariantTest {
                 Arguments.of("allows one clock too many", Consistency.ssp(1), staleByOne, "staleness 1 requires"),
                 Arguments.of("accepts any cached row", Consistency.ssp(3), anyCachedRow, "staleness 3 requires"),
                 Arguments.of("accepts any cached row", Consistency.async(), anyCachedRow,
-                        "more than one clock behind"));
+                        "more than one clock behind"),
+                Arguments.of("accepts rows within the max, not the bound in force", Consistency.sspAuto(3),
+                        maxNotInForce, "the bound in force"));
     }
 
     @ParameterizedTest(name = "{1}: a rule that {0} is caught")

@@ -21,6 +21,11 @@ import java.util.SplittableRandom;
  * its last clock, and a last flush. Shards push what the model asks for (under ASYNC, after every flush that
  * ends a clock, the rows the flushing process has read) down the same FIFO connections as the answers. Every
  * value a read returns is checked against the consistency model; the first violation ends the run.
+ *
+ * <p>Under {@code SSP_AUTO} each worker's {@link WorkerState} picks its bound at every clock from what it measured,
+ * in simulated time: the events it spent blocked on reads are its waiting, the others its computing. A read must
+ * then hold what the bound in force for that worker at that moment requires, and that bound must lie in
+ * {@code [0, max]} and stay the same for the whole clock.
  */
 final class SspSimulation {
 
@@ -34,11 +39,18 @@ final class SspSimulation {
 
     /** What happened in one run; {@code violation} is {@code null} when every check held. */
     record Result(String violation, String setup, int reads, int cacheHits, int parkedReads, int duplicatesDropped,
-                  int trailingIncrements, int pushes) {
+                  int trailingIncrements, int pushes, Adaptive adaptive) {
         /** The reads that asked a shard. */
         int fetches() {
             return reads - cacheHits;
         }
+    }
+
+    /**
+     * What the adaptive bounds did in a run (all 0 for other models): reads made under a bound below the max,
+     * and how often a worker's bound rose or fell at a clock.
+     */
+    record Adaptive(int readsBelowMax, int raises, int drops) {
     }
 
     private static final long RUN = 1;
@@ -76,6 +88,11 @@ final class SspSimulation {
         /** Increments of every row it has made, and how many of them it has sent. */
         int incs;
         int sentIncs;
+        /** When its pending read was sent, and its total time blocked on reads (simulated time). */
+        long blockedSince;
+        long waited;
+        /** The staleness bound in force for its reads of the current clock, as its state reported it. */
+        int bound;
 
         Worker(WorkerState state, int process, double speed) {
             this.state = state;
@@ -123,6 +140,9 @@ final class SspSimulation {
     private int parkedReads;
     private int duplicatesDropped;
     private int trailingIncrements;
+    private int readsBelowMax;
+    private int raises;
+    private int drops;
 
     private SspSimulation(Consistency consistency, long seed, FreshnessRule rule) {
         this.consistency = consistency;
@@ -132,7 +152,8 @@ final class SspSimulation {
         this.processes = 1 + random.nextInt(Math.min(workers, 3));
         this.shards = 1 + random.nextInt(3);
         this.rows = shards + random.nextInt(8);
-        this.clocks = 3 + random.nextInt(7);
+        // Adaptive bounds need clocks to adapt over (one draw either way: the other models' runs stay as they were).
+        this.clocks = consistency.adaptive() ? 12 + random.nextInt(13) : 3 + random.nextInt(7);
         this.deliveryWeight = 0.5 + 3 * random.nextDouble();
         TableSpec spec = random.nextBoolean()
                 ? TableSpec.dense("sim", rows, workers) : TableSpec.sparse("sim", rows, workers);
@@ -171,6 +192,7 @@ final class SspSimulation {
             // Speeds spread over a factor of about 20, so some workers run far ahead of others.
             double speed = Math.exp(3 * random.nextDouble());
             ws[w] = new Worker(new WorkerState(w, partitioner), w < processes ? w : random.nextInt(processes), speed);
+            ws[w].bound = ws[w].state.staleness(table);
             ws[w].readsBefore = random.nextInt(4);
             ws[w].readsAfter = random.nextInt(2);
             speeds.append(w == 0 ? "" : ", ").append(String.format("w%d@p%d x%.1f", w, ws[w].process, speed));
@@ -198,7 +220,7 @@ final class SspSimulation {
             violation = v.getMessage() + " (" + sim.setup + ")";
         }
         return new Result(violation, sim.setup, sim.reads, sim.cacheHits, sim.parkedReads, sim.duplicatesDropped,
-                sim.trailingIncrements, sim.pushes);
+                sim.trailingIncrements, sim.pushes, new Adaptive(sim.readsBelowMax, sim.raises, sim.drops));
     }
 
     private void loop() {
@@ -258,6 +280,7 @@ final class SspSimulation {
                         state.minVersion(table));
                 up.get(w.process).get(shard).add(new ReadMsg(r));
                 w.blockedOn = r;
+                w.blockedSince = now;
             }
         } else if (!w.incremented) {
             boolean tail = state.clock() == w.lastClock;
@@ -284,7 +307,11 @@ final class SspSimulation {
             if (last) {
                 w.done = true;
             } else {
-                state.advanceClock();
+                state.advanceClock(w.waited, now);
+                int next = state.staleness(table);
+                raises += next > w.bound ? 1 : 0;
+                drops += next < w.bound ? 1 : 0;
+                w.bound = next;
                 w.readsBefore = random.nextInt(4);
                 w.readsAfter = random.nextInt(2);
             }
@@ -388,6 +415,7 @@ final class SspSimulation {
             throw new Violation("worker " + r.worker() + " got an answer it did not wait for: " + r);
         }
         w.blockedOn = null;
+        w.waited += now - w.blockedSince;
         completeRead(w, r.row(), new CachedRow(rows.version(), a.watermark(), rows.values()[0]), "shard " + shard);
     }
 
@@ -403,6 +431,13 @@ final class SspSimulation {
         WorkerState state = w.state;
         int me = state.worker();
         int c = state.clock();
+        if (consistency.adaptive()) {
+            if (w.bound < 0 || w.bound > consistency.staleness() || state.staleness(table) != w.bound) {
+                throw new Violation("worker " + me + " at clock " + c + " reads under bound " + state.staleness(table)
+                        + ", in force since the clock began: " + w.bound + " (max " + consistency.staleness() + ")");
+            }
+            readsBelowMax += w.bound < consistency.staleness() ? 1 : 0;
+        }
         RowValues seen = state.view(table, row, got);
         String where = "worker " + me + " at clock " + c + " read row " + row + " (version " + version + ", from "
                 + from + ") = " + java.util.Arrays.toString(seen.toArray()) + ": ";
@@ -431,10 +466,12 @@ final class SspSimulation {
             if (cell < (version > o.lastClock ? total : version)) {
                 throw new Violation(where + "a row of version " + version + " misses updates of worker " + other);
             }
-            int bound = c - consistency.staleness();
+            int staleness = consistency.adaptive() ? w.bound : consistency.staleness();
+            int bound = c - staleness;
             if (consistency.bounded() && cell < (bound > o.lastClock ? total : bound)) {
-                throw new Violation(where + "worker " + other + "'s cell is " + cell + " but staleness "
-                        + consistency.staleness() + " requires at least " + Math.min(bound, total));
+                throw new Violation(where + "worker " + other + "'s cell is " + cell + " but "
+                        + (consistency.adaptive() ? "the bound in force, " : "") + "staleness " + staleness
+                        + " requires at least " + Math.min(bound, total));
             }
             if (!consistency.bounded() && c >= 2) {
                 RowValues held = heldAtFlush.get(me + "/" + (c - 2) + "/" + row);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkerStateTest {
@@ -34,6 +35,35 @@ class WorkerStateTest {
             w.flushed(s, seq, byShard.get(s));
         }
         w.advanceClock();
+    }
+
+    @Test
+    void anAdaptiveTablesReadsFollowTheBoundInForceWhichItsControllerPicksAtEachClock() {
+        TableRef auto = new TableRef(4, TableSpec.dense("auto", 10, 2).consistency(Consistency.sspAuto(2)));
+        WorkerState w = new WorkerState(0, TWO_SHARDS, 2);
+        assertEquals(2, w.staleness(auto), "starts at its max");
+        assertEquals(0, w.minVersion(auto));
+        assertTrue(w.isFresh(auto, 5, cached(0, 0)));
+        assertEquals(Map.of("auto", 2), w.adaptiveBounds(List.of(SSP1, auto)), "fixed tables have no entry");
+        // Three clocks in which every row read was as fresh as the worker's clock and nothing waited: the bound
+        // went unused and drops to 1.
+        long now = 0;
+        for (int i = 0; i < 4; i++) {
+            w.view(auto, 5, cached(w.clock(), 0));
+            now += 100;
+            w.advanceClock(0, now);
+        }
+        assertEquals(6, w.clock());
+        assertEquals(1, w.staleness(auto));
+        assertEquals(Map.of("auto", 1), w.adaptiveBounds(List.of(SSP1, auto)));
+        assertEquals(5, w.minVersion(auto));
+        assertFalse(w.isFresh(auto, 5, cached(4, 0)), "within the max, but not within the bound in force");
+        assertTrue(w.isFresh(auto, 5, cached(5, 0)));
+        // A clock whose reads waited as long as it computed: the bound rises by 2, to the max.
+        w.advanceClock(100, now + 200);
+        assertEquals(2, w.staleness(auto));
+        assertTrue(w.isFresh(auto, 5, cached(5, 0)));
+        assertEquals(1, w.staleness(SSP1), "a fixed table keeps its staleness");
     }
 
     @Test

@@ -26,8 +26,11 @@ final class LrJob {
     private static final Logger LOG = LogManager.getLogger(LrJob.class);
     private static final long POLL_MS = 5;
 
-    /** One completed clock: how many clocks the model had seen, its mean held-out log loss, and when. */
-    record Clock(int clocks, double objective, double seconds) {
+    /**
+     * One completed clock: how many clocks the model had seen, its mean held-out log loss, when, and the mean over
+     * the workers of the staleness bound their reads of the clock accepted.
+     */
+    record Clock(int clocks, double objective, double seconds, double staleness) {
     }
 
     /**
@@ -43,6 +46,17 @@ final class LrJob {
         /** The objective after the last clock. */
         double finalObjective() {
             return clocks.isEmpty() ? Double.POSITIVE_INFINITY : clocks.get(clocks.size() - 1).objective();
+        }
+
+        /** The workers' mean staleness bound of each clock, e.g. {@code 0 1 2 2.7 3}. */
+        String stalenessPerClock() {
+            StringBuilder sb = new StringBuilder();
+            for (Clock c : clocks) {
+                double s = c.staleness();
+                sb.append(sb.length() == 0 ? "" : " ").append(s == Math.rint(s) ? Long.toString((long) s)
+                        : String.format(java.util.Locale.ROOT, "%.1f", s));
+            }
+            return sb.toString();
         }
 
         /** The first clock whose objective is at most {@code target}, or null. */
@@ -174,7 +188,7 @@ final class LrJob {
                     return;
                 }
                 clocks.add(new Clock(c + 1, r.get(LrWorker.LOSS_SUM) / r.get(LrWorker.LOSS_N),
-                        (now - start) / 1e9));
+                        (now - start) / 1e9, r.get(LrWorker.STALENESS) / r.get(LrWorker.WORKERS_DONE)));
             }
         }
     }

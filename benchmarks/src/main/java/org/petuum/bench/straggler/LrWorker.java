@@ -18,7 +18,8 @@ import org.petuum.ps.WorkerFunction;
  * <p>Progress: at the start of clock {@code c + 1} (and once after the last clock) a worker adds to row {@code c}
  * of the progress table the log loss of the model it read after {@code c + 1} clocks, the work time of clock
  * {@code c} (objective and SGD, without the straggler's pause), its time waiting for the table, a count of 1, and
- * the CPU time of that work (less than the work time when the task shares its core).
+ * the CPU time of that work (less than the work time when the task shares its core), and the staleness bound its
+ * reads of clock {@code c} accepted (under {@code SSP_AUTO} the one in force then).
  * Row {@code clocks} counts the workers that have generated their rows.
  */
 final class LrWorker implements WorkerFunction<Integer, Long> {
@@ -30,7 +31,8 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
     static final int WAIT_NS = 3;
     static final int WORKERS_DONE = 4;
     static final int CPU_NS = 5;
-    static final int PROGRESS_COLS = 6;
+    static final int STALENESS = 6;
+    static final int PROGRESS_COLS = 7;
 
     private final LrOptions options;
     private final String modelTable;
@@ -68,7 +70,9 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
         long lastCpuNs = 0;
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long waitedBefore = worker.waitNanos();
+        int lastBound = 0;
         for (int c = 0; ; c++) {
+            int bound = model.staleness();
             double[] seen = model.get(0);
             long workStart = System.nanoTime();
             long cpuStart = cpu.getCurrentThreadCpuTime();
@@ -76,9 +80,10 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
                 double loss = held.logLossSum(seen);
                 long waited = worker.waitNanos();
                 progress.inc(c - 1, new double[] {loss, held.rows(), lastWorkNs, waited - waitedBefore, 1,
-                        lastCpuNs});
+                        lastCpuNs, lastBound});
                 waitedBefore = waited;
             }
+            lastBound = bound;
             if (c == options.clocks()) {
                 worker.clock();
                 return visited;

@@ -44,7 +44,7 @@ public final class StragglerLrCommand implements Callable<Integer> {
     Integer workers;
 
     @Option(names = "--models", paramLabel = "LIST", split = ",",
-            defaultValue = "BSP,SSP(1),SSP(3),ESSP(3),ASYNC",
+            defaultValue = "BSP,SSP(1),SSP(3),ESSP(3),ASYNC,SSP_AUTO(3)",
             description = "Consistency models of the model table (Consistency.parse); the first is the reference "
                     + "for the target and the speed-ups (default: ${DEFAULT-VALUE}).")
     List<String> models;
@@ -158,6 +158,9 @@ public final class StragglerLrCommand implements Callable<Integer> {
                             round <= 0 ? "warm-up" : "round", round <= 0 ? round + warmup : round, s.label(),
                             r.clocks().size(), r.trainingSeconds(), r.workMs(), r.cpuMs(), r.waitMs(),
                             r.clocks().get(0).objective(), r.finalObjective());
+                    if (s.model().adaptive()) {
+                        out.println("  staleness in force per clock (mean of the workers): " + r.stalenessPerClock());
+                    }
                     out.flush();
                     if (round > 0) {
                         runs.get(s).add(r);

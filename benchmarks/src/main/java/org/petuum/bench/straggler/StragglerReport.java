@@ -91,7 +91,39 @@ final class StragglerReport {
                         Median.of(r, LrJob.Result::finalObjective), RunFacts.ratio(ref, t), RunFacts.ratio(t, refNone));
             }
         }
+        printAdaptive(out);
         out.flush();
+    }
+
+    /**
+     * For each adaptive model (SSP_AUTO): its time to the target against the best fixed-staleness model (BSP, SSP,
+     * ESSP: the sweep) and against the reference, in each straggler mode.
+     */
+    private void printAdaptive(PrintWriter out) {
+        for (Consistency adaptive : models) {
+            if (!adaptive.adaptive()) {
+                continue;
+            }
+            out.println();
+            out.printf(Locale.ROOT, "| %s | straggler | s to target | best fixed staleness | its s "
+                    + "| time / best fixed's | speed-up over %s |%n", adaptive, models.get(0));
+            out.println("|---|---|---:|---|---:|---:|---:|");
+            for (Straggler.Mode mode : modes) {
+                double t = secondsToTarget(new Setting(adaptive, mode));
+                Consistency best = null;
+                double bestT = Double.POSITIVE_INFINITY;
+                for (Consistency fixed : models) {
+                    double f = secondsToTarget(new Setting(fixed, mode));
+                    if (fixed.bounded() && !fixed.adaptive() && (best == null || f < bestT)) {
+                        best = fixed;
+                        bestT = f;
+                    }
+                }
+                double ref = secondsToTarget(new Setting(models.get(0), mode));
+                out.printf(Locale.ROOT, "| %s | %s | %.2f | %s | %.2f | %s | %s |%n", adaptive, mode.label(), t,
+                        best == null ? "-" : best.toString(), bestT, RunFacts.ratio(t, bestT), RunFacts.ratio(ref, t));
+            }
+        }
     }
 
     private String reached(List<LrJob.Result> r) {

@@ -13,6 +13,7 @@ import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
 import org.petuum.ps.PsTimeoutException;
 import org.petuum.ps.ShardAddress;
+import org.petuum.ps.client.ClockListener;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.metrics.DriverMetrics;
@@ -95,10 +96,19 @@ public final class DriverRuntime implements AutoCloseable {
 
     /** A worker's report that it has completed {@code clock} clocks of run {@code runId}. Any thread. */
     public void workerProgress(long runId, int worker, int clock) {
+        workerProgress(runId, worker, clock, Map.of());
+    }
+
+    /**
+     * A worker's report that it has completed {@code clock} clocks of run {@code runId}, with the staleness bounds
+     * in force for its next clock of its {@code SSP_AUTO} tables, by name. Any thread.
+     */
+    public void workerProgress(long runId, int worker, int clock, Map<String, Integer> bounds) {
         DriverMetrics m = metrics;
         m.clockReported(runId, worker, clock);
+        m.boundsReported(runId, worker, bounds);
         if (runId == m.currentRun()) {
-            progress.clocks(runId, m.slowestClock(), m.fastestClock());
+            progress.clocks(runId, m.slowestClock(), m.fastestClock(), m.boundsInForce());
         }
     }
 
@@ -260,7 +270,17 @@ public final class DriverRuntime implements AutoCloseable {
     public synchronized PsClient schedulerClient() {
         if (scheduler == null) {
             scheduler = new PsClient("scheduler of " + appId, conf, security);
-            scheduler.clockListener((run, worker, clock, last) -> workerProgress(run, worker, clock));
+            scheduler.clockListener(new ClockListener() {
+                @Override
+                public void clocked(long run, int worker, int clock, boolean last) {
+                    workerProgress(run, worker, clock);
+                }
+
+                @Override
+                public void clocked(long run, int worker, int clock, boolean last, Map<String, Integer> bounds) {
+                    workerProgress(run, worker, clock, bounds);
+                }
+            });
         }
         return scheduler;
     }

@@ -1,5 +1,6 @@
 package org.petuum.ps.internal;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -28,6 +29,11 @@ final class ProgressReports implements ClockListener {
 
     @Override
     public void clocked(long runId, int worker, int clock, boolean last) {
+        clocked(runId, worker, clock, last, Map.of());
+    }
+
+    @Override
+    public void clocked(long runId, int worker, int clock, boolean last, Map<String, Integer> bounds) {
         Key key = new Key(runId, worker);
         long now = nanoTime.getAsLong();
         if (last) {
@@ -39,6 +45,6 @@ final class ProgressReports implements ClockListener {
             }
             lastSent.put(key, now);
         }
-        send.accept(new WorkerProgress(runId, worker, clock));
+        send.accept(new WorkerProgress(runId, worker, clock, bounds));
     }
 }

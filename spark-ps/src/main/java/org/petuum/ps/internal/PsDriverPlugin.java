@@ -59,7 +59,7 @@ public final class PsDriverPlugin implements DriverPlugin {
             return "ok";
         }
         if (message instanceof WorkerProgress p) {
-            runtime.workerProgress(p.runId(), p.worker(), p.clock());
+            runtime.workerProgress(p.runId(), p.worker(), p.clock(), p.bounds());
             return null;
         }
 

@@ -49,6 +49,14 @@ public final class RunProgress {
 
     /** Run {@code id}'s workers have completed between {@code slowest} and {@code fastest} clocks. */
     void clocks(long id, int slowest, int fastest) {
+        clocks(id, slowest, fastest, "");
+    }
+
+    /**
+     * As {@link #clocks(long, int, int)}, with the staleness bounds in force of the run's {@code SSP_AUTO} tables
+     * (see {@link Progress#bounds()}; empty without such tables).
+     */
+    void clocks(long id, int slowest, int fastest, String bounds) {
         Progress p;
         synchronized (this) {
             if (id != runId || slowest <= lastSlowest) {
@@ -58,7 +66,7 @@ public final class RunProgress {
             long elapsed = System.nanoTime() - startNanos;
             double perSecond = (slowest - startClock) / Math.max(1e-9, elapsed / 1e9);
             p = new Progress("run " + id, slowest, -1, "clock", Double.NaN, "", perSecond, "clocks/s",
-                    elapsed / 1_000_000, fastest - slowest);
+                    elapsed / 1_000_000, fastest - slowest, bounds);
         }
         if (!listeners.isEmpty()) {
             tell(p);

@@ -72,6 +72,7 @@ class CodecTest {
                 new CreateTable(9, 12, TableSpec.sparse("topic-word_counts.v2", 1 << 20, 1 << 30)
                         .consistency(Consistency.ssp(3)), 0, 1),
                 new CreateTable(10, 13, TableSpec.dense("a", 1, 1).consistency(Consistency.async()), 4, 5),
+                new CreateTable(11, 16, TableSpec.dense("auto", 2, 3).consistency(Consistency.sspAuto(4)), 0, 1),
                 new CreateTable(27, 14, TableSpec.dense("adagrad-weights", 3, 50).staleness(2)
                         .updateRule(UpdateRule.adaGrad(0.1, 1e-8)), 0, 2),
                 new CreateTable(28, 15, TableSpec.sparse("adam-embeddings", 1000, 1 << 24)
