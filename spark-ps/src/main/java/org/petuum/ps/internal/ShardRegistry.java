@@ -151,6 +151,9 @@ final class ShardRegistry {
         if (m.matches()) {
             return Integer.parseInt(m.group(1));
         }
+        if (DynamicAllocation.fixedExecutors(c) > 0) {
+            return DynamicAllocation.fixedExecutors(c);
+        }
         if (c.contains("spark.executor.instances") && !c.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return c.getInt("spark.executor.instances", 1);
         }
