@@ -127,7 +127,7 @@ final class RunCoordinator {
         try {
             images.write(appId.get(), runIds.incrementAndGet(), catalogue.all());
             catalogue.imaged();
-        } catch (PsException e) {
+        } catch (RuntimeException e) {
             LOG.warn("the image of the tables at the end of run {} could not be written ({}); until a later run "
                     + "succeeds, an executor lost between runs takes its shard's rows of every table with it",
                     plan.originalRunId(), e.getMessage(), e);

@@ -1,5 +1,6 @@
 package org.petuum.ps.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -47,14 +48,21 @@ final class ShardHealer {
      */
     boolean healBetweenRuns() {
         List<ShardAddress> gone = layout.gone();
-        long deadline = System.nanoTime() + conf.registrationTimeoutMs() * 1_000_000L;
+        if (gone.isEmpty()) {
+            return false;
+        }
+        // Every lost index gets its executor first, so that dropping lost tables below reaches live shards only.
+        long start = System.nanoTime();
+        long deadline = start + conf.registrationTimeoutMs() * 1_000_000L;
+        List<ShardAddress> replacements = new ArrayList<>();
         for (ShardAddress lost : gone) {
-            long start = System.nanoTime();
-            ShardAddress next = layout.replace(lost, deadline);
-            long waited = (System.nanoTime() - start) / 1_000_000;
-            TablesImage.Image image = images.last();
+            replacements.add(layout.replace(lost, deadline));
+        }
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        TablesImage.Image image = images.last();
+        String restoreFailure = null;
+        for (ShardAddress next : replacements) {
             catalogue.createOn(next, image);
-            String restoreFailure = null;
             if (image != null && !image.tables().isEmpty()) {
                 try {
                     images.restoreOn(next);
@@ -64,19 +72,25 @@ final class ShardHealer {
                 }
                 catalogue.dropAfterRestore(next, image);
             }
-            List<String> lostTables = catalogue.loseUnrestorable(why(lost, image, restoreFailure));
-            long millis = healed(start);
-            if (lostTables.isEmpty()) {
-                LOG.warn("shard {} is back on executor {} after {} ms ({} ms waiting for it to register){}",
-                        lost.index(), next.executorId(), millis, waited,
-                        image == null ? "; no table held rows" : "; its rows restored from " + image.runDir());
-            } else {
-                LOG.error("shard {} is back on executor {} after {} ms ({} ms waiting for it to register), but tables "
-                        + "{} lost their rows and were dropped: {}", lost.index(), next.executorId(), millis, waited,
-                        lostTables, why(lost, image, restoreFailure));
-            }
         }
-        return !gone.isEmpty();
+        String why = why(gone, image, restoreFailure);
+        List<String> lostTables = catalogue.loseUnrestorable(why);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        DriverMetrics m = metrics.get();
+        for (int i = 0; i < gone.size(); i++) {
+            m.shardsReplaced.inc();
+            m.healMillis.update(millis);
+        }
+        if (lostTables.isEmpty()) {
+            LOG.warn("{} back on executor(s) {} after {} ms ({} ms waiting for them to register){}", names(gone),
+                    executors(replacements), millis, waited,
+                    image == null ? "; no table held rows" : "; rows restored from " + image.runDir());
+        } else {
+            LOG.error("{} back on executor(s) {} after {} ms ({} ms waiting for them to register), but tables {} lost "
+                    + "their rows and were dropped: {}", names(gone), executors(replacements), millis, waited,
+                    lostTables, why);
+        }
+        return true;
     }
 
     /**
@@ -102,10 +116,15 @@ final class ShardHealer {
         return millis;
     }
 
-    /** Why the tables changed since the last image lost their rows on {@code lost}'s index. */
-    private String why(ShardAddress lost, TablesImage.Image image, String restoreFailure) {
-        String where = "shard " + lost.index() + " was served by executor " + lost.executorId() + " (" + lost.host()
-                + ":" + lost.port() + "), which was lost between runs, and ";
+    /** Why the tables changed since the last image lost their rows on the indexes of {@code gone}. */
+    private String why(List<ShardAddress> gone, TablesImage.Image image, String restoreFailure) {
+        StringBuilder where = new StringBuilder();
+        for (ShardAddress lost : gone) {
+            where.append(where.length() == 0 ? "" : "; ").append("shard ").append(lost.index())
+                    .append(" was served by executor ").append(lost.executorId()).append(" (").append(lost.host())
+                    .append(':').append(lost.port()).append("), which was lost between runs");
+        }
+        where.append(", and ");
         if (!conf.checkpointEnabled()) {
             return where + "checkpoints are off (" + PsConf.CHECKPOINT_ENABLED + "=false), so no image holds its rows";
         }
@@ -118,5 +137,21 @@ final class ShardHealer {
         return where + "the table changed after the last image of the tables, written at the end of the last "
                 + "successful run (by a write, a run that failed, a run without checkpoints, or a table created "
                 + "and filled since)";
+    }
+
+    private static String names(List<ShardAddress> shards) {
+        StringBuilder out = new StringBuilder(shards.size() == 1 ? "shard" : "shards");
+        for (int i = 0; i < shards.size(); i++) {
+            out.append(i == 0 ? " " : ", ").append(shards.get(i).index());
+        }
+        return out.append(shards.size() == 1 ? " is" : " are").toString();
+    }
+
+    private static List<String> executors(List<ShardAddress> shards) {
+        List<String> out = new ArrayList<>();
+        for (ShardAddress s : shards) {
+            out.add(s.executorId());
+        }
+        return out;
     }
 }

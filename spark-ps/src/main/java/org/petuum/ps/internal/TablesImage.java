@@ -56,6 +56,10 @@ final class TablesImage {
      * @throws PsException if a shard could not write its file (the previous image is kept then)
      */
     void write(String appId, long id, List<TableRef> tables) {
+        if (tables.isEmpty()) {
+            deleteAll(); // no table, no row to lose
+            return;
+        }
         String dir = CheckpointStore.runDir(conf.checkpointDir(), appId, id);
         long start = System.nanoTime();
         int n = layout.size();
@@ -76,7 +80,7 @@ final class TablesImage {
                 "restoring the image in " + image.runDir());
     }
 
-    /** Deletes the newest image (the application ends: its tables go with it). */
+    /** Deletes the newest image (no table is left, or the application ends: its tables go with it). */
     void deleteAll() {
         if (last != null) {
             delete(last);
