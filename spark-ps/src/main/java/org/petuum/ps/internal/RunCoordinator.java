@@ -97,10 +97,11 @@ final class RunCoordinator {
         String runDir = recoverable && conf.checkpointEnabled()
                 ? CheckpointStore.runDir(conf.checkpointDir(), appId.get(), runId)
                 : "";
-        catalogue.runStarted();
         RunPlan plan = new RunPlan(appId.get(), runId, workers, layout.current(), catalogue.all(), conf, runId, runDir,
                 0);
         startOnShards(plan, !runDir.isEmpty());
+        // Only now can workers change tables: a start that failed (a shard lost meanwhile) leaves them as they were.
+        catalogue.runStarted();
         runs.put(runId, plan);
         runOwners.put(runId, Thread.currentThread().getName());
         metrics.get().runsStarted.inc();
