@@ -7,6 +7,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
+import org.petuum.ps.PsTimeoutException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.metrics.DriverMetrics;
 
@@ -43,7 +44,7 @@ final class ShardHealer {
      * saying why); every other table, and tables created later, work as before.
      *
      * @return whether a shard was replaced
-     * @throws org.petuum.ps.PsTimeoutException if no executor took over a lost index in time (the next call tries
+     * @throws PsTimeoutException if no executor took over a lost index in time (the next call tries
      *                                          again)
      */
     boolean healBetweenRuns() {

@@ -10,6 +10,7 @@ import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkConf;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.PsException;
+import org.petuum.ps.PsTimeoutException;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
@@ -79,7 +80,7 @@ final class ShardLayout {
      * until {@code deadline} ({@link System#nanoTime()}).
      *
      * @return the new address of that index
-     * @throws org.petuum.ps.PsTimeoutException naming the shard and the executor lost when none registered in time
+     * @throws PsTimeoutException naming the shard and the executor lost when none registered in time
      */
     ShardAddress replace(ShardAddress lost, long deadline) {
         registry.forget(lost);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -129,7 +130,7 @@ final class TableCatalogue {
      * {@link #dropAfterRestore} drops again.
      */
     void createOn(ShardAddress next, TablesImage.Image image) {
-        Map<Integer, TableRef> all = new java.util.TreeMap<>();
+        Map<Integer, TableRef> all = new TreeMap<>();
         for (TableRef t : tables.values()) {
             all.put(t.id(), t);
         }
