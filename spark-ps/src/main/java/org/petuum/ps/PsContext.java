@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.internal.BarrierRunner;
 import org.petuum.ps.internal.DriverRuntime;
+import org.petuum.ps.internal.DynamicAllocation;
 import org.petuum.ps.internal.Runtimes;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ssp.RowValues;
@@ -45,12 +46,10 @@ public final class PsContext {
 
     private final SparkContext sc;
     private final DriverRuntime runtime;
-    private final List<ShardAddress> shards;
 
-    private PsContext(SparkContext sc, DriverRuntime runtime, List<ShardAddress> shards) {
+    private PsContext(SparkContext sc, DriverRuntime runtime) {
         this.sc = sc;
         this.runtime = runtime;
-        this.shards = shards;
     }
 
     /** The parameter server of {@code spark}'s application. See {@link #get(SparkContext)}. */
@@ -67,7 +66,13 @@ public final class PsContext {
      * The parameter server of {@code sc}'s application, waiting (at most {@code spark.petuum.registrationTimeout})
      * until every expected executor has registered its shard server.
      *
-     * @throws PsException if the plugin is not enabled, or an executor's shard server failed or never registered
+     * <p>Dynamic allocation ({@code spark.dynamicAllocation.enabled=true}, outside local mode) is refused unless
+     * {@code spark.dynamicAllocation.minExecutors} equals {@code maxExecutors}: Spark would release idle executors
+     * between runs, and every executor holds a shard of every table. An executor lost anyway (a crash) is replaced
+     * by the next call that needs its shard (see {@link #createTable}).
+     *
+     * @throws PsException if the plugin is not enabled, dynamic allocation may release executors, or an executor's
+     *                     shard server failed or never registered (naming it and why; a later call tries again)
      */
     public static PsContext get(SparkContext sc) {
         DriverRuntime rt = Runtimes.driver(sc);
@@ -75,13 +80,15 @@ public final class PsContext {
             throw new PsException("the parameter server is not running in application " + sc.applicationId()
                     + ": start Spark with --conf spark.plugins=org.petuum.ps.PetuumPlugin", false);
         }
+        DynamicAllocation.refuseReleases(sc.master(), sc.conf());
         rt.applicationId(sc.applicationId());
-        return new PsContext(sc, rt, rt.awaitLayout(sc.master(), sc.conf()));
+        rt.awaitLayout(sc.master(), sc.conf());
+        return new PsContext(sc, rt);
     }
 
-    /** The shard servers, by index. */
+    /** The shard servers, by index, as they are now (a lost executor's index goes to the one that replaced it). */
     public List<ShardAddress> shards() {
-        return shards;
+        return runtime.layout();
     }
 
     public PsConf conf() {
@@ -110,7 +117,18 @@ public final class PsContext {
         runtime.progress().tell(progress);
     }
 
-    /** Creates a table on every shard. @throws IllegalArgumentException if a table of that name exists */
+    /**
+     * Creates a table on every shard.
+     *
+     * <p>This call, like every other on tables and runs, first gives the index of a shard whose executor was lost to
+     * an executor that serves none (waiting at most {@code spark.petuum.registrationTimeout} for one), creates every
+     * table there and restores their rows from the image written at the end of the last successful run (with
+     * checkpoints on). A table changed since that image (a {@link #write}, a run that failed or ran without
+     * checkpoints) cannot get the lost rows back: it is dropped, and naming it fails with a {@link PsException}
+     * naming it, the shard and the executor.
+     *
+     * @throws IllegalArgumentException if a table of that name exists
+     */
     public TableRef createTable(TableSpec spec) {
         return runtime.createTable(spec);
     }

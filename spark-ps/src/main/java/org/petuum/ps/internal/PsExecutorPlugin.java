@@ -1,6 +1,10 @@
 package org.petuum.ps.internal;
 
+import java.net.BindException;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkEnv;
@@ -14,7 +18,11 @@ import org.petuum.ps.server.ShardServer;
 /**
  * The executor half of the plugin: starts this JVM's shard server and client and registers the shard with
  * the driver. It never throws from {@link #init}: an exception there kills the executor and a cluster
- * manager relaunches it in a loop. A failure is reported to the driver instead, which names it.
+ * manager relaunches it in a loop. A failure is reported to the driver instead, which names it; a server that could
+ * not bind its address tries again every second (see {@link #start}).
+ *
+ * <p>Thread-safe: starting (on Spark's thread, then on this plugin's retry thread) and shutting down are
+ * serialised on this object's monitor.
  */
 public final class PsExecutorPlugin implements ExecutorPlugin {
     private static final Logger LOG = LogManager.getLogger(PsExecutorPlugin.class);
@@ -26,14 +34,34 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
     private static final String LOCAL_EXECUTOR = "driver";
     private static final String LOOPBACK = "127.0.0.1";
 
+    /** How often a shard server that could not bind its address tries again. */
+    static final long RETRY_MS = 1000;
+    /** Failed tries logged once in so many (the first is always logged, and reported to the driver). */
+    private static final int LOG_EVERY = 60;
+
     private ExecutorRuntime runtime;
     private volatile boolean progressFailed;
     private Object envKey;
+    private ScheduledExecutorService retries;
+    private boolean closed;
+    private int failedTries;
 
     @Override
     public void init(PluginContext ctx, Map<String, String> extraConf) {
-        String executorId = ctx.executorID();
         envKey = SparkEnv.get();
+        start(ctx);
+    }
+
+    /**
+     * Starts the shard server and registers it. A failure is reported to the driver; when the address could not be
+     * bound (a port in use, which another process may release), this executor tries again every {@link #RETRY_MS}
+     * ms on a thread of its own until it succeeds or the executor shuts down.
+     */
+    private synchronized void start(PluginContext ctx) {
+        if (closed || runtime != null) {
+            return;
+        }
+        String executorId = ctx.executorID();
         ShardServer server = null;
         try {
             PsConf conf = PsConf.from(ctx.conf());
@@ -55,17 +83,53 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
             runtime = new ExecutorRuntime(executorId, server, client);
             Runtimes.putExecutor(envKey, runtime);
             ctx.ask(RegisterShard.up(executorId, host, server.address().getPort()));
+            if (failedTries > 0) {
+                LOG.info("executor {}: the parameter server started after {} failed tries", executorId, failedTries);
+            }
         } catch (Throwable t) {
-            LOG.error("executor {}: the parameter server did not start", executorId, t);
             if (server != null && runtime == null) {
                 server.close();
             }
-            try {
-                ctx.send(RegisterShard.failed(executorId, t.toString()));
-            } catch (Exception e) {
-                LOG.error("executor {}: could not tell the driver that the parameter server failed", executorId, e);
+            boolean retrying = bindFailure(t);
+            failedTries++;
+            if (failedTries == 1 || failedTries % LOG_EVERY == 0) {
+                LOG.error("executor {}: the parameter server did not start{}", executorId, retrying
+                        ? " (try " + failedTries + "; trying again every " + RETRY_MS + " ms)" : "", t);
+            }
+            if (failedTries == 1) {
+                try {
+                    ctx.send(RegisterShard.failed(executorId, t.toString(), retrying));
+                } catch (Exception e) {
+                    LOG.error("executor {}: could not tell the driver that the parameter server failed", executorId, e);
+                }
+            }
+            if (retrying) {
+                // The failed server registered its metrics already; the next one registers them again.
+                ctx.metricRegistry().removeMatching((metric, value) -> metric.startsWith("shard."));
+                retries().schedule(() -> start(ctx), RETRY_MS, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** Whether {@code t} was caused by an address that could not be bound (in use, or not yet available). */
+    static boolean bindFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ScheduledExecutorService retries() {
+        if (retries == null) {
+            retries = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "petuum-shard-start");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return retries;
     }
 
     /**
@@ -109,7 +173,11 @@ public final class PsExecutorPlugin implements ExecutorPlugin {
     }
 
     @Override
-    public void shutdown() {
+    public synchronized void shutdown() {
+        closed = true;
+        if (retries != null) {
+            retries.shutdownNow();
+        }
         if (runtime != null) {
             Runtimes.removeExecutor(envKey, runtime);
             runtime.close();

@@ -31,7 +31,8 @@ final class ShardRegistry {
 
     private final ConcurrentHashMap<String, Integer> executorCores = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RegisterShard> registered = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> failed = new ConcurrentHashMap<>();
+    /** Executors whose shard server did not start, and why: until it starts, or the executor is removed. */
+    private final ConcurrentHashMap<String, RegisterShard> failed = new ConcurrentHashMap<>();
 
     void executorAdded(String executorId, int cores) {
         executorCores.put(executorId, cores);
@@ -40,14 +41,17 @@ final class ShardRegistry {
     void executorRemoved(String executorId) {
         executorCores.remove(executorId);
         registered.remove(executorId);
+        failed.remove(executorId);
     }
 
     void register(RegisterShard r) {
         if (r.error() != null) {
-            LOG.error("executor {} could not start its shard server: {}", r.executorId(), r.error());
-            failed.put(r.executorId(), r.error());
+            LOG.error("executor {} could not start its shard server{}: {}", r.executorId(),
+                    r.retrying() ? " (it keeps trying)" : "", r.error());
+            failed.put(r.executorId(), r);
         } else {
             LOG.info("executor {} serves a shard at {}:{}", r.executorId(), r.host(), r.port());
+            failed.remove(r.executorId());
             registered.put(r.executorId(), r);
         }
     }
@@ -56,17 +60,23 @@ final class ShardRegistry {
      * Waits (at most {@code timeoutMs}) until every executor the application expects has registered its shard
      * server, and returns them as a layout ordered by executor id.
      *
+     * <p>An executor whose shard server failed to start fails the wait at once, naming it and why; one that keeps
+     * trying (a port in use) is waited for, and named with its failure if the wait times out. A failure counts only
+     * while it lasts: once that executor's server starts, or the executor is removed, the next wait succeeds.
+     *
      * @throws PsTimeoutException naming the executors that did not register
-     * @throws PsException        naming an executor whose shard server failed to start
+     * @throws PsException        naming an executor whose shard server failed to start, and why
      */
     List<ShardAddress> awaitLayout(String master, SparkConf sparkConf, long timeoutMs) {
         int expected = expectedExecutors(master, sparkConf);
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
-            if (!failed.isEmpty()) {
-                Map.Entry<String, String> f = failed.entrySet().iterator().next();
-                throw new PsException("executor " + f.getKey() + " could not start its shard server: " + f.getValue(),
-                        false);
+            for (RegisterShard f : failed.values()) {
+                if (!f.retrying() || System.nanoTime() - deadline > 0) {
+                    throw new PsException("executor " + f.executorId() + " could not start its shard server"
+                            + (f.retrying() ? " within " + timeoutMs + " ms (" + PsConf.REGISTRATION_TIMEOUT
+                            + "; it keeps trying)" : "") + ": " + f.error(), false);
+                }
             }
             TreeSet<String> known = new TreeSet<>(executorCores.keySet());
             if (!isLocal(master)) {
@@ -150,6 +160,9 @@ final class ShardRegistry {
         Matcher m = LOCAL_CLUSTER.matcher(master);
         if (m.matches()) {
             return Integer.parseInt(m.group(1));
+        }
+        if (DynamicAllocation.fixedExecutors(c) > 0) {
+            return DynamicAllocation.fixedExecutors(c);
         }
         if (c.contains("spark.executor.instances") && !c.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return c.getInt("spark.executor.instances", 1);

@@ -2,6 +2,7 @@ package org.petuum.ps.metrics;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import java.util.Map;
 import java.util.TreeSet;
@@ -20,6 +21,10 @@ public final class DriverMetrics {
     public final Counter runAttempts;
     /** Attempts that failed and were recovered from a checkpoint. */
     public final Counter recoveries;
+    /** Shard indexes given to a new executor because theirs was lost (between runs or in a recovery). */
+    public final Counter shardsReplaced;
+    /** Milliseconds from finding a shard gone to its replacement serving its tables and rows. */
+    public final Histogram healMillis;
 
     private final MetricRegistry registry;
     /** Clocks completed by each worker of the current run, by worker id. */
@@ -33,6 +38,8 @@ public final class DriverMetrics {
         runsStarted = registry.counter("driver.runsStarted");
         runAttempts = registry.counter("driver.runAttempts");
         recoveries = registry.counter("driver.recoveries");
+        shardsReplaced = registry.counter("driver.shardsReplaced");
+        healMillis = registry.histogram("driver.healMillis");
         registry.register("driver.slowestWorkerClock", (Gauge<Integer>) this::slowestClock);
         registry.register("driver.fastestWorkerClock", (Gauge<Integer>) this::fastestClock);
         registry.register("driver.clocksCompleted", (Gauge<Long>) () ->

@@ -101,7 +101,8 @@ public final class ShardServer implements AutoCloseable {
             this.serverChannel = b.bind(new InetSocketAddress(host, conf.port())).sync().channel();
             this.expiry = group.next().scheduleAtFixedRate(service::expireWaitingReads, EXPIRY_PERIOD_MS,
                     EXPIRY_PERIOD_MS, TimeUnit.MILLISECONDS);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Throwable e) {
+            // Also a failed bind: Netty throws the checked BindException without declaring it.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
