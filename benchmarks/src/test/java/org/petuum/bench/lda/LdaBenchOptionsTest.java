@@ -18,8 +18,12 @@ class LdaBenchOptionsTest {
 
     /** Runs the command; a bad option must fail in parsing or validation, before any Spark session exists. */
     private static String rejected(String... args) {
+        return rejectedBy(new LdaBenchCommand(), args);
+    }
+
+    private static String rejectedBy(Object command, String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new LdaBenchCommand());
+        CommandLine cli = new CommandLine(command);
         cli.setErr(new PrintWriter(err, true));
         cli.setOut(new PrintWriter(new StringWriter(), true));
         int code = cli.execute(args);
@@ -56,6 +60,8 @@ class LdaBenchOptionsTest {
         assertTrue(rejected("--generated-k", "2").contains("--generated-k : 2"));
         assertTrue(rejected("--scaling-passes", "0").contains("--scaling-passes"));
         assertTrue(rejected("--passes", "10,0").contains("--passes"));
+        assertTrue(rejectedBy(new LdaSamplerCommand(), "--passes", "1").contains("--passes : 1 (expected: >= 2)"));
+        assertTrue(rejectedBy(new LdaSamplerCommand(), "--k", "1").contains("--k"));
     }
 
     @Test
