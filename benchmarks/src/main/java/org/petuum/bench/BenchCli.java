@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 org.petuum.bench.straggler.StragglerLrCommand.class,
                 org.petuum.bench.checkpoint.CheckpointBench.class,
                 org.petuum.bench.lda.LdaBenchCommand.class,
+                org.petuum.bench.lda.LdaSamplerCommand.class,
                 org.petuum.bench.kmeans.KMeansBenchCommand.class,
                 org.petuum.bench.lr.LrBenchCommand.class,
                 org.petuum.bench.mf.MfScaleCommand.class,

@@ -1,49 +1,65 @@
 package org.petuum.bench.lda;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.bench.BenchSession;
 import org.petuum.bench.RunFacts;
+import org.petuum.examples.lda.TextCorpus;
 import org.petuum.examples.lda.UciBagOfWords;
 import org.petuum.ml.clustering.DocumentCompletion;
-import org.petuum.ml.clustering.LDA;
-import org.petuum.ml.clustering.LDAModel;
-import org.petuum.ml.clustering.LDAPass;
-import org.petuum.ml.internal.lda.LdaTrainer;
 import org.petuum.ps.PsContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench lda}: our LDA (rotation and data-parallel) against Spark MLlib's online LDA on the KOS corpus, in one
- * Spark session, all scored by one held-out measure ({@link DocumentCompletion}, the same fold-in alpha for every
- * model). Each system is fitted for a ladder of lengths (passes or mini-batch iterations), each fit from scratch
- * and timed whole (data preparation inside the fit included); the time to reach a perplexity is that of the
- * shortest fit that reaches it.
+ * {@code bench lda}: our LDA (rotation and data-parallel) against Spark MLlib's online LDA, in one Spark session,
+ * all scored by one held-out measure ({@link DocumentCompletion}, the same fold-in alpha for every model), on UCI
+ * KOS, on the State of the Union speeches (raw text through the same Spark feature stages as {@code petuum lda
+ * --text}) and on a corpus generated from known topics inside the executors ({@link GeneratedCorpus}). Each system
+ * is fitted for a ladder of lengths (passes or mini-batch iterations), each fit from scratch and timed whole (data
+ * preparation inside the fit included); the time to reach a perplexity is that of the shortest fit that reaches it.
+ * On the generated corpus the ladder runs at {@code --compare-tokens}, where MLlib finishes, and ours alone is then
+ * fitted on corpora of {@code --tokens} tokens to show how time per pass and memory grow.
  */
 @Command(name = "lda", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"LDA by Gibbs sampling with word-block rotation (and data-parallel) against Spark MLlib "
-                + "online LDA on UCI KOS, side by side in one Spark session: time to reach MLlib's best held-out "
-                + "document-completion perplexity, tokens sampled per second per worker, word-topic table memory."})
+                + "online LDA, side by side in one Spark session, on KOS, SOTU and a corpus generated in the "
+                + "executors: time to reach MLlib's best held-out document-completion perplexity, tokens sampled "
+                + "per second per worker, word-topic table memory."})
 public final class LdaBenchCommand implements Callable<Integer> {
+
+    /** The corpora the benchmark knows. */
+    enum Corpus { kos, sotu, generated }
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--corpus", split = ",", defaultValue = "kos",
+            description = "Corpora, any of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    List<Corpus> corpora;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "../shared/data",
-            description = "Folder holding uci-kos/docword.kos.txt.gz (default: ${DEFAULT-VALUE}).")
+            description = "Folder holding uci-kos/docword.kos.txt.gz and sotu/sotu-1790-2021.tar.gz "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--k", split = ",", defaultValue = "20", description = "Topic counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--k", split = ",", defaultValue = "20",
+            description = "Topic counts for KOS and SOTU (default: ${DEFAULT-VALUE}).")
     List<Integer> ks;
 
     @Option(names = "--passes", split = ",", defaultValue = "5,10,20,40,80",
@@ -53,6 +69,34 @@ public final class LdaBenchCommand implements Callable<Integer> {
     @Option(names = "--mllib-iterations", split = ",", defaultValue = "25,50,100,200",
             description = "MLlib online LDA's fits' lengths in mini-batch iterations (default: ${DEFAULT-VALUE}).")
     List<Integer> mllibIterations;
+
+    @Option(names = "--sotu-vocab-size", defaultValue = "5000",
+            description = "SOTU: the most frequent words kept, as petuum lda --text (default: ${DEFAULT-VALUE}).")
+    int sotuVocabSize;
+
+    @Option(names = "--generated-k", defaultValue = "50",
+            description = "Generated corpus: its true topics, also the k of every fit on it (default: ${DEFAULT-VALUE}).")
+    int generatedK;
+
+    @Option(names = "--generated-vocab", defaultValue = "10000",
+            description = "Generated corpus: vocabulary size (default: ${DEFAULT-VALUE}).")
+    int generatedVocab;
+
+    @Option(names = "--generated-doc-length", defaultValue = "200",
+            description = "Generated corpus: tokens per document (default: ${DEFAULT-VALUE}).")
+    int generatedDocLength;
+
+    @Option(names = "--compare-tokens", defaultValue = "1M", converter = TokenCount.class,
+            description = "Generated corpus: size of the side-by-side ladder with MLlib (default: ${DEFAULT-VALUE}).")
+    long compareTokens;
+
+    @Option(names = "--tokens", split = ",", defaultValue = "5M,20M,50M", converter = TokenCount.class,
+            description = "Generated corpus: sizes of ours alone, e.g. 50M or 500K (default: ${DEFAULT-VALUE}).")
+    List<Long> tokens;
+
+    @Option(names = "--scaling-passes", defaultValue = "5",
+            description = "Generated corpus: passes of each of ours alone (default: ${DEFAULT-VALUE}).")
+    int scalingPasses;
 
     @Option(names = "--eval-alpha", defaultValue = "0.1",
             description = "Document concentration of the held-out fold-in, for every model (default: ${DEFAULT-VALUE}).")
@@ -72,122 +116,161 @@ public final class LdaBenchCommand implements Callable<Integer> {
             description = "Spark master (default: the one spark-submit gives, else local[*]).")
     String master;
 
-    /** One fit's outcome. */
-    record Point(String system, int length, double seconds, double perplexity, double tokensPerSecondPerWorker,
-                 long tableBytes) {
+    /** Parses a positive token count with an optional K or M suffix (thousands, millions). */
+    static final class TokenCount implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim().toUpperCase(Locale.ROOT);
+            long unit = v.endsWith("M") ? 1_000_000 : v.endsWith("K") ? 1_000 : 1;
+            String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
+            long n;
+            try {
+                n = Math.multiplyExact(Long.parseLong(digits), unit);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("'" + value + "' (expected: a positive whole number of tokens, "
+                        + "optionally with K or M, e.g. 50M)", e);
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException("'" + value + "' (expected: >= 1 token)");
+            }
+            return n;
+        }
+    }
+
+    /** Checks the options that picocli's types do not, before any Spark session exists. */
+    void validate() {
+        check(holdout > 0 && holdout < 1, "--holdout", holdout, "0 < value < 1");
+        check(ks.stream().allMatch(k -> k >= 2), "--k", ks, "every k >= 2");
+        check(passes.stream().allMatch(p -> p >= 1), "--passes", passes, "every value >= 1");
+        check(mllibIterations.stream().allMatch(i -> i >= 1), "--mllib-iterations", mllibIterations,
+                "every value >= 1");
+        check(sotuVocabSize >= 2, "--sotu-vocab-size", sotuVocabSize, ">= 2");
+        check(generatedK >= GeneratedCorpus.TOPICS_PER_DOC, "--generated-k", generatedK,
+                ">= " + GeneratedCorpus.TOPICS_PER_DOC);
+        check(generatedVocab >= 2, "--generated-vocab", generatedVocab, ">= 2");
+        check(generatedDocLength >= 1, "--generated-doc-length", generatedDocLength, ">= 1");
+        check(scalingPasses >= 1, "--scaling-passes", scalingPasses, ">= 1");
+        check(workers >= 0, "--workers", workers, ">= 0 (0: every task slot)");
+    }
+
+    private void check(boolean ok, String option, Object value, String expected) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), option + " : " + value + " (expected: " + expected + ")");
+        }
     }
 
     @Override
     public Integer call() {
+        validate();
         PrintWriter out = spec.commandLine().getOut();
-        if (!(holdout > 0 && holdout < 1)) {
-            throw new IllegalArgumentException("--holdout : " + holdout + " (expected: 0 < value < 1)");
-        }
-        Path file = dataDir.resolve("uci-kos/docword.kos.txt.gz");
         out.println("# " + RunFacts.commandLine(spec));
         out.println("# " + RunFacts.now() + ", " + RunFacts.jvm() + ", load " + RunFacts.loadAverage());
+        out.flush();
         SparkSession spark = BenchSession.create("bench lda", master);
-        try (UciBagOfWords.Corpus corpus = UciBagOfWords.read(spark, file)) {
+        try {
             int w = workers > 0 ? workers : PsContext.get(spark).taskSlots();
-            Dataset<Row>[] split = corpus.docs().randomSplit(new double[] {1 - holdout, holdout}, seed);
-            Dataset<Row> train = split[0].cache();
-            Dataset<Row> test = split[1].cache();
-            out.printf(Locale.ROOT, "# KOS: %,d training and %,d held-out documents, vocabulary %,d; %d worker(s); "
-                    + "held-out perplexity by document completion, fold-in alpha %.3g%n", train.count(), test.count(),
-                    corpus.header().words(), w, evalAlpha);
-            for (int k : ks) {
-                run(out, k, w, train, test);
+            LdaFits fits = new LdaFits(out, w, seed, evalAlpha);
+            for (Corpus c : corpora) {
+                switch (c) {
+                    case kos -> kos(spark, out, fits, w);
+                    case sotu -> sotu(spark, out, fits, w);
+                    case generated -> generated(spark, out, fits, w);
+                    default -> throw new IllegalStateException("unknown corpus " + c);
+                }
+                out.println("# after " + c + ": " + RunFacts.now() + ", load " + RunFacts.loadAverage());
+                out.flush();
             }
-            train.unpersist();
-            test.unpersist();
             return 0;
         } finally {
             spark.stop();
         }
     }
 
-    private void run(PrintWriter out, int k, int w, Dataset<Row> train, Dataset<Row> test) {
-        out.printf(Locale.ROOT, "%n## KOS, k = %d%n%n", k);
-        // Warm-up (JIT, Spark's first jobs), not reported.
-        ours(k, 2, "rotation", w, train, test);
-        mllib(k, 5, train, test);
-
-        List<Point> points = new ArrayList<>();
-        out.println("| system | length | fit time (s) | held-out perplexity | tokens/s per worker |");
-        out.println("|---|---:|---:|---:|---:|");
-        for (int it : mllibIterations) {
-            points.add(print(out, mllib(k, it, train, test)));
+    private void kos(SparkSession spark, PrintWriter out, LdaFits fits, int w) {
+        try (UciBagOfWords.Corpus corpus = UciBagOfWords.read(spark, dataDir.resolve("uci-kos/docword.kos.txt.gz"))) {
+            ladders(out, fits, w, "KOS", corpus.docs(), corpus.header().words());
         }
-        for (int p : passes) {
-            points.add(print(out, ours(k, p, "rotation", w, train, test)));
-            points.add(print(out, ours(k, p, "none", w, train, test)));
+    }
+
+    private void sotu(SparkSession spark, PrintWriter out, LdaFits fits, int w) {
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("bench-lda-sotu");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Point bestMllib = points.stream().filter(p -> p.system.equals("mllib-online"))
-                .min((a, b) -> Double.compare(a.perplexity, b.perplexity)).orElseThrow();
-        Point rot = first(points, "petuum-rotation", bestMllib.perplexity);
-        Point dp = first(points, "petuum-none", bestMllib.perplexity);
-        out.printf(Locale.ROOT, "%nMLlib online's best held-out perplexity: %.1f (%d iterations, %.2f s)%n",
-                bestMllib.perplexity, bestMllib.length, bestMllib.seconds);
-        out.printf(Locale.ROOT, "time to reach it: rotation %s, data-parallel %s; MLlib / rotation %s; "
-                        + "data-parallel / rotation %s%n", describe(rot), describe(dp),
-                rot == null ? "n/a" : RunFacts.ratio(bestMllib.seconds, rot.seconds),
-                rot == null || dp == null ? "n/a" : RunFacts.ratio(dp.seconds, rot.seconds));
-        Point last = points.stream().filter(p -> p.system.equals("petuum-rotation")).reduce((a, b) -> b).orElseThrow();
-        out.printf(Locale.ROOT, "word-topic table after %d passes: %s, %.2f MiB (%s)%n", last.length,
-                k >= LdaTrainer.SPARSE_FROM_K ? "sparse rows" : "dense rows", last.tableBytes / 1048576.0,
-                k >= LdaTrainer.SPARSE_FROM_K ? "12 bytes per non-zero cell" : "8 bytes per cell, vocabulary x k");
-    }
-
-    private static String describe(Point p) {
-        return p == null ? "not reached" : String.format(Locale.ROOT, "%.2f s (%d passes)", p.seconds, p.length);
-    }
-
-    private static Point first(List<Point> points, String system, double target) {
-        return points.stream().filter(p -> p.system.equals(system) && p.perplexity <= target)
-                .min((a, b) -> Double.compare(a.seconds, b.seconds)).orElse(null);
-    }
-
-    private static Point print(PrintWriter out, Point p) {
-        out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %s |%n", p.system, p.length, p.seconds, p.perplexity,
-                p.tokensPerSecondPerWorker > 0 ? String.format(Locale.ROOT, "%.2f M", p.tokensPerSecondPerWorker / 1e6)
-                        : "–");
-        return p;
-    }
-
-    private Point ours(int k, int passes, String schedule, int w, Dataset<Row> train, Dataset<Row> test) {
-        long t0 = System.nanoTime();
-        LDAModel model = new LDA().setK(k).setMaxIter(passes).setSchedule(schedule).setNumWorkers(w).setSeed(seed)
-                .fit(train);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double perplexity = new DocumentCompletion(model.topicsMatrix(), evalAlpha).evaluate(test, "features")
-                .perplexity();
-        double rate = model.trainingTrace().stream().mapToDouble(LDAPass::tokensPerSecond).sorted()
-                .skip(model.trainingTrace().size() / 2).findFirst().orElse(0) / w;
-        return new Point("petuum-" + schedule, passes, seconds, perplexity, rate, tableBytes(model));
-    }
-
-    private Point mllib(int k, int iterations, Dataset<Row> train, Dataset<Row> test) {
-        long t0 = System.nanoTime();
-        org.apache.spark.ml.clustering.LDAModel model = new org.apache.spark.ml.clustering.LDA().setK(k)
-                .setMaxIter(iterations).setOptimizer("online").setSeed(seed).fit(train);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double perplexity = new DocumentCompletion(model.topicsMatrix(), evalAlpha).evaluate(test, "features")
-                .perplexity();
-        return new Point("mllib-online", iterations, seconds, perplexity, 0, 0);
-    }
-
-    /** The word–topic table's cells as stored: k doubles per row when dense, an int and a double per non-zero when sparse. */
-    private static long tableBytes(LDAModel model) {
-        double[][] counts = model.wordTopicCounts();
-        if (model.getK() < LdaTrainer.SPARSE_FROM_K) {
-            return 8L * counts.length * model.getK();
+        try {
+            TextCorpus.Result text = TextCorpus.read(spark, dataDir.resolve("sotu/sotu-1790-2021.tar.gz"),
+                    sotuVocabSize, scratch);
+            ladders(out, fits, w, "SOTU", text.docs(), text.vocabulary().length);
+        } finally {
+            deleteTree(scratch);
         }
-        long nonZero = 0;
-        for (double[] row : counts) {
-            for (double c : row) {
-                nonZero += c != 0 ? 1 : 0;
+    }
+
+    private void ladders(PrintWriter out, LdaFits fits, int w, String name, Dataset<Row> docs, int vocab) {
+        Dataset<Row>[] split = docs.randomSplit(new double[] {1 - holdout, holdout}, seed);
+        Dataset<Row> train = split[0].cache();
+        Dataset<Row> test = split[1].cache();
+        try {
+            out.printf(Locale.ROOT, "# %s: %,d training and %,d held-out documents, vocabulary %,d; %d worker(s); "
+                    + "held-out perplexity by document completion, fold-in alpha %.3g%n", name, train.count(),
+                    test.count(), vocab, w, evalAlpha);
+            for (int k : ks) {
+                fits.ladder(name, k, mllibIterations, passes, train, test);
             }
+        } finally {
+            train.unpersist();
+            test.unpersist();
         }
-        return 12 * nonZero;
+    }
+
+    private void generated(SparkSession spark, PrintWriter out, LdaFits fits, int w) {
+        GeneratedCorpus corpus = new GeneratedCorpus(generatedVocab, generatedK, generatedDocLength, seed);
+        long compareDocs = corpus.docsFor(compareTokens);
+        long testDocs = Math.max(100, Math.round(compareDocs * holdout));
+        // Held-out documents are numbered after every training set's, so none is also trained on.
+        long largest = Math.max(compareDocs, tokens.stream().mapToLong(corpus::docsFor).max().orElse(0));
+        Dataset<Row> test = corpus.documents(spark, largest, testDocs, w).cache();
+        Dataset<Row> train = corpus.documents(spark, 0, compareDocs, w).cache();
+        try {
+            out.printf(Locale.ROOT, "# %s; generated in %d task(s), never on the driver%n", corpus, w);
+            out.printf(Locale.ROOT, "# ladder: %,d training documents (%,d tokens), %,d held-out documents; "
+                    + "%d worker(s); fold-in alpha %.3g%n", train.count(), compareDocs * generatedDocLength,
+                    test.count(), w, evalAlpha);
+            fits.ladder("generated", generatedK, mllibIterations, passes, train, test);
+        } finally {
+            train.unpersist();
+        }
+        try {
+            fits.scaling("generated", generatedK, scalingPasses, tokens, new LdaFits.SizedCorpus() {
+                @Override
+                public long docsFor(long n) {
+                    return corpus.docsFor(n);
+                }
+
+                @Override
+                public int docLength() {
+                    return corpus.docLength();
+                }
+
+                @Override
+                public Dataset<Row> documents(long docs) {
+                    return corpus.documents(spark, 0, docs, w); // not cached: regenerated by each job that reads it
+                }
+            }, test);
+        } finally {
+            test.unpersist();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + dir, e);
+        }
     }
 }

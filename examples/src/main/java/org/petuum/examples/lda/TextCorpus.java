@@ -24,15 +24,15 @@ import org.petuum.examples.data.InputFormatException;
  * ({@code StopWordsRemover}) and counted over a vocabulary of the most frequent words in at least two documents
  * ({@code CountVectorizer}).
  */
-final class TextCorpus {
+public final class TextCorpus {
     private TextCorpus() {
     }
 
     /** The documents as {@code (features VECTOR)} and the vocabulary, word {@code i} at index {@code i}. */
-    record Result(Dataset<Row> docs, String[] vocabulary, long documents) {
+    public record Result(Dataset<Row> docs, String[] vocabulary, long documents) {
     }
 
-    static Result read(SparkSession spark, Path input, int vocabSize, Path scratch) {
+    public static Result read(SparkSession spark, Path input, int vocabSize, Path scratch) {
         Path dir = input;
         if (!Files.exists(input)) {
             throw new InputFormatException(input, 0, "no such file or folder");

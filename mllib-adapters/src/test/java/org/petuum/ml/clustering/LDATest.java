@@ -99,6 +99,10 @@ class LDATest {
         List<LDAPass> trace = model.trainingTrace();
         assertTrue(trace.get(29).logLikelihoodPerToken() > trace.get(0).logLikelihoodPerToken(),
                 "the likelihood rises: " + trace.get(0) + " -> " + trace.get(29));
+        for (LDAPass p : trace) {
+            assertEquals(corpus.tokens, p.tokens(), "tokens of pass " + p.pass());
+            assertTrue(p.samplerCpuSeconds() > 0, "the workers report their sampler's CPU time: " + p);
+        }
     }
 
     /** The learned counts once the fit is over: every word's row sums to its tokens, at any staleness. */

@@ -89,7 +89,7 @@ final class LdaDrivers {
 
     private static LDAPass pass(int pass, double[] sum, long nanos, long elapsed) {
         long tokens = Math.round(sum[0]);
-        return new LDAPass(pass, tokens, tokens > 0 ? sum[1] / tokens : 0, nanos / 1e9, elapsed / 1e9);
+        return new LDAPass(pass, tokens, tokens > 0 ? sum[1] / tokens : 0, nanos / 1e9, elapsed / 1e9, sum[4] / 1e9);
     }
 
     private record Probe(PsWorker self, LdaSetup setup, double[] sum) implements PassHook.CountsProbe {

@@ -16,8 +16,11 @@ public final class LdaSetup implements Serializable {
     static final int STOP = 3;
     /** Assignment: command, pass, last round of the pass (0/1), then one block per worker. */
     static final int HEADER = 3;
-    /** Per-round statistics pushed by every worker: tokens sampled, log-likelihood, doc-topic count sum, tokens held. */
-    static final int STATS = 4;
+    /**
+     * Per-round statistics pushed by every worker: tokens sampled, log-likelihood, doc-topic count sum, tokens held,
+     * nanoseconds of the worker thread's CPU time spent sampling.
+     */
+    static final int STATS = 5;
 
     final int k;
     final double alpha;

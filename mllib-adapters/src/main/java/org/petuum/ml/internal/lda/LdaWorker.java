@@ -1,5 +1,7 @@
 package org.petuum.ml.internal.lda;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.SplittableRandom;
@@ -17,6 +19,7 @@ import org.petuum.ssp.RowValues;
  */
 final class LdaWorker implements WorkerFunction<Vector, Long> {
     private static final long serialVersionUID = 1L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final LdaSetup setup;
 
@@ -66,6 +69,11 @@ final class LdaWorker implements WorkerFunction<Vector, Long> {
         }
     }
 
+    /** The current thread's CPU time in nanoseconds, or 0 where the JVM cannot tell (then no CPU rate is reported). */
+    private static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+
     /** Samples one block of the worker's tokens against the table, and sends what changed. */
     private final class Sweep {
         private final LocalCorpus corpus;
@@ -73,6 +81,8 @@ final class LdaWorker implements WorkerFunction<Vector, Long> {
         private final PsTable totals;
         private final WordTopicView view;
         private final SparseLdaSampler sampler;
+        /** CPU time of this thread spent in the sampler since the last {@link #stats}; 0 if not measurable. */
+        private long samplerCpu;
 
         Sweep(PsWorker self, LocalCorpus corpus) {
             this.corpus = corpus;
@@ -127,9 +137,11 @@ final class LdaWorker implements WorkerFunction<Vector, Long> {
             double[] start = sampler.totals.clone();
             int[] docs = corpus.segDoc[block];
             int[] starts = corpus.segStart[block];
+            long cpu0 = cpuNanos();
             for (int s = 0; s < docs.length; s++) {
                 sampler.sampleDocument(corpus, docs[s], starts[s], starts[s + 1], view, random);
             }
+            samplerCpu += cpuNanos() - cpu0;
             view.forEachChange((slot, topics, deltas) -> words.inc(rows[slot], topics, deltas));
             double[] change = new double[setup.k];
             for (int t = 0; t < setup.k; t++) {
@@ -168,14 +180,15 @@ final class LdaWorker implements WorkerFunction<Vector, Long> {
             view.load(own, siblingIndex, siblings);
         }
 
-        /** This worker's statistics since the last call: tokens sampled, log-likelihood, and the count checks. */
+        /** This worker's statistics since the last call: tokens sampled, log-likelihood, the count checks, sampler CPU time. */
         double[] stats(boolean withChecks) {
-            double[] out = {sampler.sampled(), sampler.logLikelihood(), 0, 0};
+            double[] out = {sampler.sampled(), sampler.logLikelihood(), 0, 0, samplerCpu};
             if (withChecks) {
                 out[2] = corpus.docTopicSum();
                 out[3] = corpus.tokens;
             }
             sampler.resetStats();
+            samplerCpu = 0;
             return out;
         }
     }

@@ -33,6 +33,8 @@ final class SparseLdaSampler {
     private final double kAlpha;
     /** Topic totals as this worker sees them (its own changes included). */
     final double[] totals;
+    /** {@code 1 / (βV + n_t)} per topic, kept current with {@link #totals}: the buckets' walks multiply, never divide. */
+    private final double[] inv;
     private final double[] coef;
     private final double[] qTerm;
     private final int[] docNz;
@@ -50,6 +52,7 @@ final class SparseLdaSampler {
         this.betaV = beta * vocabSize;
         this.kAlpha = k * alpha;
         this.totals = new double[k];
+        this.inv = new double[k];
         this.coef = new double[k];
         this.qTerm = new double[k];
         this.docNz = new int[k];
@@ -62,6 +65,7 @@ final class SparseLdaSampler {
             // A total read under SSP may lag other workers' updates but never misses this worker's own, so it
             // holds every token the worker is about to remove; max guards against a negative rounding residue.
             totals[t] = Math.max(0, values[t]);
+            inv[t] = 1 / (totals[t] + betaV);
         }
     }
 
@@ -71,6 +75,7 @@ final class SparseLdaSampler {
         int base = d * k;
         double docDenom = corpus.docLen[d] - 1 + kAlpha;
         enterDocument(docTopic, base);
+        double ab = alpha * beta;
         int[] wc = words.count;
         int[] wnz = words.nz;
         for (int i = from; i < to; i++) {
@@ -79,16 +84,18 @@ final class SparseLdaSampler {
             int wbase = slot * k;
 
             // Remove the token from every count, keeping s, r and the coefficient of its topic current.
-            double den = totals[old] + betaV;
-            s -= alpha * beta / den;
-            r -= docTopic[base + old] * beta / den;
+            double inverse = inv[old];
+            int ndt = docTopic[base + old];
+            s -= ab * inverse;
+            r -= ndt * beta * inverse;
             totals[old] -= 1;
-            docTopic[base + old]--;
+            docTopic[base + old] = --ndt;
             words.decrement(slot, old);
-            den = totals[old] + betaV;
-            s += alpha * beta / den;
-            r += docTopic[base + old] * beta / den;
-            coef[old] = (alpha + docTopic[base + old]) / den;
+            inverse = 1 / (totals[old] + betaV);
+            inv[old] = inverse;
+            s += ab * inverse;
+            r += ndt * beta * inverse;
+            coef[old] = (alpha + ndt) * inverse;
             if (docTopic[base + old] == 0) {
                 removeDocTopic(old);
             }
@@ -121,7 +128,7 @@ final class SparseLdaSampler {
             } else if ((u -= q) < r) {
                 for (int j = 0; j < docNzLen; j++) {
                     int t = docNz[j];
-                    u -= docTopic[base + t] * beta / (totals[t] + betaV);
+                    u -= docTopic[base + t] * beta * inv[t];
                     if (u <= 0) {
                         z = t;
                         break;
@@ -133,7 +140,7 @@ final class SparseLdaSampler {
             } else {
                 u -= r;
                 for (int t = 0; t < k; t++) {
-                    u -= alpha * beta / (totals[t] + betaV);
+                    u -= ab * inv[t];
                     if (u <= 0) {
                         z = t;
                         break;
@@ -144,18 +151,21 @@ final class SparseLdaSampler {
                 }
             }
 
-            den = totals[z] + betaV;
-            s -= alpha * beta / den;
-            r -= docTopic[base + z] * beta / den;
+            inverse = inv[z];
+            ndt = docTopic[base + z];
+            s -= ab * inverse;
+            r -= ndt * beta * inverse;
             totals[z] += 1;
-            if (docTopic[base + z]++ == 0) {
+            if (ndt++ == 0) {
                 addDocTopic(z);
             }
+            docTopic[base + z] = ndt;
             words.increment(slot, z);
-            den = totals[z] + betaV;
-            s += alpha * beta / den;
-            r += docTopic[base + z] * beta / den;
-            coef[z] = (alpha + docTopic[base + z]) / den;
+            inverse = 1 / (totals[z] + betaV);
+            inv[z] = inverse;
+            s += ab * inverse;
+            r += ndt * beta * inverse;
+            coef[z] = (alpha + ndt) * inverse;
             corpus.topic[i] = z;
         }
     }
@@ -166,11 +176,11 @@ final class SparseLdaSampler {
         r = 0;
         docNzLen = 0;
         for (int t = 0; t < k; t++) {
-            double den = totals[t] + betaV;
+            double inverse = inv[t];
             int n = docTopic[base + t];
-            s += alpha * beta / den;
-            r += n * beta / den;
-            coef[t] = (alpha + n) / den;
+            s += alpha * beta * inverse;
+            r += n * beta * inverse;
+            coef[t] = (alpha + n) * inverse;
             if (n > 0) {
                 docPos[t] = docNzLen;
                 docNz[docNzLen++] = t;
