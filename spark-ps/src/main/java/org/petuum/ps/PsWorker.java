@@ -73,6 +73,11 @@ public final class PsWorker implements AutoCloseable {
         this.reader = new RowReader(client, plan, state, this::shard);
     }
 
+    /** The id of this attempt of the run (each attempt a recovery starts has a new one): for tests and diagnostics. */
+    long runId() {
+        return plan.runId();
+    }
+
     /** This worker's id: its partition's index, in {@code [0, numWorkers())}. */
     public int id() {
         return state.worker();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -167,6 +168,37 @@ final class FaultInjection {
             }
             return newest;
         }
+    }
+
+    /**
+     * Waits (at most {@code waitMs}) until some complete checkpoint of a clock in {@code [1, maxClock]} is on disk
+     * under {@code root}: images are written off the shards' threads, so on a loaded machine a fault injected at once
+     * may find only the start image, and the run would (correctly) resume at clock 0. Returns whether one was found.
+     */
+    static boolean awaitMidRunCheckpoint(String root, int maxClock, long waitMs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            try (Stream<Path> all = Files.walk(Path.of(root))) {
+                if (all.anyMatch(d -> midRunClock(d, maxClock) && complete(d))) {
+                    return true;
+                }
+            } catch (UncheckedIOException e) {
+                // A folder pruned while it was being walked: look again.
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean midRunClock(Path dir, int maxClock) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith("clock-") || !Files.isDirectory(dir)) {
+            return false;
+        }
+        int clock = Integer.parseInt(name.substring("clock-".length()));
+        return clock >= 1 && clock <= maxClock;
     }
 
     /** Waits (at most 20 s) until shard 0 has written its image of {@code clock}, then flips a byte in the middle. */

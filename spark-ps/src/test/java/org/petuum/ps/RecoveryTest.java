@@ -68,6 +68,7 @@ class RecoveryTest {
         // Fail once only: the marker tells a relaunched worker that the failure already happened.
         ClockHook failOnce = (worker, c) -> {
             if (c == failAtClock && worker.id() == 1 && FaultInjection.once(root, "failed-once-" + table)) {
+                FaultInjection.awaitMidRunCheckpoint(root, c, 30_000);
                 fault.inject(root, -1, "worker 1 at clock " + c);
             }
         };

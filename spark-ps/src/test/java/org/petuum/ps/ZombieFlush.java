@@ -62,15 +62,19 @@ final class ZombieFlush {
     }
 
     /**
-     * What a zombie needs: where the markers are, the table, the id of the attempt it belongs to and the shards it
-     * will find the relaunch on (the layout stays when no executor was lost).
+     * What a zombie needs: where the markers are, the table, the shards it will find the relaunch on (the layout
+     * stays when no executor was lost) and the id of the attempt it belongs to (its worker's, set by {@link #arm}).
      */
-    record Target(String folder, String table, TableRef ref, long oldRunId, List<ShardAddress> layout)
+    record Target(String folder, String table, TableRef ref, List<ShardAddress> layout, long oldRunId)
             implements Serializable {
+        Target(String folder, String table, TableRef ref, List<ShardAddress> layout) {
+            this(folder, table, ref, layout, -1);
+        }
     }
 
-    /** Leaves a zombie behind {@code worker}, a worker of the attempt {@code target.oldRunId()}. Any thread. */
-    static void arm(PsWorker worker, Target target) {
+    /** Leaves a zombie behind {@code worker}, which belongs to the attempt it is running. Any thread. */
+    static void arm(PsWorker worker, Target planned) {
+        Target target = new Target(planned.folder(), planned.table(), planned.ref(), planned.layout(), worker.runId());
         Thread t = new Thread(() -> haunt(worker, target), "zombie-of-run-" + target.oldRunId() + "-worker-"
                 + worker.id());
         t.setDaemon(true);
