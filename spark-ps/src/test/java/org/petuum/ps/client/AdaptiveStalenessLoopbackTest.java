@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.petuum.ps.PsConf;
 import org.petuum.ps.PsTable;
 import org.petuum.ps.PsWorker;
 import org.petuum.ps.internal.RunPlan;
@@ -38,31 +37,25 @@ class AdaptiveStalenessLoopbackTest {
     private static final int MAX = 3;
     private static final int CLOCKS = 30;
     private static final int STRAGGLER = 2;
-    private static final Map<String, String> BASE = Map.of(
-            PsConf.IO_THREADS, "1",
-            PsConf.REQUEST_TIMEOUT, "20s",
-            PsConf.READ_TIMEOUT, "20s");
 
     private LoopbackShards cluster;
     private ExecutorService threads;
 
     @BeforeEach
     void start() throws InterruptedException {
-        cluster = new LoopbackShards(SHARDS, PsConf.from(BASE));
+        cluster = new LoopbackShards(SHARDS, LoopbackShards.TEST_CONF);
         threads = Executors.newFixedThreadPool(WORKERS);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        threads.shutdownNow();
-        assertTrue(threads.awaitTermination(20, TimeUnit.SECONDS), "worker threads did not stop");
-        cluster.close();
+        cluster.closeAfter(threads);
     }
 
     @Test
     void everyReadKeepsTheBoundInForceWhichStaysWithinMaxAndIsReportedWithEachClock() throws Exception {
         TableRef table = new TableRef(0, TableSpec.dense("auto", 6, WORKERS).consistency(Consistency.sspAuto(MAX)));
-        RunPlan plan = cluster.beginRun(1, WORKERS, PsConf.from(BASE), List.of(table));
+        RunPlan plan = cluster.beginRun(1, WORKERS, LoopbackShards.TEST_CONF, List.of(table));
         AtomicLong[] readsBelowMax = new AtomicLong[WORKERS];
         List<List<Integer>> boundsPerClock = new ArrayList<>();
         for (int w = 0; w < WORKERS; w++) {
@@ -71,7 +64,7 @@ class AdaptiveStalenessLoopbackTest {
         }
         LoopbackShards.runWorkers(threads, WORKERS, w -> {
             long[] now = {0};
-            PsClient client = cluster.client("worker " + w, PsConf.from(BASE), () -> now[0]);
+            PsClient client = cluster.client("worker " + w, LoopbackShards.TEST_CONF, () -> now[0]);
             List<Integer> reported = new ArrayList<>();
             client.clockListener(new ClockListener() {
                 @Override

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.petuum.ps.PsConf;
 import org.petuum.ps.PsTable;
 import org.petuum.ps.PsWorker;
 import org.petuum.ps.internal.RunPlan;
@@ -36,25 +34,19 @@ class AsyncCacheLoopbackTest {
     private static final int WORKERS = 4;
     private static final int CLOCKS = 40;
     private static final int BARRIER_CLOCK = 20;
-    private static final Map<String, String> BASE = Map.of(
-            PsConf.IO_THREADS, "1",
-            PsConf.REQUEST_TIMEOUT, "20s",
-            PsConf.READ_TIMEOUT, "20s");
 
     private LoopbackShards cluster;
     private ExecutorService threads;
 
     @BeforeEach
     void start() throws InterruptedException {
-        cluster = new LoopbackShards(SHARDS, PsConf.from(BASE));
+        cluster = new LoopbackShards(SHARDS, LoopbackShards.TEST_CONF);
         threads = Executors.newFixedThreadPool(WORKERS);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        threads.shutdownNow();
-        assertTrue(threads.awaitTermination(LoopbackShards.WAIT_MS, TimeUnit.MILLISECONDS), "worker threads did not stop");
-        cluster.close();
+        cluster.closeAfter(threads);
     }
 
     /**
@@ -63,11 +55,11 @@ class AsyncCacheLoopbackTest {
      */
     private long runEveryRowEveryClock(Consistency model) throws Exception {
         TableRef table = new TableRef(0, TableSpec.dense("every-row", 8, WORKERS).consistency(model));
-        RunPlan plan = cluster.beginRun(1, WORKERS, PsConf.from(BASE), List.of(table));
+        RunPlan plan = cluster.beginRun(1, WORKERS, LoopbackShards.TEST_CONF, List.of(table));
         long[] fetches = new long[WORKERS];
         LoopbackShards.runWorkers(threads, WORKERS, w -> {
             SplittableRandom rng = new SplittableRandom(w);
-            try (PsWorker worker = new PsWorker(cluster.client("worker " + w, PsConf.from(BASE)), plan, w)) {
+            try (PsWorker worker = new PsWorker(cluster.client("worker " + w, LoopbackShards.TEST_CONF), plan, w)) {
                 PsTable t = worker.table(table.name());
                 for (int c = 0; c < CLOCKS; c++) {
                     double[][] rows = t.get(allRows(table));
@@ -119,9 +111,9 @@ class AsyncCacheLoopbackTest {
     @Test
     void aCachedAsyncRowIsReadWithoutAskingAndHoldsWhatTheShardHadAtTheReadersLastClock() throws Exception {
         TableRef table = new TableRef(0, TableSpec.dense("pushed", 4, 2).consistency(Consistency.async()));
-        RunPlan plan = cluster.beginRun(1, 2, PsConf.from(BASE), List.of(table));
-        PsClient readerProcess = cluster.client("reader", PsConf.from(BASE));
-        try (PsWorker writer = new PsWorker(cluster.client("writer", PsConf.from(BASE)), plan, 0);
+        RunPlan plan = cluster.beginRun(1, 2, LoopbackShards.TEST_CONF, List.of(table));
+        PsClient readerProcess = cluster.client("reader", LoopbackShards.TEST_CONF);
+        try (PsWorker writer = new PsWorker(cluster.client("writer", LoopbackShards.TEST_CONF), plan, 0);
              PsWorker reader = new PsWorker(readerProcess, plan, 1)) {
             PsTable r = reader.table("pushed");
             PsTable w = writer.table("pushed");

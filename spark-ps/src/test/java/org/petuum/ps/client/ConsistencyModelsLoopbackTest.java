@@ -33,26 +33,19 @@ import org.petuum.ssp.TableSpec;
 class ConsistencyModelsLoopbackTest {
     private static final int SHARDS = 2;
     private static final int WORKERS = 3;
-    private static final long WAIT_MS = 20_000;
-    private static final Map<String, String> BASE = Map.of(
-            PsConf.IO_THREADS, "1",
-            PsConf.REQUEST_TIMEOUT, "20s",
-            PsConf.READ_TIMEOUT, "20s");
 
     private LoopbackShards cluster;
     private ExecutorService threads;
 
     @BeforeEach
     void start() throws InterruptedException {
-        cluster = new LoopbackShards(SHARDS, PsConf.from(BASE));
+        cluster = new LoopbackShards(SHARDS, LoopbackShards.TEST_CONF);
         threads = Executors.newFixedThreadPool(WORKERS);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        threads.shutdownNow();
-        assertTrue(threads.awaitTermination(WAIT_MS, TimeUnit.MILLISECONDS), "worker threads did not stop");
-        cluster.close();
+        cluster.closeAfter(threads);
     }
 
     /**
@@ -240,11 +233,11 @@ class ConsistencyModelsLoopbackTest {
     }
 
     private PsClient client(String name) {
-        return cluster.client(name, PsConf.from(BASE));
+        return cluster.client(name, LoopbackShards.TEST_CONF);
     }
 
     private RunPlan beginRun(long runId, TableRef table) {
-        return beginRun(runId, table, WORKERS, PsConf.from(BASE));
+        return beginRun(runId, table, WORKERS, LoopbackShards.TEST_CONF);
     }
 
     private RunPlan beginRun(long runId, TableRef table, int workers, PsConf conf) {
@@ -293,7 +286,7 @@ class ConsistencyModelsLoopbackTest {
     @Test
     void getAsyncReturnsWithoutWaitingAndPrefetchedRowsAreNotAskedForTwice() throws Exception {
         TableRef table = new TableRef(0, TableSpec.dense("async-reads", 4, 2).staleness(0));
-        RunPlan plan = beginRun(1, table, 2, PsConf.from(BASE));
+        RunPlan plan = beginRun(1, table, 2, LoopbackShards.TEST_CONF);
         java.util.concurrent.CountDownLatch slowMayClock = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch fastAsked = new java.util.concurrent.CountDownLatch(1);
         Future<?> slow = threads.submit(() -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -31,6 +32,11 @@ import org.petuum.ssp.TableRef;
  */
 final class LoopbackShards implements AutoCloseable {
     static final long WAIT_MS = 20_000;
+    /** The settings the loopback tests share: one I/O thread per server, 20 s request and read timeouts. */
+    static final PsConf TEST_CONF = PsConf.from(Map.of(
+            PsConf.IO_THREADS, "1",
+            PsConf.REQUEST_TIMEOUT, "20s",
+            PsConf.READ_TIMEOUT, "20s"));
 
     private final List<ShardServer> servers = new ArrayList<>();
     private final List<ShardAddress> shards = new ArrayList<>();
@@ -137,6 +143,16 @@ final class LoopbackShards implements AutoCloseable {
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new AssertionError("workers still running after 60 s", e);
             }
+        }
+    }
+
+    /** Stops {@code workerThreads} (waiting at most {@link #WAIT_MS} for them), then closes the shards. */
+    void closeAfter(ExecutorService workerThreads) throws InterruptedException {
+        workerThreads.shutdownNow();
+        boolean stopped = workerThreads.awaitTermination(WAIT_MS, TimeUnit.MILLISECONDS);
+        close();
+        if (!stopped) {
+            throw new AssertionError("worker threads did not stop within " + WAIT_MS + " ms");
         }
     }
 
