@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.petuum.bench.Median;
 import org.petuum.bench.RunFacts;
 import org.petuum.ml.clustering.DocumentCompletion;
 import org.petuum.ml.clustering.LDA;
@@ -140,9 +141,9 @@ final class LdaFits {
         return new Point("mllib-online", iterations, seconds, perplexity, 0, 0, 0, 0, 0);
     }
 
+    /** The median over a fit's passes (0 for a fit without any). */
     private static double median(List<LDAPass> trace, ToDoubleFunction<LDAPass> f) {
-        double[] v = trace.stream().mapToDouble(f).sorted().toArray();
-        return v.length == 0 ? 0 : v[v.length / 2];
+        return trace.isEmpty() ? 0 : Median.of(trace, f);
     }
 
     private static String describe(Point p) {

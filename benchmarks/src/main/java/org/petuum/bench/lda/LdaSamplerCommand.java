@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.SparkSession;
 import org.petuum.bench.BenchSession;
+import org.petuum.bench.Median;
 import org.petuum.bench.RunFacts;
 import org.petuum.examples.lda.UciBagOfWords;
 import org.petuum.ml.internal.lda.SamplerSpeed;
@@ -81,8 +82,8 @@ public final class LdaSamplerCommand implements Callable<Integer> {
                 List<SamplerSpeed.Pass> late = trace.subList(trace.size() / 2, trace.size());
                 out.printf(Locale.ROOT, "| %d | %d | %.2f M | %.2f M | %.2f M | %.4f |%n", k, trace.size(),
                         trace.get(0).tokensPerCpuSecond() / 1e6,
-                        median(late.stream().mapToDouble(SamplerSpeed.Pass::tokensPerCpuSecond).toArray()) / 1e6,
-                        median(late.stream().mapToDouble(SamplerSpeed.Pass::tokensPerWallSecond).toArray()) / 1e6,
+                        Median.of(late, SamplerSpeed.Pass::tokensPerCpuSecond) / 1e6,
+                        Median.of(late, SamplerSpeed.Pass::tokensPerWallSecond) / 1e6,
                         trace.get(trace.size() - 1).logLikelihoodPerToken());
                 out.flush();
             }
@@ -91,10 +92,5 @@ public final class LdaSamplerCommand implements Callable<Integer> {
         } finally {
             spark.stop();
         }
-    }
-
-    private static double median(double[] v) {
-        Arrays.sort(v);
-        return v[v.length / 2];
     }
 }
