@@ -3,6 +3,7 @@ package org.petuum.bench.ssp;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import org.apache.spark.broadcast.Broadcast;
+import org.petuum.bench.Straggling;
 import org.petuum.ps.PsTable;
 import org.petuum.ps.PsWorker;
 import org.petuum.ps.WorkerFunction;
@@ -84,7 +85,7 @@ final class MfWorker implements WorkerFunction<Integer, MfWorker.UserRows> {
             }
             int slice = c % perPass;
             if (slice == 0) {
-                shuffle(order, rng);
+                Straggling.shuffle(order, rng);
             }
             int from = (int) ((long) order.length * slice / perPass);
             int to = (int) ((long) order.length * (slice + 1) / perPass);
@@ -102,7 +103,7 @@ final class MfWorker implements WorkerFunction<Integer, MfWorker.UserRows> {
                 }
             }
             if (straggler) {
-                sleepFor((long) ((options.stragglerSlowdown() - 1) * (System.nanoTime() - workStart)));
+                Straggling.sleepFor((long) ((options.stragglerSlowdown() - 1) * (System.nanoTime() - workStart)));
             }
             worker.clock();
         }
@@ -111,28 +112,5 @@ final class MfWorker implements WorkerFunction<Integer, MfWorker.UserRows> {
             rows[u] = kernel.userRow(u);
         }
         return new UserRows(p.globalUsers(), rows);
-    }
-
-    /**
-     * The injected straggler's pause, before it ends its clock so that its updates are late too. Sleeps the whole
-     * time even if woken spuriously; an interrupt (the task being killed) ends it early, with the flag kept set.
-     */
-    private static void sleepFor(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left);
-            if (Thread.currentThread().isInterrupted()) {
-                return;
-            }
-        }
-    }
-
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

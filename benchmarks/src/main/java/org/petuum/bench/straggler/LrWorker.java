@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Iterator;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.LockSupport;
+import org.petuum.bench.Straggling;
 import org.petuum.ps.PsTable;
 import org.petuum.ps.PsWorker;
 import org.petuum.ps.WorkerFunction;
@@ -90,7 +90,7 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
             }
             int slice = c % perPass;
             if (slice == 0) {
-                shuffle(order, rng);
+                Straggling.shuffle(order, rng);
             }
             int from = (int) ((long) order.length * slice / perPass);
             int to = (int) ((long) order.length * (slice + 1) / perPass);
@@ -108,29 +108,9 @@ final class LrWorker implements WorkerFunction<Integer, Long> {
             lastCpuNs = cpu.getCurrentThreadCpuTime() - cpuStart;
             double pause = options.straggler().pauseFactor(id, c);
             if (pause > 0) {
-                sleepFor((long) (pause * lastWorkNs));
+                Straggling.sleepFor((long) (pause * lastWorkNs));
             }
             worker.clock();
-        }
-    }
-
-    /** Sleeps the whole time even if woken spuriously; an interrupt (the task being killed) ends it early. */
-    private static void sleepFor(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-            if (Thread.currentThread().isInterrupted()) {
-                return;
-            }
-        }
-    }
-
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
         }
     }
 }
