@@ -31,7 +31,6 @@ import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.ErrorResponse;
-import org.petuum.ps.protocol.Flush;
 import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.FrameMutator;
 import org.petuum.ps.protocol.GetRows;
@@ -42,7 +41,6 @@ import org.petuum.ps.protocol.RowPush;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ssp.CachedRow;
 import org.petuum.ssp.DenseRow;
-import org.petuum.ssp.RowUpdate;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.SparseRow;
@@ -64,7 +62,7 @@ class ClientPushFuzzTest {
     private static final int INPUTS = Integer.getInteger("petuum.fuzz.push.iterations", 1_500);
     private static final int LIMIT = 64 * 1024;
     private static final long RUN = 11;
-    private static final long WAIT_MS = 5_000;
+    private static final long WAIT_MS = GuardedValue.WAIT_MS;
     private static final PsConf CONF = PsConf.from(Map.of(
             PsConf.IO_THREADS, "1",
             PsConf.MAX_FRAME_BYTES, "64k",
@@ -239,20 +237,12 @@ class ClientPushFuzzTest {
         return new RowsSnapshot(table, 3, rows, values);
     }
 
-    /** Worker 0 adds (1, 1/2, 1/4) to row 1 at each clock; after clock c the row must be exactly (c+1) times it. */
     private static void checkGuardedValue(PsClient client, ShardAddress address, int clock) {
-        RowUpdate u = new RowUpdate(0, 1, DenseRow.wrap(new double[] {1, 0.5, 0.25}));
-        Ack ack = assertInstanceOf(Ack.class, call(client, address, seq -> new Flush(seq, RUN, 0, clock, List.of(u))));
-        assertTrue(ack.applied(), "flush of clock " + clock);
-        Rows rows = assertInstanceOf(Rows.class,
-                call(client, address, seq -> new GetRows(seq, 0, clock + 1, 0, clock + 1, WAIT_MS, new int[] {1})));
-        double n = clock + 1;
-        assertEquals(DenseRow.wrap(new double[] {n, n / 2, n / 4}), rows.snapshot().values()[0],
-                "row 1 after clock " + clock);
+        GuardedValue.check(client, address, RUN, clock);
     }
 
     private static Message call(PsClient client, ShardAddress address, LongFunction<Message> request) {
-        return PsClient.await(client.connection(address).send(request).answer(), WAIT_MS, () -> "real shard");
+        return GuardedValue.call(client, address, request, "real shard");
     }
 
     private String failure(String what) {

@@ -26,16 +26,13 @@ import org.petuum.ps.PsConf;
 import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
-import org.petuum.ps.protocol.Ack;
 import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
-import org.petuum.ps.protocol.Flush;
 import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.FrameMutator;
-import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
@@ -48,8 +45,6 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.shaded.io.netty.buffer.ByteBufAllocator;
 import org.petuum.shaded.io.netty.buffer.ByteBufUtil;
 import org.petuum.shaded.io.netty.channel.embedded.EmbeddedChannel;
-import org.petuum.ssp.DenseRow;
-import org.petuum.ssp.RowUpdate;
 import org.petuum.ssp.TableSpec;
 
 /**
@@ -78,7 +73,7 @@ class PreAuthFuzzTest {
      */
     private static final long MAX_ALLOCATED = 16L * LIMIT;
     private static final long RUN = 5;
-    private static final long WAIT_MS = 5_000;
+    private static final long WAIT_MS = GuardedValue.WAIT_MS;
     private static final PsConf CONF = PsConf.from(Map.of(
             PsConf.IO_THREADS, "1",
             PsConf.MAX_FRAME_BYTES, "16m",
@@ -344,20 +339,12 @@ class PreAuthFuzzTest {
         return allocated;
     }
 
-    /** Worker 0 adds (1, 1/2, 1/4) to row 1 at each clock; after clock c the row must be exactly (c+1) times it. */
     private static void checkGuardedValue(PsClient client, ShardAddress address, int clock) {
-        RowUpdate u = new RowUpdate(0, 1, DenseRow.wrap(new double[] {1, 0.5, 0.25}));
-        Ack ack = assertInstanceOf(Ack.class, call(client, address, seq -> new Flush(seq, RUN, 0, clock, List.of(u))));
-        assertTrue(ack.applied(), "flush of clock " + clock);
-        Rows rows = assertInstanceOf(Rows.class,
-                call(client, address, seq -> new GetRows(seq, 0, clock + 1, 0, clock + 1, WAIT_MS, new int[] {1})));
-        double n = clock + 1;
-        assertEquals(DenseRow.wrap(new double[] {n, n / 2, n / 4}), rows.snapshot().values()[0],
-                "row 1 after clock " + clock);
+        GuardedValue.check(client, address, RUN, clock);
     }
 
     private static Message call(PsClient client, ShardAddress address, LongFunction<Message> request) {
-        return PsClient.await(client.connection(address).send(request).answer(), WAIT_MS, () -> "fuzzed shard");
+        return GuardedValue.call(client, address, request, "fuzzed shard");
     }
 
     private String failure(String what) {
