@@ -87,7 +87,7 @@ final class AdaptiveBounds {
     Map<String, Integer> bounds(List<TableRef> tables) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (TableRef t : tables) {
-            StalenessController s = t.spec().consistency().adaptive() ? of(t) : null;
+            StalenessController s = of(t);
             if (s != null) {
                 out.put(t.name(), s.bound());
             }
