@@ -1,6 +1,7 @@
 package org.petuum.ps.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
@@ -162,18 +163,36 @@ final class Codec {
         }
     }
 
-    /** Reads {@code into.length} big-endian doubles in one bulk copy; the caller checked they are there. */
+    /**
+     * Reads {@code into.length} big-endian doubles in bulk copies, one per memory region of the buffer (a large
+     * frame arrives as a composite of the reads that carried it; a value may straddle two of them). The caller
+     * checked that the bytes are there.
+     */
     static void readDoubles(ByteBuf in, double[] into) {
         int bytes = 8 * into.length;
         int at = in.readerIndex();
         if (in.nioBufferCount() == 1) {
-            in.nioBuffer(at, bytes).order(java.nio.ByteOrder.BIG_ENDIAN).asDoubleBuffer().get(into);
-            in.readerIndex(at + bytes);
+            in.nioBuffer(at, bytes).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer().get(into);
         } else {
-            for (int i = 0; i < into.length; i++) {
-                into[i] = in.readDouble();
+            int next = 0;
+            ByteBuffer straddling = ByteBuffer.allocate(Double.BYTES);
+            for (ByteBuffer part : in.nioBuffers(at, bytes)) {
+                part.order(ByteOrder.BIG_ENDIAN);
+                while (straddling.position() > 0 && part.hasRemaining()) {
+                    straddling.put(part.get());
+                    if (!straddling.hasRemaining()) {
+                        into[next++] = straddling.flip().getDouble();
+                        straddling.clear();
+                    }
+                }
+                int whole = part.remaining() / Double.BYTES;
+                part.asDoubleBuffer().get(into, next, whole);
+                next += whole;
+                part.position(part.position() + whole * Double.BYTES);
+                straddling.put(part);
             }
         }
+        in.readerIndex(at + bytes);
     }
 
     static RowValues readRow(ByteBuf in, String field) {

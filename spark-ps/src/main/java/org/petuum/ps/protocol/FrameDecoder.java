@@ -2,6 +2,7 @@ package org.petuum.ps.protocol;
 
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.shaded.io.netty.buffer.ByteBufAllocator;
+import org.petuum.shaded.io.netty.buffer.CompositeByteBuf;
 import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
 import org.petuum.shaded.io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.petuum.shaded.io.netty.handler.codec.TooLongFrameException;
@@ -17,12 +18,12 @@ import org.petuum.shaded.io.netty.handler.codec.TooLongFrameException;
  * connection's event loop.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
-    /** Frames from this size up get a buffer of their size once they outgrow the first ({@link ReservingCumulator}). */
+    /** Frames from this size up are gathered without copies ({@link LargeFrameCumulator}). */
     static final int RESERVE_FROM_BYTES = 64 * 1024;
 
     private final int maxFrameBytes;
     private int limit;
-    /** The size of the large frame whose bytes are arriving, or 0 (see {@link ReservingCumulator}). */
+    /** The size of the large frame whose bytes are arriving, or 0 (see {@link LargeFrameCumulator}). */
     private int expectedFrameBytes;
 
     /** A decoder whose limit is {@code maxFrameBytes} from the start (a client's). */
@@ -40,7 +41,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         }
         this.maxFrameBytes = maxFrameBytes;
         this.limit = initialLimit;
-        setCumulator(new ReservingCumulator());
+        setCumulator(new LargeFrameCumulator());
     }
 
     /** Lifts the limit to the full {@code maxFrameBytes}: called when the peer has completed its handshake. */
@@ -56,6 +57,11 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     /** The capacity of the buffer that accumulates a frame's bytes (0 when none is held): for tests. */
     int bufferCapacity() {
         return internalBuffer().capacity();
+    }
+
+    /** The memory regions of that buffer (1 unless it gathers a large frame's reads): for tests. */
+    int bufferRegions() {
+        return internalBuffer() instanceof CompositeByteBuf c ? c.numComponents() : 1;
     }
 
     @Override
@@ -78,31 +84,40 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     /**
-     * Netty's merging cumulator, except that when the bytes of a large frame that has begun to arrive outgrow the
-     * buffer, it moves them at once to a buffer with room for the whole frame: otherwise the buffer doubles again
-     * and again while the frame trickles in, copying what it holds each time. The frame is within the limit, which
-     * bounds what a peer can make a connection hold anyway.
+     * Netty's merging cumulator, except for large frames: while the bytes of a frame of at least
+     * {@link #RESERVE_FROM_BYTES} arrive, each read's buffer is appended to a composite buffer without a copy
+     * (merging would copy every byte once more, and double its buffer again and again while the frame trickles
+     * in). The composite is merged into one buffer again once no large frame is arriving, so that small frames keep
+     * the merging cumulator's contiguous buffer. The frame is within the limit, which bounds what a peer can make a
+     * connection hold anyway.
      */
-    private final class ReservingCumulator implements Cumulator {
+    private final class LargeFrameCumulator implements Cumulator {
         @Override
         public ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
-            int held = cumulation.readableBytes();
-            int arriving = in.readableBytes();
-            if (held == 0 || expectedFrameBytes <= held + arriving || cumulation.writableBytes() >= arriving) {
+            if (!cumulation.isReadable()) {
                 return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
             }
-            ByteBuf grown = alloc.buffer(expectedFrameBytes);
-            try {
-                grown.writeBytes(cumulation, cumulation.readerIndex(), held);
-                grown.writeBytes(in, in.readerIndex(), arriving);
-            } catch (RuntimeException e) {
-                grown.release();
-                throw e;
-            } finally {
-                cumulation.release();
-                in.release();
+            if (expectedFrameBytes > 0) {
+                return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
             }
-            return grown;
+            if (cumulation instanceof CompositeByteBuf) {
+                // The start of a small frame left behind a large one: back to one buffer.
+                int held = cumulation.readableBytes();
+                int arriving = in.readableBytes();
+                ByteBuf merged = alloc.buffer(held + arriving);
+                try {
+                    merged.writeBytes(cumulation, cumulation.readerIndex(), held);
+                    merged.writeBytes(in, in.readerIndex(), arriving);
+                } catch (RuntimeException e) {
+                    merged.release();
+                    throw e;
+                } finally {
+                    cumulation.release();
+                    in.release();
+                }
+                return merged;
+            }
+            return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
     }
 }
