@@ -1,6 +1,7 @@
 package org.petuum.bench.dataplane;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,17 +162,25 @@ public final class DataplaneCommand implements Callable<Integer> {
             for (int k = 0; k < names.size(); k++) {
                 String name = names.get(Math.floorMod(k + round, names.size()));
                 System.gc();
+                long cpu0 = processCpuNanos();
                 DenseThroughput.Transfer ps = paths.get(name).get();
+                long cpu1 = processCpuNanos();
                 System.gc();
+                long cpu2 = processCpuNanos();
                 double rawSeconds = RawTcp.copy(ps.bytes());
+                long cpu3 = processCpuNanos();
                 double raw = ps.bytes() / rawSeconds / 1e6;
-                out.printf(Locale.ROOT, "%s %d: %s: %,.0f MB in %.3f s = %,.0f MB/s; raw TCP %,.0f MB/s; ratio %.2f%n",
+                double cpuPerGb = (cpu1 - cpu0) / 1e9 / (ps.bytes() / 1e9);
+                double rawCpuPerGb = (cpu3 - cpu2) / 1e9 / (ps.bytes() / 1e9);
+                out.printf(Locale.ROOT, "%s %d: %s: %,.0f MB in %.3f s = %,.0f MB/s; raw TCP %,.0f MB/s; ratio %.2f; "
+                                + "CPU s per GB %.2f, raw %.2f%n",
                         round <= 0 ? "warm-up" : "round", round <= 0 ? round + warmup : round, name,
-                        ps.bytes() / 1e6, ps.seconds(), ps.megabytesPerSecond(), raw, ps.megabytesPerSecond() / raw);
+                        ps.bytes() / 1e6, ps.seconds(), ps.megabytesPerSecond(), raw, ps.megabytesPerSecond() / raw,
+                        cpuPerGb, rawCpuPerGb);
                 out.flush();
                 if (round > 0) {
                     results.get(name).add(new double[] {ps.bytes() / 1e6, ps.megabytesPerSecond(), raw,
-                            ps.megabytesPerSecond() / raw});
+                            ps.megabytesPerSecond() / raw, cpuPerGb, rawCpuPerGb});
                 }
             }
         }
@@ -179,14 +188,18 @@ public final class DataplaneCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "medians of %d round(s); raw TCP: one sender and one receiver thread, blocking "
                 + "SocketChannel, %d KiB buffers, copying the same number of bytes right after each transfer%n",
                 repeats, RawTcp.BUFFER_BYTES >> 10);
-        out.println("| transfer | MB a transfer | MB/s | raw TCP MB/s | ratio to raw (aim ≥ 0.50) |");
-        out.println("|---|---:|---:|---:|---:|");
+        out.println("| transfer | MB a transfer | MB/s | raw TCP MB/s | ratio to raw (aim ≥ 0.50) "
+                + "| CPU s per GB | raw CPU s per GB |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (String name : names) {
             List<double[]> r = results.get(name);
-            out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2f |%n", name, Median.of(r, x -> x[0]),
-                    Median.of(r, x -> x[1]), Median.of(r, x -> x[2]), Median.of(r, x -> x[3]));
+            out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f |%n", name,
+                    Median.of(r, x -> x[0]), Median.of(r, x -> x[1]), Median.of(r, x -> x[2]),
+                    Median.of(r, x -> x[3]), Median.of(r, x -> x[4]), Median.of(r, x -> x[5]));
         }
-        out.println("ratio: the median of the rounds' ratios, each against the raw copy of the same round.");
+        out.println("ratio: the median of the rounds' ratios, each against the raw copy of the same round. CPU s per "
+                + "GB: this JVM's CPU time (every thread: both ends, the collector, the compiler) over the transfer, "
+                + "per 10^9 bytes; it moves far less than the rates when other work shares the machine.");
         out.flush();
     }
 
@@ -298,5 +311,11 @@ public final class DataplaneCommand implements Callable<Integer> {
 
     private static double us(long nanos) {
         return nanos / 1e3;
+    }
+
+    /** CPU time of this whole JVM so far, every thread. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
