@@ -196,6 +196,11 @@ final class Codec {
     }
 
     static RowValues readRow(ByteBuf in, String field) {
+        return readRow(in, field, null);
+    }
+
+    /** As {@link #readRow(ByteBuf, String)}, a dense row into an array from {@code deltas} when it is given. */
+    static RowValues readRow(ByteBuf in, String field, DeltaArrays deltas) {
         need(in, 5, field);
         byte kind = in.readByte();
         int cols = in.readInt();
@@ -207,7 +212,7 @@ final class Codec {
                 throw new ProtocolException(field + ": dense row of " + cols + " columns needs " + (long) cols * 8
                         + " bytes but only " + in.readableBytes() + " remain");
             }
-            double[] v = new double[cols];
+            double[] v = deltas == null ? new double[cols] : deltas.take(cols);
             readDoubles(in, v);
             return DenseRow.wrap(v);
         }
@@ -246,13 +251,18 @@ final class Codec {
     }
 
     static java.util.List<org.petuum.ssp.RowUpdate> readUpdates(ByteBuf in, String field) {
+        return readUpdates(in, field, null);
+    }
+
+    /** As {@link #readUpdates(ByteBuf, String)}, dense rows into arrays from {@code deltas} when it is given. */
+    static java.util.List<org.petuum.ssp.RowUpdate> readUpdates(ByteBuf in, String field, DeltaArrays deltas) {
         int n = readCount(in, field + " updates", 13);
         java.util.List<org.petuum.ssp.RowUpdate> updates = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             need(in, 8, field + " update");
             int table = in.readInt();
             int row = in.readInt();
-            updates.add(new org.petuum.ssp.RowUpdate(table, row, readRow(in, field + " update row")));
+            updates.add(new org.petuum.ssp.RowUpdate(table, row, readRow(in, field + " update row", deltas)));
         }
         return updates;
     }

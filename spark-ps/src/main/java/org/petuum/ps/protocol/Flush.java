@@ -43,21 +43,25 @@ public record Flush(long requestId, long runId, int worker, int clock, List<RowU
     }
 
     public static Flush decode(ByteBuf in) {
-        return decode(in, false);
+        return decode(in, false, null);
     }
 
     /** Decodes the body of a {@link MessageType#LAST_FLUSH}. */
     public static Flush decodeLast(ByteBuf in) {
-        return decode(in, true);
+        return decode(in, true, null);
     }
 
-    private static Flush decode(ByteBuf in, boolean last) {
+    /**
+     * Decodes the body of a {@link MessageType#FLUSH} ({@code last} false) or {@link MessageType#LAST_FLUSH}, its
+     * dense rows into arrays from {@code deltas} when it is given (see {@link DeltaArrays}).
+     */
+    static Flush decode(ByteBuf in, boolean last, DeltaArrays deltas) {
         String name = last ? "LAST_FLUSH" : "FLUSH";
         Codec.need(in, 24, name);
         long id = in.readLong();
         long runId = in.readLong();
         int worker = in.readInt();
         int clock = in.readInt();
-        return new Flush(id, runId, worker, clock, Codec.readUpdates(in, name), last);
+        return new Flush(id, runId, worker, clock, Codec.readUpdates(in, name, deltas), last);
     }
 }

@@ -11,14 +11,33 @@ import org.petuum.shaded.io.netty.handler.codec.MessageToMessageDecoder;
  * {@link ProtocolException}; the pipeline's error handler then closes that connection only.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+    private final DeltaArrays deltas;
+
+    /** A decoder that allocates every row it decodes (a client's: the rows it receives are kept). */
+    public MessageDecoder() {
+        this(null);
+    }
+
+    /**
+     * A decoder that decodes the dense rows of updates into arrays from {@code deltas} (a shard's, which must
+     * {@link DeltaArrays#recycle} them once each message is handled).
+     */
+    public MessageDecoder(DeltaArrays deltas) {
+        this.deltas = deltas;
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-        out.add(decode(frame));
+        out.add(decode(frame, deltas));
     }
 
     /** Decodes one frame body; the whole body must be consumed. */
     public static Message decode(ByteBuf frame) {
+        return decode(frame, null);
+    }
+
+    /** As {@link #decode(ByteBuf)}, the dense rows of updates into arrays from {@code deltas} when it is given. */
+    public static Message decode(ByteBuf frame, DeltaArrays deltas) {
         Codec.need(frame, FrameLayout.TYPE_BYTES, "frame type");
         MessageType type = MessageType.of(frame.readByte());
         Message m;
@@ -31,8 +50,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case CREATE_TABLE -> CreateTable.decode(frame);
                 case DROP_TABLE -> DropTable.decode(frame);
                 case BEGIN_RUN -> BeginRun.decode(frame);
-                case FLUSH -> Flush.decode(frame);
-                case LAST_FLUSH -> Flush.decodeLast(frame);
+                case FLUSH -> Flush.decode(frame, false, deltas);
+                case LAST_FLUSH -> Flush.decode(frame, true, deltas);
                 case GET_ROWS -> GetRows.decode(frame);
                 case AWAIT_CLOCK -> AwaitClock.decode(frame);
                 case ROWS -> Rows.decode(frame);
@@ -42,7 +61,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case AUTH_RESPONSE -> AuthResponse.decode(frame);
                 case RESTORE -> Restore.decode(frame);
                 case ROW_PUSH -> RowPush.decode(frame);
-                case UPDATE -> Update.decode(frame);
+                case UPDATE -> Update.decode(frame, deltas);
             };
         } catch (ProtocolException e) {
             throw new ProtocolException(type + " frame rejected: " + e.getMessage(), e);

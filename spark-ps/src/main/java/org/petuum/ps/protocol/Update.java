@@ -33,11 +33,16 @@ public record Update(long requestId, long runId, int worker, int clock, List<Row
     }
 
     public static Update decode(ByteBuf in) {
+        return decode(in, null);
+    }
+
+    /** As {@link #decode(ByteBuf)}, dense rows into arrays from {@code deltas} when it is given. */
+    static Update decode(ByteBuf in, DeltaArrays deltas) {
         Codec.need(in, 28, "UPDATE");
         long id = in.readLong();
         long runId = in.readLong();
         int worker = in.readInt();
         int clock = in.readInt();
-        return new Update(id, runId, worker, clock, Codec.readUpdates(in, "UPDATE"));
+        return new Update(id, runId, worker, clock, Codec.readUpdates(in, "UPDATE", deltas));
     }
 }

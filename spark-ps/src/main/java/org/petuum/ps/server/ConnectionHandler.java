@@ -5,6 +5,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
+import org.petuum.ps.protocol.DeltaArrays;
 import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.FrameLayout;
@@ -47,8 +48,15 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
     private ScheduledFuture<?> handshakeDeadline;
     /** Whether reading is paused because the peer does not read its answers. */
     private boolean paused;
+    private final DeltaArrays deltas;
 
-    ConnectionHandler(String name, ShardService service, PsSecurity security, long handshakeTimeoutMs) {
+    /**
+     * @param deltas what this connection's {@code MessageDecoder} decodes the rows of updates into: taken back
+     *               once each message is handled
+     */
+    ConnectionHandler(String name, ShardService service, PsSecurity security, long handshakeTimeoutMs,
+                      DeltaArrays deltas) {
+        this.deltas = deltas;
         this.name = name;
         this.service = service;
         this.security = security;
@@ -69,6 +77,15 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+        try {
+            handle(ctx, m);
+        } finally {
+            // The shard keeps nothing of the rows of an update it applied (nor of one it refused).
+            deltas.recycle();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Message m) {
         switch (state) {
             case READY -> {
                 if (m instanceof Hello || m instanceof AuthResponse) {

@@ -10,6 +10,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.petuum.ps.PsConf;
 import org.petuum.ps.metrics.ShardMetrics;
+import org.petuum.ps.protocol.DeltaArrays;
 import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.Hello;
@@ -90,12 +91,13 @@ public final class ShardServer implements AutoCloseable {
                                 ch.pipeline().addLast(
                                         security.newSslHandler(false, null, 0, conf.connectTimeoutMs()));
                             }
+                            DeltaArrays deltas = new DeltaArrays();
                             ch.pipeline().addLast(traffic,
                                     new IdleStateHandler(conf.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS),
                                     new FrameDecoder(Math.min(FrameLayout.HANDSHAKE_FRAME_BYTES, conf.maxFrameBytes()),
-                                            conf.maxFrameBytes()), new MessageDecoder(),
+                                            conf.maxFrameBytes()), new MessageDecoder(deltas),
                                     MessageEncoder.INSTANCE,
-                                    new ConnectionHandler(name, service, security, conf.connectTimeoutMs()));
+                                    new ConnectionHandler(name, service, security, conf.connectTimeoutMs(), deltas));
                         }
                     });
             this.serverChannel = b.bind(new InetSocketAddress(host, conf.port())).sync().channel();

@@ -30,6 +30,7 @@ import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
 import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
+import org.petuum.ps.protocol.DeltaArrays;
 import org.petuum.ps.protocol.FrameDecoder;
 import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.FrameMutator;
@@ -259,8 +260,9 @@ class PreAuthFuzzTest {
 
     /** The server's pipeline, as {@link ShardServer} builds it for a connection, on an embedded channel. */
     private static EmbeddedChannel newChannel(ShardService service) {
-        return new EmbeddedChannel(new FrameDecoder(LIMIT, CONF.maxFrameBytes()), new MessageDecoder(),
-                MessageEncoder.INSTANCE, new ConnectionHandler("fuzzed shard", service, SECURITY, WAIT_MS));
+        DeltaArrays deltas = new DeltaArrays();
+        return new EmbeddedChannel(new FrameDecoder(LIMIT, CONF.maxFrameBytes()), new MessageDecoder(deltas),
+                MessageEncoder.INSTANCE, new ConnectionHandler("fuzzed shard", service, SECURITY, WAIT_MS, deltas));
     }
 
     /** Sends a correct HELLO on {@code ch} and returns the server's challenge. */
