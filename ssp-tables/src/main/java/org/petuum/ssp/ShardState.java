@@ -343,7 +343,7 @@ public final class ShardState<T> {
         TableRef t = table(tableId);
         int[] ids = tables.storedIds(tableId, fromRow, toRow);
         answers.checkRange(tables, t, ids, fromRow, toRow);
-        return new RowsSnapshot(tableId, visibleClock(), ids, tables.copies(tableId, ids));
+        return new RowsSnapshot(tableId, visibleClock(), ids, tables.snapshots(tableId, ids));
     }
 
     private boolean ready(ShardRead<T> r) {
@@ -371,7 +371,7 @@ public final class ShardState<T> {
             return new ServedRead<>(read.token,
                     new RowsSnapshot(read.tableId, visibleClock(), new int[0], new RowValues[0]));
         }
-        RowValues[] values = tables.copies(read.tableId, read.rows);
+        RowValues[] values = tables.snapshots(read.tableId, read.rows);
         return new ServedRead<>(read.token, new RowsSnapshot(read.tableId, visibleClock(), read.rows.clone(), values));
     }
 

@@ -4,10 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.petuum.shaded.fastutil.ints.Int2ObjectMap;
 import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
+import org.petuum.shaded.fastutil.ints.IntOpenHashSet;
 
 /**
  * The rows a shard holds: its part of every table, the optimizer state of the tables that have one, and the checks
  * that a row and an update belong here. Knows nothing of runs, clocks or waiting reads ({@link ShardState} does).
+ *
+ * <p>Answers are built without copying wide dense rows: {@link #snapshot} hands out the stored row itself and
+ * remembers it as lent; the next change to a lent row replaces it by a changed copy, so what was handed out never
+ * changes and can be encoded after the shard's lock is released. A row read many times between two changes is
+ * copied once (or never), instead of once per read.
  *
  * <p>Not thread-safe: owned by one {@link ShardState}.
  */
@@ -23,6 +29,10 @@ final class ShardTables implements Subscriptions.Store {
     private final Int2ObjectOpenHashMap<Int2ObjectOpenHashMap<RowValues>> data = new Int2ObjectOpenHashMap<>();
     /** The optimizer state of every table whose update rule is not plain addition. */
     private final Int2ObjectOpenHashMap<OptimizerState> optimizers = new Int2ObjectOpenHashMap<>();
+    /** Per table, the rows {@link #snapshot} handed out since their last change: changed only as copies. */
+    private final Int2ObjectOpenHashMap<IntOpenHashSet> lent = new Int2ObjectOpenHashMap<>();
+    /** Dense rows from this width up are lent, not copied; narrower ones cost less to copy than to track. */
+    static final int LEND_FROM_COLUMNS = 64;
 
     ShardTables(int shardIndex, RowPartitioner partitioner) {
         if (shardIndex < 0 || shardIndex >= partitioner.numShards()) {
@@ -63,6 +73,7 @@ final class ShardTables implements Subscriptions.Store {
         tables.remove(tableId);
         data.remove(tableId);
         optimizers.remove(tableId);
+        lent.remove(tableId);
     }
 
     /** The table with this id, or an error that names the id. */
@@ -152,6 +163,9 @@ final class ShardTables implements Subscriptions.Store {
         if (row == null) {
             row = tables.get(u.tableId()).spec().zeroRow();
             rows.put(u.row(), row);
+        } else if (returned(u.tableId(), u.row())) {
+            row = row.copy();
+            rows.put(u.row(), row);
         }
         OptimizerState optimizer = optimizers.get(u.tableId());
         if (optimizer == null) {
@@ -184,6 +198,7 @@ final class ShardTables implements Subscriptions.Store {
             RowValues row = t.spec().zeroRow();
             row.addAll(values[i]);
             stored.put(rows[i], row);
+            returned(tableId, rows[i]);
             out[i] = row;
             if (optimizer != null) {
                 optimizer.reset(rows[i]);
@@ -215,6 +230,7 @@ final class ShardTables implements Subscriptions.Store {
                 rows.put(t.rows()[i], t.values()[i].copy());
             }
             data.put(t.table().id(), rows);
+            lent.remove(t.table().id());
             if (optimizers.containsKey(t.table().id())) {
                 // An image written without optimizer state (an older format) restarts the optimizer from zero.
                 optimizers.put(t.table().id(), t.optimizer() != null ? t.optimizer().copy()
@@ -232,16 +248,40 @@ final class ShardTables implements Subscriptions.Store {
         return copies;
     }
 
-    /** Copies of rows {@code ids} of a table (a row never written is zeros). */
-    RowValues[] copies(int tableId, int[] ids) {
-        TableRef t = tables.get(tableId);
-        Int2ObjectOpenHashMap<RowValues> rows = data.get(tableId);
+    /**
+     * Rows {@code ids} of a table as they are now, never to change (a row never written is zeros): see
+     * {@link #snapshot(int, int)}.
+     */
+    RowValues[] snapshots(int tableId, int[] ids) {
         RowValues[] values = new RowValues[ids.length];
         for (int i = 0; i < values.length; i++) {
-            RowValues row = rows.get(ids[i]);
-            values[i] = row == null ? t.spec().zeroRow() : row.copy();
+            values[i] = snapshot(tableId, ids[i]);
         }
         return values;
+    }
+
+    /**
+     * A row as it is now, that this shard will never change (a row never written is zeros): a wide dense row
+     * itself, lent until its next change (which then replaces it by a copy), any other row a copy. The caller must
+     * not change it either.
+     */
+    @Override
+    public RowValues snapshot(int tableId, int id) {
+        RowValues row = data.get(tableId).get(id);
+        if (row == null) {
+            return tables.get(tableId).spec().zeroRow();
+        }
+        if (!row.isDense() || row.cols() < LEND_FROM_COLUMNS) {
+            return row.copy();
+        }
+        lent.computeIfAbsent(tableId, k -> new IntOpenHashSet()).add(id);
+        return row;
+    }
+
+    /** Whether row {@code id} was lent (and no longer is): a change must then go to a copy of it. */
+    private boolean returned(int tableId, int id) {
+        IntOpenHashSet rows = lent.get(tableId);
+        return rows != null && rows.remove(id);
     }
 
     /** The ids, sorted, of the stored rows of a table in {@code [fromRow, toRow)}. */

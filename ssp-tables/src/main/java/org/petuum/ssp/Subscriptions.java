@@ -24,6 +24,9 @@ final class Subscriptions {
 
         /** The stored row, or {@code null} when it was never written. */
         RowValues row(int tableId, int row);
+
+        /** The row as it is now, never to change (zeros when it was never written): to push. */
+        RowValues snapshot(int tableId, int row);
     }
 
     private final Map<Object, Int2ObjectOpenHashMap<IntOpenHashSet>> byReader = new HashMap<>();
@@ -152,8 +155,7 @@ final class Subscriptions {
     private static RowsSnapshot snapshot(Store store, TableRef table, int[] rows, long version) {
         RowValues[] values = new RowValues[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            RowValues row = store.row(table.id(), rows[i]);
-            values[i] = row == null ? table.spec().zeroRow() : row.copy();
+            values[i] = store.snapshot(table.id(), rows[i]);
         }
         return new RowsSnapshot(table.id(), version, rows, values);
     }
@@ -206,7 +208,7 @@ final class Subscriptions {
                 int[] rows = t.getValue().stream().mapToInt(Integer::intValue).toArray();
                 RowValues[] values = new RowValues[rows.length];
                 for (int i = 0; i < rows.length; i++) {
-                    values[i] = store.row(t.getKey(), rows[i]).copy();
+                    values[i] = store.snapshot(t.getKey(), rows[i]);
                 }
                 out.add(new ShardPush(reader.getKey(), new RowsSnapshot(t.getKey(), version, rows, values)));
             }
