@@ -1,7 +1,8 @@
 package org.petuum.ps.protocol;
 
 /**
- * The layout of one frame on the wire, named in one place: {@code int length | byte type | body}, big-endian, where
+ * The layout of one frame on the wire, named in one place: {@code int length | byte type | body}, big-endian (but
+ * the values of dense rows, which are little-endian: see {@code Codec#writeDoubles}), where
  * {@code length} counts the bytes after it (the type byte and the body). Every body but {@code ROW_PUSH}'s starts
  * with the message's request id. The protocol version is not in the frame: it travels in {@code HELLO} and
  * {@code HELLO_OK} ({@link Message#PROTOCOL_VERSION}).

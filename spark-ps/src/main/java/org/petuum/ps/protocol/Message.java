@@ -13,8 +13,8 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
 public sealed interface Message permits Hello, HelloOk, ErrorResponse, Ack, CreateTable, DropTable, BeginRun,
         Flush, GetRows, AwaitClock, Rows, ReadRange, PutRows, AuthChallenge, AuthResponse, Restore, RowPush, Update {
 
-    /** The protocol version spoken by this build; checked in the handshake. */
-    int PROTOCOL_VERSION = 4;
+    /** The protocol version spoken by this build; checked in the handshake (5: dense row values little-endian). */
+    int PROTOCOL_VERSION = 5;
 
     MessageType type();
 
