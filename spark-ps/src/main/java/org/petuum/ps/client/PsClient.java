@@ -110,6 +110,7 @@ public final class PsClient implements AutoCloseable {
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, FrameDecoder.reads())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) conf.connectTimeoutMs())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

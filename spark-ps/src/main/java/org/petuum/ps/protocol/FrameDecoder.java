@@ -3,7 +3,9 @@ package org.petuum.ps.protocol;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.shaded.io.netty.buffer.ByteBufAllocator;
 import org.petuum.shaded.io.netty.buffer.CompositeByteBuf;
+import org.petuum.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator;
 import org.petuum.shaded.io.netty.channel.ChannelHandlerContext;
+import org.petuum.shaded.io.netty.channel.RecvByteBufAllocator;
 import org.petuum.shaded.io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.petuum.shaded.io.netty.handler.codec.TooLongFrameException;
 
@@ -18,6 +20,12 @@ import org.petuum.shaded.io.netty.handler.codec.TooLongFrameException;
  * connection's event loop.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    /**
+     * The most bytes one read of a connection takes from its socket. Netty's default, 64 KiB, costs a trip
+     * through the pipeline per 64 KiB of a large frame; reads still start small and grow only while they fill.
+     */
+    public static final int MAX_READ_BYTES = 1 << 20;
+
     /** Frames from this size up are gathered without copies ({@link LargeFrameCumulator}). */
     static final int RESERVE_FROM_BYTES = 64 * 1024;
 
@@ -25,6 +33,11 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private int limit;
     /** The size of the large frame whose bytes are arriving, or 0 (see {@link LargeFrameCumulator}). */
     private int expectedFrameBytes;
+
+    /** How a connection that this decoder reads should size its reads (see {@link #MAX_READ_BYTES}). */
+    public static RecvByteBufAllocator reads() {
+        return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
+    }
 
     /** A decoder whose limit is {@code maxFrameBytes} from the start (a client's). */
     public FrameDecoder(int maxFrameBytes) {
