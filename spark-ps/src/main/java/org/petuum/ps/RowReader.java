@@ -1,5 +1,6 @@
 package org.petuum.ps;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.petuum.ps.client.PsClient;
@@ -37,6 +40,13 @@ import org.petuum.ssp.WorkerState;
 final class RowReader {
     /** How long a reader of a pushing table waits for a push before it asks the shard instead. */
     private static final long PUSH_WAIT_MS = 1000;
+    /**
+     * About how many bytes of dense rows one read request asks for (1 MiB). A large read goes out as several such
+     * requests, all at once, so that while the shard encodes one answer the client decodes the one before and
+     * the reader installs the one before that; larger requests overlap less, smaller ones cost more headers and
+     * lookups per row.
+     */
+    static final long READ_CHUNK_BYTES = 1L << 20;
 
     private final PsClient client;
     private final RunPlan plan;
@@ -233,38 +243,43 @@ final class RowReader {
 
     /**
      * Fetches the rows at {@code missing}'s positions from their shards. Each shard is asked in requests of at
-     * most {@link PsConf#maxRowsPerRequest()} rows whose answer fits a frame (known in advance for dense rows);
-     * a request a shard refuses as too large (sparse rows wider than expected) is asked again in two halves.
+     * most {@link PsConf#maxRowsPerRequest()} rows whose answer fits a frame and, for dense rows, is about
+     * {@link #READ_CHUNK_BYTES}; every request of the read is sent before any answer is awaited, and each answer
+     * is installed as soon as it arrives, in whatever order, so that the shards' encoding, the wire, the client's
+     * decoding and the copies here overlap. A request a shard refuses as too large (sparse rows wider than expected)
+     * is asked again in two halves. Each request is waited for at most {@code spark.petuum.readTimeout} plus
+     * {@code spark.petuum.requestTimeout} from when it was sent.
      */
     private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
         long minVersion = minVersionOf(table);
         int clock = state.clock();
         long timeout = plan.conf().readTimeoutMs();
+        long limitNanos = (timeout + plan.conf().requestTimeoutMs()) * 1_000_000L;
         int perRequest = rowsPerRequest(table);
-        List<Part> parts = new ArrayList<>();
+        LinkedBlockingQueue<Part> arrived = new LinkedBlockingQueue<>();
+        ArrayDeque<Part> sent = new ArrayDeque<>();
+        Request request = new Request(table, rows, minVersion, clock, timeout, limitNanos, arrived);
         for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
             List<Integer> positions = e.getValue();
             for (int from = 0; from < positions.size(); from += perRequest) {
                 List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + perRequest));
-                parts.add(ask(table, rows, e.getKey(), chunk, minVersion, clock, timeout));
+                sent.add(ask(request, e.getKey(), chunk));
             }
         }
         long start = System.nanoTime();
-        // Halves of a refused part are appended, so the loop reaches them too.
-        for (int p = 0; p < parts.size(); p++) {
-            Part part = parts.get(p);
+        for (int unanswered = sent.size(); unanswered > 0; unanswered--) {
+            Part part = nextArrival(request, sent);
             Message m;
             try {
-                m = PsClient.await(part.pending().answer(), timeout + plan.conf().requestTimeoutMs(),
-                        () -> plan.shards().get(part.shard()) + " for table '" + table.name() + "' (worker "
-                                + state.worker() + " at clock " + clock + ")");
+                m = PsClient.await(part.pending.answer(), 0, () -> what(request, part));
             } catch (PsTooLargeException e) {
-                int n = part.positions().size();
+                int n = part.positions.size();
                 if (n == 1) {
                     throw e;
                 }
-                parts.add(ask(table, rows, part.shard(), part.positions().subList(0, n / 2), minVersion, clock, timeout));
-                parts.add(ask(table, rows, part.shard(), part.positions().subList(n / 2, n), minVersion, clock, timeout));
+                sent.add(ask(request, part.shard, part.positions.subList(0, n / 2)));
+                sent.add(ask(request, part.shard, part.positions.subList(n / 2, n)));
+                unanswered += 2;
                 continue;
             }
             Rows answer = (Rows) m;
@@ -273,22 +288,85 @@ final class RowReader {
                 // The watermark, not the request's own number: a read that waited may hold later requests too.
                 CachedRow fetched = new CachedRow(snap.version(), answer.watermark(), snap.values()[k]);
                 client.cache().install(table.id(), snap.rows()[k], fetched);
-                out[part.positions().get(k)] = state.view(table, snap.rows()[k], fetched);
+                out[part.positions.get(k)] = state.view(table, snap.rows()[k], fetched);
             }
         }
         waitNanos += System.nanoTime() - start;
     }
 
-    /** One read request in flight: the shard asked and the positions (in the caller's row array) it answers. */
-    private record Part(int shard, List<Integer> positions, ShardConnection.Pending pending) {
+    /**
+     * Takes the next request to have its answer (or failure), waiting at most until the deadline of the oldest
+     * unanswered one of {@code sent} (in the order sent, so in the order of their deadlines); throws
+     * {@link PsTimeoutException} naming that request's shard if it has not been answered by then.
+     */
+    private Part nextArrival(Request request, ArrayDeque<Part> sent) {
+        while (true) {
+            while (sent.peekFirst().taken) {
+                sent.removeFirst();
+            }
+            Part oldest = sent.peekFirst();
+            long left = oldest.deadlineNanos - System.nanoTime();
+            Part done;
+            try {
+                done = request.arrived().poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PsException("interrupted while waiting for " + what(request, oldest), true, e);
+            }
+            if (done != null) {
+                done.taken = true;
+                return done;
+            }
+            if (!oldest.pending.answer().isDone()) {
+                throw new PsTimeoutException("no answer from " + what(request, oldest) + " within "
+                        + request.limitNanos() / 1_000_000 + " ms");
+            }
+            // Answered just now: its arrival is on its way to the queue.
+        }
     }
 
-    private Part ask(TableRef table, int[] rows, int shard, List<Integer> positions, long minVersion, int clock,
-                     long timeout) {
+    private String what(Request request, Part part) {
+        return plan.shards().get(part.shard) + " for table '" + request.table().name() + "' (worker "
+                + state.worker() + " at clock " + request.clock() + ")";
+    }
+
+    /** What every request of one {@link #fetch} shares; {@code arrived} receives each request once answered. */
+    private record Request(TableRef table, int[] rows, long minVersion, int clock, long timeoutMs, long limitNanos,
+                           LinkedBlockingQueue<Part> arrived) {
+    }
+
+    /**
+     * One read request in flight: the shard asked, the positions (in the caller's row array) it answers, and when
+     * it times out. Only {@link #taken} changes, on the reader's thread, once the answer has been taken.
+     */
+    private static final class Part {
+        final int shard;
+        final List<Integer> positions;
+        final ShardConnection.Pending pending;
+        final long deadlineNanos;
+        boolean taken;
+
+        Part(int shard, List<Integer> positions, ShardConnection.Pending pending, long deadlineNanos) {
+            this.shard = shard;
+            this.positions = positions;
+            this.pending = pending;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    private Part ask(Request request, int shard, List<Integer> positions) {
         fetches++;
-        int[] ids = positions.stream().mapToInt(i -> rows[i]).toArray();
-        return new Part(shard, positions, shard(shard).send(
-                seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids), pushed(table)));
+        int[] ids = new int[positions.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = request.rows()[positions.get(i)];
+        }
+        TableRef table = request.table();
+        long sent = System.nanoTime();
+        ShardConnection.Pending pending = shard(shard).send(seq -> new GetRows(seq, table.id(),
+                request.minVersion(), state.worker(), request.clock(), request.timeoutMs(), ids), pushed(table));
+        Part part = new Part(shard, positions, pending, sent + request.limitNanos());
+        pending.answer().whenComplete((m, t) -> request.arrived().add(part));
+        return part;
     }
 
     /**
@@ -300,11 +378,15 @@ final class RowReader {
         return c.pushes() || c.pushesOnFlush() || (plan.conf().bandwidthMbps() > 0 && c.bounded());
     }
 
-    /** Rows per read request: the configured limit, and for dense rows as many as fit one answer frame. */
+    /**
+     * Rows per read request: the configured limit, and for dense rows as many as fit one answer frame and
+     * {@link #READ_CHUNK_BYTES} (at least one).
+     */
     private int rowsPerRequest(TableRef table) {
         int limit = plan.conf().maxRowsPerRequest();
         if (table.spec().storage() == TableSpec.Storage.DENSE) {
-            long fit = (plan.conf().maxFrameBytes() - Rows.FRAME_OVERHEAD) / Rows.rowBytes(table.spec(), null);
+            long rowBytes = Rows.rowBytes(table.spec(), null);
+            long fit = Math.min(plan.conf().maxFrameBytes() - Rows.FRAME_OVERHEAD, READ_CHUNK_BYTES) / rowBytes;
             limit = (int) Math.max(1, Math.min(limit, fit));
         }
         return limit;
