@@ -1,6 +1,5 @@
 package org.petuum.ps;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,30 +7,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.GetRows;
-import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ssp.CachedRow;
 import org.petuum.ssp.Consistency;
 import org.petuum.ssp.ProcessCache;
 import org.petuum.ssp.RowValues;
-import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.TableRef;
-import org.petuum.ssp.TableSpec;
 import org.petuum.ssp.WorkerState;
 
 /**
  * The read path of one {@link PsWorker}: when a row in the process cache is fresh enough for the table's
  * consistency model, this worker's last global barrier and its last wait for the other workers; waiting for a
- * push or a prefetch already on its way instead of asking again; and fetching the rest from the shards in
- * requests that fit a frame, split in halves when a shard refuses one as too large.
+ * push or a prefetch already on its way instead of asking again; and fetching the rest from the shards, in
+ * requests of about a megabyte all in flight at once ({@link RowFetch}).
  *
  * <p>Not thread-safe: owned by its worker's task thread, like the worker. The futures of {@link #readAsync}
  * complete on network threads; they touch only the in-flight map (concurrent) and the process cache
@@ -40,14 +34,6 @@ import org.petuum.ssp.WorkerState;
 final class RowReader {
     /** How long a reader of a pushing table waits for a push before it asks the shard instead. */
     private static final long PUSH_WAIT_MS = 1000;
-    /**
-     * About how many bytes of dense rows one read request asks for (1 MiB). A large read goes out as several such
-     * requests, all at once, so that while the shard encodes one answer the client decodes the one before and
-     * the reader installs the one before that; larger requests overlap less, smaller ones cost more headers and
-     * lookups per row.
-     */
-    static final long READ_CHUNK_BYTES = 1L << 20;
-
     private final PsClient client;
     private final RunPlan plan;
     private final WorkerState state;
@@ -241,132 +227,16 @@ final class RowReader {
         }
     }
 
-    /**
-     * Fetches the rows at {@code missing}'s positions from their shards. Each shard is asked in requests of at
-     * most {@link PsConf#maxRowsPerRequest()} rows whose answer fits a frame and, for dense rows, is about
-     * {@link #READ_CHUNK_BYTES}; every request of the read is sent before any answer is awaited, and each answer
-     * is installed as soon as it arrives, in whatever order, so that the shards' encoding, the wire, the client's
-     * decoding and the copies here overlap. A request a shard refuses as too large (sparse rows wider than expected)
-     * is asked again in two halves. Each request is waited for at most {@code spark.petuum.readTimeout} plus
-     * {@code spark.petuum.requestTimeout} from when it was sent.
-     */
+    /** Fetches the rows at {@code missing}'s positions from their shards (see {@link RowFetch}). */
     private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
-        long minVersion = minVersionOf(table);
-        int clock = state.clock();
-        long timeout = plan.conf().readTimeoutMs();
-        long limitNanos = (timeout + plan.conf().requestTimeoutMs()) * 1_000_000L;
-        int perRequest = rowsPerRequest(table);
-        LinkedBlockingQueue<Part> arrived = new LinkedBlockingQueue<>();
-        ArrayDeque<Part> sent = new ArrayDeque<>();
-        Request request = new Request(table, rows, minVersion, clock, timeout, limitNanos, arrived);
-        for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
-            List<Integer> positions = e.getValue();
-            for (int from = 0; from < positions.size(); from += perRequest) {
-                List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + perRequest));
-                sent.add(ask(request, e.getKey(), chunk));
-            }
-        }
+        RowFetch fetch = new RowFetch(client, plan, state, shards, table, rows, minVersionOf(table), pushed(table));
         long start = System.nanoTime();
-        for (int unanswered = sent.size(); unanswered > 0; unanswered--) {
-            Part part = nextArrival(request, sent);
-            Message m;
-            try {
-                m = PsClient.await(part.pending.answer(), 0, () -> what(request, part));
-            } catch (PsTooLargeException e) {
-                int n = part.positions.size();
-                if (n == 1) {
-                    throw e;
-                }
-                sent.add(ask(request, part.shard, part.positions.subList(0, n / 2)));
-                sent.add(ask(request, part.shard, part.positions.subList(n / 2, n)));
-                unanswered += 2;
-                continue;
-            }
-            Rows answer = (Rows) m;
-            RowsSnapshot snap = answer.snapshot();
-            for (int k = 0; k < snap.size(); k++) {
-                // The watermark, not the request's own number: a read that waited may hold later requests too.
-                CachedRow fetched = new CachedRow(snap.version(), answer.watermark(), snap.values()[k]);
-                client.cache().install(table.id(), snap.rows()[k], fetched);
-                out[part.positions.get(k)] = state.view(table, snap.rows()[k], fetched);
-            }
+        try {
+            fetch.run(missing, out);
+        } finally {
+            fetches += fetch.requests();
+            waitNanos += System.nanoTime() - start;
         }
-        waitNanos += System.nanoTime() - start;
-    }
-
-    /**
-     * Takes the next request to have its answer (or failure), waiting at most until the deadline of the oldest
-     * unanswered one of {@code sent} (in the order sent, so in the order of their deadlines); throws
-     * {@link PsTimeoutException} naming that request's shard if it has not been answered by then.
-     */
-    private Part nextArrival(Request request, ArrayDeque<Part> sent) {
-        while (true) {
-            while (sent.peekFirst().taken) {
-                sent.removeFirst();
-            }
-            Part oldest = sent.peekFirst();
-            long left = oldest.deadlineNanos - System.nanoTime();
-            Part done;
-            try {
-                done = request.arrived().poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PsException("interrupted while waiting for " + what(request, oldest), true, e);
-            }
-            if (done != null) {
-                done.taken = true;
-                return done;
-            }
-            if (!oldest.pending.answer().isDone()) {
-                throw new PsTimeoutException("no answer from " + what(request, oldest) + " within "
-                        + request.limitNanos() / 1_000_000 + " ms");
-            }
-            // Answered just now: its arrival is on its way to the queue.
-        }
-    }
-
-    private String what(Request request, Part part) {
-        return plan.shards().get(part.shard) + " for table '" + request.table().name() + "' (worker "
-                + state.worker() + " at clock " + request.clock() + ")";
-    }
-
-    /** What every request of one {@link #fetch} shares; {@code arrived} receives each request once answered. */
-    private record Request(TableRef table, int[] rows, long minVersion, int clock, long timeoutMs, long limitNanos,
-                           LinkedBlockingQueue<Part> arrived) {
-    }
-
-    /**
-     * One read request in flight: the shard asked, the positions (in the caller's row array) it answers, and when
-     * it times out. Only {@link #taken} changes, on the reader's thread, once the answer has been taken.
-     */
-    private static final class Part {
-        final int shard;
-        final List<Integer> positions;
-        final ShardConnection.Pending pending;
-        final long deadlineNanos;
-        boolean taken;
-
-        Part(int shard, List<Integer> positions, ShardConnection.Pending pending, long deadlineNanos) {
-            this.shard = shard;
-            this.positions = positions;
-            this.pending = pending;
-            this.deadlineNanos = deadlineNanos;
-        }
-    }
-
-    private Part ask(Request request, int shard, List<Integer> positions) {
-        fetches++;
-        int[] ids = new int[positions.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = request.rows()[positions.get(i)];
-        }
-        TableRef table = request.table();
-        long sent = System.nanoTime();
-        ShardConnection.Pending pending = shard(shard).send(seq -> new GetRows(seq, table.id(),
-                request.minVersion(), state.worker(), request.clock(), request.timeoutMs(), ids), pushed(table));
-        Part part = new Part(shard, positions, pending, sent + request.limitNanos());
-        pending.answer().whenComplete((m, t) -> request.arrived().add(part));
-        return part;
     }
 
     /**
@@ -376,19 +246,5 @@ final class RowReader {
     private boolean pushed(TableRef table) {
         Consistency c = table.spec().consistency();
         return c.pushes() || c.pushesOnFlush() || (plan.conf().bandwidthMbps() > 0 && c.bounded());
-    }
-
-    /**
-     * Rows per read request: the configured limit, and for dense rows as many as fit one answer frame and
-     * {@link #READ_CHUNK_BYTES} (at least one).
-     */
-    private int rowsPerRequest(TableRef table) {
-        int limit = plan.conf().maxRowsPerRequest();
-        if (table.spec().storage() == TableSpec.Storage.DENSE) {
-            long rowBytes = Rows.rowBytes(table.spec(), null);
-            long fit = Math.min(plan.conf().maxFrameBytes() - Rows.FRAME_OVERHEAD, READ_CHUNK_BYTES) / rowBytes;
-            limit = (int) Math.max(1, Math.min(limit, fit));
-        }
-        return limit;
     }
 }
