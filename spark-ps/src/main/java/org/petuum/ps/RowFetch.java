@@ -61,7 +61,7 @@ final class RowFetch {
      * @param rows         the rows of the whole read (requests name positions in it)
      * @param minVersion   the smallest version the read may return
      * @param expectPushes whether the shards push rows of this table to their readers (the connection then records
-     *                     the rows asked for, see {@link ShardConnection#send(java.util.function.LongFunction, boolean)})
+     *                     the rows asked for: see {@code ShardConnection.send})
      */
     RowFetch(PsClient client, RunPlan plan, WorkerState state, IntFunction<ShardConnection> shards, TableRef table,
              int[] rows, long minVersion, boolean expectPushes) {

@@ -148,7 +148,8 @@ public final class WorkerState {
     }
 
     /** {@code cached}, plus the sent updates it lacks, plus the unsent ones (additive tables only). */
-    private static RowValues compose(CachedRow cached, boolean additive, RowValues pending, Iterable<OwnUpdateLog.Sent> sent) {
+    private static RowValues compose(CachedRow cached, boolean additive, RowValues pending,
+                                     Iterable<OwnUpdateLog.Sent> sent) {
         RowValues out = cached.values().copy();
         if (!additive) {
             // In an optimizer table the worker's updates are gradients: only the shard's steps change values.
