@@ -1,5 +1,7 @@
 package org.petuum.ps;
 
+import java.util.concurrent.CompletableFuture;
+import org.petuum.ssp.DenseRow;
 import org.petuum.ssp.OpLog;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.TableRef;
@@ -52,8 +54,10 @@ public final class PsTable {
     }
 
     /**
-     * Rows {@code rows}, fetched from their shards, as new dense arrays: one request per shard, or several when
-     * the rows are more than {@link PsConf#MAX_ROWS_PER_REQUEST} or their answer would not fit one frame.
+     * Rows {@code rows}, in the order asked, as new dense arrays the caller owns. Rows the process cache cannot
+     * serve are fetched from their shards: one request per shard, or several when the rows are more than
+     * {@link PsConf#MAX_ROWS_PER_REQUEST}, their answer would not fit one frame, or (dense rows) it would be over
+     * about a megabyte; all of them are sent at once and their answers taken as they arrive.
      */
     public double[][] get(int[] rows) {
         RowValues[] r = worker.read(ref, rows);
@@ -70,8 +74,8 @@ public final class PsTable {
      * this worker made before the call. A later {@link #get} of the row waits for this answer rather than
      * asking again. Fails like {@link #get} would, naming the table and the worker waited for.
      */
-    public java.util.concurrent.CompletableFuture<double[]> getAsync(int row) {
-        return worker.readAsync(ref, row).thenApply(RowValues::toArray);
+    public CompletableFuture<double[]> getAsync(int row) {
+        return worker.readAsync(ref, row).thenApply(PsTable::array);
     }
 
     /** Starts reading rows whose cached copies are not fresh enough, without waiting (see {@link #getAsync}). */
@@ -125,7 +129,7 @@ public final class PsTable {
 
     /** The row's values as an array the caller owns: a read's rows are fresh copies, so a dense one is handed over. */
     private static double[] array(RowValues row) {
-        return row instanceof org.petuum.ssp.DenseRow d ? d.array() : row.toArray();
+        return row instanceof DenseRow d ? d.array() : row.toArray();
     }
 
     private OpLog oplog() {

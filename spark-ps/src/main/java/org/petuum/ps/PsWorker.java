@@ -1,5 +1,6 @@
 package org.petuum.ps;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,6 +17,7 @@ import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.AwaitClock;
 import org.petuum.ps.protocol.Flush;
+import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowUpdate;
@@ -41,7 +43,21 @@ public final class PsWorker implements AutoCloseable {
     private final WorkerState state;
     private final ShardConnection[] shards;
     private final Map<String, PsTable> tables = new HashMap<>();
-    private final List<CompletableFuture<Message>> unackedFlushes = new ArrayList<>();
+    /**
+     * The most bytes of this worker's clock flushes that may await their shards' acknowledgements (16 MiB):
+     * {@link #clock()} waits for the oldest ones beyond it. Without a bound a worker that produces updates faster
+     * than its shards apply them queues every clock in memory, and the garbage collector copies them around
+     * while they wait; within it, enough flushes stay in flight to keep a link busy (a 10 Gb/s link with a
+     * millisecond's round trip holds about 1.25 MB).
+     */
+    public static final long MAX_UNACKED_FLUSH_BYTES = 16L << 20;
+
+    /** A clock's flush to one shard, sent and not yet known to be acknowledged. */
+    private record SentFlush(int shard, int clock, long bytes, CompletableFuture<Message> ack) {
+    }
+
+    private final ArrayDeque<SentFlush> unackedFlushes = new ArrayDeque<>();
+    private long unackedBytes;
     /**
      * Time spent waiting for other workers' clocks in barriers, which no staleness bound could have saved (the
      * reader counts its own waits for rows, which adaptive bounds answer to).
@@ -108,7 +124,9 @@ public final class PsWorker implements AutoCloseable {
 
     /**
      * Ends this worker's clock: sends its buffered updates to their shards (every shard hears of the clock,
-     * with or without updates) and advances the clock. Does not wait for the shards.
+     * with or without updates) and advances the clock. Does not wait for the shards, unless more than {@link
+     * #MAX_UNACKED_FLUSH_BYTES} of this worker's flushes are still unacknowledged: then it waits for the oldest ones
+     * (at most {@code spark.petuum.requestTimeout} each, then fails naming the shard and the clock).
      */
     public void clock() {
         checkAlive();
@@ -118,15 +136,23 @@ public final class PsWorker implements AutoCloseable {
         int clock = state.clock();
         for (int s = 0; s < shards.length; s++) {
             List<RowUpdate> updates = byShard.get(s);
+            long bytes = FrameLayout.frameBytes(new Flush(0, plan.runId(), state.worker(), clock, updates));
             ShardConnection.Pending p = shard(s).send(
                     seq -> new Flush(seq, plan.runId(), state.worker(), clock, updates));
             state.flushed(s, p.seq(), updates);
-            unackedFlushes.add(p.answer());
+            unackedFlushes.addLast(new SentFlush(s, clock, bytes, p.answer()));
+            unackedBytes += bytes;
         }
         // The client's clock (the system's, unless a test drives it) times the clock for adaptive bounds.
         state.advanceClock(reader.waitNanos(), client.nanoTime().getAsLong());
         client.clockListener().clocked(plan.runId(), state.worker(), state.clock(), false,
                 state.adaptiveBounds(plan.tables()));
+        // Back-pressure, once the clock is complete: wait for the oldest flushes while too many bytes are
+        // unacknowledged (the newest one may exceed the bound alone).
+        while (unackedBytes > MAX_UNACKED_FLUSH_BYTES && unackedFlushes.size() > 1) {
+            awaitAck(unackedFlushes.peekFirst());
+            unackedBytes -= unackedFlushes.removeFirst().bytes();
+        }
     }
 
     /**
@@ -286,15 +312,24 @@ public final class PsWorker implements AutoCloseable {
         return reader.readAsync(table, row);
     }
 
+    /**
+     * Drops the flushes that are acknowledged (all of them, waiting at most {@code spark.petuum.requestTimeout}
+     * for each, when {@code waitForAll}); throws if a shard refused one.
+     */
     private void checkFlushes(boolean waitForAll) {
-        for (Iterator<CompletableFuture<Message>> it = unackedFlushes.iterator(); it.hasNext(); ) {
-            CompletableFuture<Message> f = it.next();
-            if (waitForAll || f.isDone()) {
-                PsClient.await(f, plan.conf().requestTimeoutMs(),
-                        () -> "a shard acknowledging a clock of worker " + state.worker());
+        for (Iterator<SentFlush> it = unackedFlushes.iterator(); it.hasNext(); ) {
+            SentFlush f = it.next();
+            if (waitForAll || f.ack().isDone()) {
+                awaitAck(f);
                 it.remove();
+                unackedBytes -= f.bytes();
             }
         }
+    }
+
+    private void awaitAck(SentFlush f) {
+        PsClient.await(f.ack(), plan.conf().requestTimeoutMs(), () -> plan.shards().get(f.shard())
+                + " acknowledging the flush of clock " + f.clock() + " of worker " + state.worker());
     }
 
     void checkOpen() {

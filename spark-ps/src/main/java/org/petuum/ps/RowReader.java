@@ -13,22 +13,19 @@ import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.GetRows;
-import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ssp.CachedRow;
 import org.petuum.ssp.Consistency;
 import org.petuum.ssp.ProcessCache;
 import org.petuum.ssp.RowValues;
-import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.TableRef;
-import org.petuum.ssp.TableSpec;
 import org.petuum.ssp.WorkerState;
 
 /**
  * The read path of one {@link PsWorker}: when a row in the process cache is fresh enough for the table's
  * consistency model, this worker's last global barrier and its last wait for the other workers; waiting for a
- * push or a prefetch already on its way instead of asking again; and fetching the rest from the shards in
- * requests that fit a frame, split in halves when a shard refuses one as too large.
+ * push or a prefetch already on its way instead of asking again; and fetching the rest from the shards, in
+ * requests of about a megabyte all in flight at once ({@link RowFetch}).
  *
  * <p>Not thread-safe: owned by its worker's task thread, like the worker. The futures of {@link #readAsync}
  * complete on network threads; they touch only the in-flight map (concurrent) and the process cache
@@ -37,7 +34,6 @@ import org.petuum.ssp.WorkerState;
 final class RowReader {
     /** How long a reader of a pushing table waits for a push before it asks the shard instead. */
     private static final long PUSH_WAIT_MS = 1000;
-
     private final PsClient client;
     private final RunPlan plan;
     private final WorkerState state;
@@ -231,64 +227,16 @@ final class RowReader {
         }
     }
 
-    /**
-     * Fetches the rows at {@code missing}'s positions from their shards. Each shard is asked in requests of at
-     * most {@link PsConf#maxRowsPerRequest()} rows whose answer fits a frame (known in advance for dense rows);
-     * a request a shard refuses as too large (sparse rows wider than expected) is asked again in two halves.
-     */
+    /** Fetches the rows at {@code missing}'s positions from their shards (see {@link RowFetch}). */
     private void fetch(TableRef table, int[] rows, Map<Integer, List<Integer>> missing, RowValues[] out) {
-        long minVersion = minVersionOf(table);
-        int clock = state.clock();
-        long timeout = plan.conf().readTimeoutMs();
-        int perRequest = rowsPerRequest(table);
-        List<Part> parts = new ArrayList<>();
-        for (Map.Entry<Integer, List<Integer>> e : missing.entrySet()) {
-            List<Integer> positions = e.getValue();
-            for (int from = 0; from < positions.size(); from += perRequest) {
-                List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + perRequest));
-                parts.add(ask(table, rows, e.getKey(), chunk, minVersion, clock, timeout));
-            }
-        }
+        RowFetch fetch = new RowFetch(client, plan, state, shards, table, rows, minVersionOf(table), pushed(table));
         long start = System.nanoTime();
-        // Halves of a refused part are appended, so the loop reaches them too.
-        for (int p = 0; p < parts.size(); p++) {
-            Part part = parts.get(p);
-            Message m;
-            try {
-                m = PsClient.await(part.pending().answer(), timeout + plan.conf().requestTimeoutMs(),
-                        () -> plan.shards().get(part.shard()) + " for table '" + table.name() + "' (worker "
-                                + state.worker() + " at clock " + clock + ")");
-            } catch (PsTooLargeException e) {
-                int n = part.positions().size();
-                if (n == 1) {
-                    throw e;
-                }
-                parts.add(ask(table, rows, part.shard(), part.positions().subList(0, n / 2), minVersion, clock, timeout));
-                parts.add(ask(table, rows, part.shard(), part.positions().subList(n / 2, n), minVersion, clock, timeout));
-                continue;
-            }
-            Rows answer = (Rows) m;
-            RowsSnapshot snap = answer.snapshot();
-            for (int k = 0; k < snap.size(); k++) {
-                // The watermark, not the request's own number: a read that waited may hold later requests too.
-                CachedRow fetched = new CachedRow(snap.version(), answer.watermark(), snap.values()[k]);
-                client.cache().install(table.id(), snap.rows()[k], fetched);
-                out[part.positions().get(k)] = state.view(table, snap.rows()[k], fetched);
-            }
+        try {
+            fetch.run(missing, out);
+        } finally {
+            fetches += fetch.requests();
+            waitNanos += System.nanoTime() - start;
         }
-        waitNanos += System.nanoTime() - start;
-    }
-
-    /** One read request in flight: the shard asked and the positions (in the caller's row array) it answers. */
-    private record Part(int shard, List<Integer> positions, ShardConnection.Pending pending) {
-    }
-
-    private Part ask(TableRef table, int[] rows, int shard, List<Integer> positions, long minVersion, int clock,
-                     long timeout) {
-        fetches++;
-        int[] ids = positions.stream().mapToInt(i -> rows[i]).toArray();
-        return new Part(shard, positions, shard(shard).send(
-                seq -> new GetRows(seq, table.id(), minVersion, state.worker(), clock, timeout, ids), pushed(table)));
     }
 
     /**
@@ -298,15 +246,5 @@ final class RowReader {
     private boolean pushed(TableRef table) {
         Consistency c = table.spec().consistency();
         return c.pushes() || c.pushesOnFlush() || (plan.conf().bandwidthMbps() > 0 && c.bounded());
-    }
-
-    /** Rows per read request: the configured limit, and for dense rows as many as fit one answer frame. */
-    private int rowsPerRequest(TableRef table) {
-        int limit = plan.conf().maxRowsPerRequest();
-        if (table.spec().storage() == TableSpec.Storage.DENSE) {
-            long fit = (plan.conf().maxFrameBytes() - Rows.FRAME_OVERHEAD) / Rows.rowBytes(table.spec(), null);
-            limit = (int) Math.max(1, Math.min(limit, fit));
-        }
-        return limit;
     }
 }

@@ -16,6 +16,14 @@ public final class DenseRow extends RowValues {
         return new DenseRow(values);
     }
 
+    /**
+     * A new row holding a copy of {@code values}, made in one pass: cheaper than a zero row plus
+     * {@link #addArray} when a row's first change is a whole dense delta.
+     */
+    public static DenseRow copyOf(double[] values) {
+        return new DenseRow(values.clone());
+    }
+
     private DenseRow(double[] values) {
         this.values = values;
     }

@@ -13,6 +13,8 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
  */
 public final class OpLog {
     private final Int2ObjectOpenHashMap<Int2ObjectOpenHashMap<RowValues>> tables = new Int2ObjectOpenHashMap<>();
+    /** Every table this oplog has buffered changes of, by id (kept after a drain: a handful per worker). */
+    private final Int2ObjectOpenHashMap<TableRef> refs = new Int2ObjectOpenHashMap<>();
     private int rows;
 
     /** Adds {@code delta} to one cell. */
@@ -28,7 +30,15 @@ public final class OpLog {
             throw new IllegalArgumentException("table '" + table.name() + "' row " + row + ": delta has "
                     + delta.length + " columns, expected " + table.spec().cols());
         }
-        RowValues target = rowFor(table, row);
+        RowValues target = tableFor(table).get(row);
+        if (target == null && table.spec().storage() == TableSpec.Storage.DENSE) {
+            // The row's first change this clock: a copy of the delta, in one pass, rather than a zero row that a
+            // second pass adds the delta to.
+            tableFor(table).put(row, DenseRow.copyOf(delta));
+            rows++;
+            return;
+        }
+        target = target != null ? target : rowFor(table, row);
         if (target instanceof DenseRow d) {
             d.addArray(delta);
         } else {
@@ -101,12 +111,23 @@ public final class OpLog {
         return out;
     }
 
-    private RowValues rowFor(TableRef table, int row) {
+    /** The table of id {@code tableId}, if this oplog ever buffered a change of it; else {@code null}. */
+    public TableRef table(int tableId) {
+        return refs.get(tableId);
+    }
+
+    private Int2ObjectOpenHashMap<RowValues> tableFor(TableRef table) {
         Int2ObjectOpenHashMap<RowValues> t = tables.get(table.id());
         if (t == null) {
             t = new Int2ObjectOpenHashMap<>();
             tables.put(table.id(), t);
+            refs.put(table.id(), table);
         }
+        return t;
+    }
+
+    private RowValues rowFor(TableRef table, int row) {
+        Int2ObjectOpenHashMap<RowValues> t = tableFor(table);
         RowValues r = t.get(row);
         if (r == null) {
             r = table.spec().zeroRow();

@@ -2,8 +2,6 @@ package org.petuum.ssp;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.petuum.shaded.fastutil.ints.Int2LongOpenHashMap;
-import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 
 /**
  * One worker's side of the consistency protocol: its clock, its oplog, and the rule that decides whether
@@ -44,19 +42,9 @@ public final class WorkerState {
     private final long[] seqAtLastClock;
     /** Per shard, {@link #lastFlushSeq} when this worker completed the clock before last: the ASYNC bound. */
     private final long[] seqAtClockBeforeLast;
-    private final Int2ObjectOpenHashMap<Int2LongOpenHashMap> ownRowSeq = new Int2ObjectOpenHashMap<>();
-    /** Per row, this worker's sent updates that a cached row may not hold yet (oldest first). */
-    private final java.util.Map<Long, java.util.ArrayDeque<Sent>> ownLog = new java.util.HashMap<>();
-    private final java.util.Map<Long, Long> droppedFromLog = new java.util.HashMap<>();
-    private static final int OWN_LOG_LIMIT = 32;
+    /** This worker's sent updates, for read-my-writes. */
+    private final OwnUpdateLog ownLog = new OwnUpdateLog();
 
-    /** An update this worker sent, with the sequence number of its message; the delta is shared, never mutated. */
-    private record Sent(long seq, RowValues delta) {
-    }
-
-    private static long key(int tableId, int row) {
-        return ((long) tableId << 32) | (row & 0xffffffffL);
-    }
     private int clock;
     private final AdaptiveBounds adaptive = new AdaptiveBounds();
 
@@ -131,17 +119,7 @@ public final class WorkerState {
 
     /** Whether {@code cached} holds this worker's sent updates of the row, or {@link #view} can add them back. */
     private boolean holdsOwnUpdates(TableRef table, int row, CachedRow cached) {
-        Int2LongOpenHashMap own = ownRowSeq.get(table.id());
-        if (own == null || !own.containsKey(row) || cached.fetchSeq() >= own.get(row)) {
-            return true;
-        }
-        // The row lacks some of this worker's own sent updates; view(...) adds them back from the log, as long
-        // as the log still holds every one sent after the row was produced (and they are plain additions).
-        if (!table.spec().updateRule().isAdd()) {
-            return false;
-        }
-        long key = key(table.id(), row);
-        return ownLog.containsKey(key) && cached.fetchSeq() >= droppedFromLog.getOrDefault(key, Long.MIN_VALUE);
+        return ownLog.canComplete(table, row, cached);
     }
 
     /**
@@ -165,25 +143,19 @@ public final class WorkerState {
      */
     public RowValues view(TableRef table, int row, CachedRow cached) {
         adaptive.served(table, cached.version());
-        long key = key(table.id(), row);
-        java.util.ArrayDeque<Sent> log = ownLog.get(key);
-        while (log != null && !log.isEmpty() && log.peekFirst().seq() <= cached.fetchSeq()) {
-            // Gone from the log: a cached copy older than this one (an evicted row answered again late) can no
-            // longer be completed from it, so isFresh must reject such a copy.
-            droppedFromLog.merge(key, log.removeFirst().seq(), Math::max);
-        }
         return compose(cached, table.spec().updateRule().isAdd(), oplog.pending(table.id(), row),
-                log == null ? List.of() : log);
+                ownLog.trimTo(table.id(), row, cached.fetchSeq()));
     }
 
     /** {@code cached}, plus the sent updates it lacks, plus the unsent ones (additive tables only). */
-    private static RowValues compose(CachedRow cached, boolean additive, RowValues pending, Iterable<Sent> sent) {
+    private static RowValues compose(CachedRow cached, boolean additive, RowValues pending,
+                                     Iterable<OwnUpdateLog.Sent> sent) {
         RowValues out = cached.values().copy();
         if (!additive) {
             // In an optimizer table the worker's updates are gradients: only the shard's steps change values.
             return out;
         }
-        for (Sent s : sent) {
+        for (OwnUpdateLog.Sent s : sent) {
             if (s.seq() > cached.fetchSeq()) {
                 out.addAll(s.delta());
             }
@@ -200,18 +172,17 @@ public final class WorkerState {
      */
     public OwnUpdates ownUpdates(TableRef table, int row) {
         RowValues pending = oplog.pending(table.id(), row);
-        java.util.ArrayDeque<Sent> log = ownLog.get(key(table.id(), row));
         return new OwnUpdates(table.spec().updateRule().isAdd(), pending == null ? null : pending.copy(),
-                log == null ? List.of() : List.copyOf(log));
+                ownLog.snapshot(table.id(), row));
     }
 
     /** A snapshot of a worker's own updates of one row; immutable, so any thread may apply it. */
     public static final class OwnUpdates {
         private final boolean additive;
         private final RowValues pending;
-        private final List<Sent> sent;
+        private final List<OwnUpdateLog.Sent> sent;
 
-        private OwnUpdates(boolean additive, RowValues pending, List<Sent> sent) {
+        private OwnUpdates(boolean additive, RowValues pending, List<OwnUpdateLog.Sent> sent) {
             this.additive = additive;
             this.pending = pending;
             this.sent = sent;
@@ -244,21 +215,13 @@ public final class WorkerState {
     public void flushed(int shard, long seq, List<RowUpdate> updates) {
         lastFlushSeq[shard] = Math.max(lastFlushSeq[shard], seq);
         for (RowUpdate u : updates) {
-            Int2LongOpenHashMap own = ownRowSeq.get(u.tableId());
-            if (own == null) {
-                own = new Int2LongOpenHashMap();
-                ownRowSeq.put(u.tableId(), own);
-            }
-            // Like lastFlushSeq: a flush recorded late never lowers the bar a cached row must pass.
-            own.put(u.row(), own.containsKey(u.row()) ? Math.max(own.get(u.row()), seq) : seq);
-            long key = key(u.tableId(), u.row());
-            java.util.ArrayDeque<Sent> log = ownLog.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
-            log.addLast(new Sent(seq, u.delta()));
-            if (log.size() > OWN_LOG_LIMIT) {
-                // Bounded memory: a row read from a cache older than what was dropped must be fetched again.
-                droppedFromLog.merge(key, log.removeFirst().seq(), Math::max);
-            }
+            ownLog.sent(oplog.table(u.tableId()), u.tableId(), u.row(), seq, clock, u.delta());
         }
+    }
+
+    /** The sent updates this worker keeps for read-my-writes, over all rows: for tests. */
+    int ownLogSize() {
+        return ownLog.size();
     }
 
     /** Completes the current clock, without time measurements for the {@code SSP_AUTO} tables' bounds. */
@@ -280,5 +243,6 @@ public final class WorkerState {
             seqAtLastClock[s] = lastFlushSeq[s];
         }
         clock++;
+        ownLog.clockCompleted(clock);
     }
 }

@@ -42,6 +42,19 @@ class OpLogTest {
     }
 
     @Test
+    void aDenseDeltaIsCopiedSoTheCallerMayReuseItsArray() {
+        OpLog log = new OpLog();
+        double[] delta = {1, 2, 3, 4};
+        log.inc(DENSE, 0, delta);
+        delta[0] = 100;
+        log.inc(DENSE, 0, delta);
+        assertArrayEquals(new double[] {101, 4, 6, 8}, log.pending(1, 0).toArray());
+        assertArrayEquals(new double[] {100, 2, 3, 4}, delta, "the caller's array is not changed");
+        assertEquals(DENSE, log.table(1));
+        assertNull(log.table(2), "no change of table 2 was ever buffered");
+    }
+
+    @Test
     void sparseIncrementsCoalescePerRow() {
         OpLog log = new OpLog();
         log.inc(SPARSE, 5, new int[] {999, 7, 999}, new double[] {1, 2, 3});

@@ -102,14 +102,54 @@ class WorkerStateTest {
 
     @Test
     void rowOlderThanTheOwnUpdateLogIsNotFresh() {
+        // Staleness 100: only the log's limit per row drops entries.
+        TableRef ssp100 = new TableRef(5, TableSpec.dense("s", 10, 2).staleness(100));
         WorkerState w = new WorkerState(0, TWO_SHARDS);
         for (int i = 0; i < 40; i++) {
-            writeAndClock(w, SSP1, 4, 10 + i);
+            writeAndClock(w, ssp100, 4, 10 + i);
         }
-        assertFalse(w.isFresh(SSP1, 4, cached(100, 9)), "the oldest own updates left the log");
-        assertTrue(w.isFresh(SSP1, 4, cached(100, 30)));
-        assertArrayEquals(new double[] {19, 0}, w.view(SSP1, 4, cached(100, 30)).toArray(),
+        assertEquals(32, w.ownLogSize());
+        assertFalse(w.isFresh(ssp100, 4, cached(0, 9)), "the oldest own updates left the log");
+        assertTrue(w.isFresh(ssp100, 4, cached(0, 30)));
+        assertArrayEquals(new double[] {19, 0}, w.view(ssp100, 4, cached(0, 30)).toArray(),
                 "the 19 flushes after sequence 30 are added back");
+    }
+
+    @Test
+    void aBoundedTablesOwnUpdatesLeaveTheLogOnceEveryReadableRowHoldsThem() {
+        TableRef ssp2 = new TableRef(5, TableSpec.dense("s", 10, 2).staleness(2));
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        writeAndClock(w, ssp2, 4, 10); // clock 0
+        writeAndClock(w, ssp2, 4, 11); // clock 1
+        assertEquals(2, w.ownLogSize(), "at clock 2 a row of version 0 may be read: it lacks clocks 0 and 1");
+        writeAndClock(w, ssp2, 4, 12); // clock 2
+        assertEquals(2, w.ownLogSize(), "clock 0's update is in every row of version 1 or more");
+        assertEquals(1, w.minVersion(ssp2));
+        assertTrue(w.isFresh(ssp2, 4, cached(1, 10)), "lacks flushes 11 and 12, both still logged");
+        assertArrayEquals(new double[] {2, 0}, w.view(ssp2, 4, cached(1, 10)).toArray());
+        assertFalse(w.isFresh(ssp2, 4, cached(1, 9)), "would lack flush 10, which left the log");
+    }
+
+    @Test
+    void aBspWorkerKeepsNoOwnUpdatesAfterItsClock() {
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        for (int i = 0; i < 100; i++) {
+            writeAndClock(w, BSP, i % 10, 10 + i);
+        }
+        assertEquals(0, w.ownLogSize());
+        assertTrue(w.isFresh(BSP, 9, cached(100, 109)), "holds the last flush of row 9");
+        assertFalse(w.isFresh(BSP, 9, cached(100, 108)), "lacks it, and the log cannot add it back");
+    }
+
+    @Test
+    void anOptimizerTablesGradientsAreNeverLogged() {
+        TableRef adaGrad = new TableRef(6, TableSpec.dense("g", 10, 2).staleness(100)
+                .updateRule(UpdateRule.adaGrad(0.1, 1e-8)));
+        WorkerState w = new WorkerState(0, TWO_SHARDS);
+        writeAndClock(w, adaGrad, 4, 10);
+        assertEquals(0, w.ownLogSize());
+        assertFalse(w.isFresh(adaGrad, 4, cached(1, 9)), "lacks the gradient's step, which no log can add");
+        assertTrue(w.isFresh(adaGrad, 4, cached(1, 10)));
     }
 
     @Test
