@@ -1,6 +1,7 @@
 package org.petuum.ps.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
@@ -23,6 +24,8 @@ final class Codec {
     static final int MAX_STRING_BYTES = 64 * 1024;
     private static final byte DENSE = 0;
     private static final byte SPARSE = 1;
+    /** A sparse row's cell on the wire: int column, double value. */
+    private static final int SPARSE_CELL_BYTES = 12;
 
     static int stringLength(String s) {
         return 4 + s.getBytes(StandardCharsets.UTF_8).length;
@@ -115,9 +118,18 @@ final class Codec {
         if (row instanceof DenseRow d) {
             return 1 + 4 + 8 * d.cols();
         }
-        int[] nz = {0};
-        row.forEachNonZero((c, v) -> nz[0]++);
-        return 1 + 4 + 4 + 12 * nz[0];
+        return 1 + 4 + 4 + SPARSE_CELL_BYTES * nonZeros((SparseRow) row);
+    }
+
+    /** The stored cells of {@code row} that are not zero: those a sparse row sends. */
+    private static int nonZeros(SparseRow row) {
+        int n = 0;
+        for (int i = 0, stored = row.storedCells(); i < stored; i++) {
+            if (row.valueAt(i) != 0.0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static void writeRow(ByteBuf out, RowValues row) {
@@ -127,17 +139,51 @@ final class Codec {
             writeDoubles(out, d.array());
             return;
         }
+        SparseRow s = (SparseRow) row;
+        int n = nonZeros(s);
         out.writeByte(SPARSE);
-        out.writeInt(row.cols());
-        int countAt = out.writerIndex();
-        out.writeInt(0);
-        int[] n = {0};
-        row.forEachNonZero((c, v) -> {
-            out.writeInt(c);
-            out.writeDouble(v);
-            n[0]++;
-        });
-        out.setInt(countAt, n[0]);
+        out.writeInt(s.cols());
+        out.writeInt(n);
+        writeCells(out, s, n);
+    }
+
+    /**
+     * Writes the {@code n} non-zero cells of {@code row} as (int column, double value) pairs, big-endian, in
+     * increasing column order, through a view of the buffer's memory where it has one (Netty's {@code writeInt} and
+     * {@code writeDouble} cost bounds and reference-count checks per call).
+     */
+    private static void writeCells(ByteBuf out, SparseRow row, int n) {
+        int bytes = SPARSE_CELL_BYTES * n;
+        out.ensureWritable(bytes);
+        int at = out.writerIndex();
+        ByteBuffer view = null;
+        if (out.hasArray()) {
+            view = ByteBuffer.wrap(out.array(), out.arrayOffset() + at, bytes);
+        } else if (out.hasMemoryAddress() && out.nioBufferCount() == 1) {
+            view = out.nioBuffer(at, bytes); // a plain direct buffer: its NIO view shares the memory
+        }
+        int stored = row.storedCells();
+        if (view == null) {
+            for (int i = 0; i < stored; i++) {
+                double v = row.valueAt(i);
+                if (v != 0.0) {
+                    out.writeInt(row.columnAt(i));
+                    out.writeDouble(v);
+                }
+            }
+            return;
+        }
+        view.order(ByteOrder.BIG_ENDIAN);
+        int p = view.position();
+        for (int i = 0; i < stored; i++) {
+            double v = row.valueAt(i);
+            if (v != 0.0) {
+                view.putInt(p, row.columnAt(i));
+                view.putDouble(p + 4, v);
+                p += SPARSE_CELL_BYTES;
+            }
+        }
+        out.writerIndex(at + bytes);
     }
 
     /**
@@ -176,6 +222,37 @@ final class Codec {
         }
     }
 
+    /**
+     * Reads {@code columns.length} (int column, double value) pairs, big-endian, through a view of the buffer's
+     * memory where it has one; the caller checked that the bytes are there.
+     *
+     * @throws ProtocolException naming {@code field} for a column outside {@code [0, cols)}
+     */
+    private static void readCells(ByteBuf in, int[] columns, double[] values, int cols, String field) {
+        int n = columns.length;
+        int at = in.readerIndex();
+        if (in.nioBufferCount() != 1) {
+            for (int i = 0; i < n; i++) {
+                columns[i] = checkColumn(in.readInt(), cols, field);
+                values[i] = in.readDouble();
+            }
+            return;
+        }
+        ByteBuffer view = in.nioBuffer(at, SPARSE_CELL_BYTES * n).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0, p = view.position(); i < n; i++, p += SPARSE_CELL_BYTES) {
+            columns[i] = checkColumn(view.getInt(p), cols, field);
+            values[i] = view.getDouble(p + 4);
+        }
+        in.readerIndex(at + SPARSE_CELL_BYTES * n);
+    }
+
+    private static int checkColumn(int column, int cols, String field) {
+        if (column < 0 || column >= cols) {
+            throw new ProtocolException(field + ": column " + column + " outside [0, " + cols + ")");
+        }
+        return column;
+    }
+
     static RowValues readRow(ByteBuf in, String field) {
         need(in, 5, field);
         byte kind = in.readByte();
@@ -193,17 +270,13 @@ final class Codec {
             return DenseRow.wrap(v);
         }
         if (kind == SPARSE) {
-            int n = readCount(in, field, 12);
+            int n = readCount(in, field, SPARSE_CELL_BYTES);
             int[] c = new int[n];
             double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                c[i] = in.readInt();
-                v[i] = in.readDouble();
-                if (c[i] < 0 || c[i] >= cols) {
-                    throw new ProtocolException(field + ": column " + c[i] + " outside [0, " + cols + ")");
-                }
-            }
-            return SparseRow.of(cols, c, v);
+            readCells(in, c, v, cols, field);
+            // Sorted and unique, as every SparseRow sends them: taken without a copy. Anything else (a hostile or
+            // foreign frame) is sorted and its repeated columns added up.
+            return SparseRow.wrap(cols, c, v);
         }
         throw new ProtocolException(field + ": row kind " + kind + " (expected: 0 dense or 1 sparse)");
     }
