@@ -1,5 +1,7 @@
 package org.petuum.ps.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -26,6 +28,11 @@ final class Codec {
     private static final byte SPARSE = 1;
     /** A sparse row's cell on the wire: int column, double value. */
     private static final int SPARSE_CELL_BYTES = 12;
+    /** Sparse cells copied between a buffer and a scratch array at a time: at most 48 KiB of scratch. */
+    private static final int CELLS_PER_CHUNK = 4096;
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle DOUBLE_BE =
+            MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
 
     static int stringLength(String s) {
         return 4 + s.getBytes(StandardCharsets.UTF_8).length;
@@ -149,41 +156,27 @@ final class Codec {
 
     /**
      * Writes the {@code n} non-zero cells of {@code row} as (int column, double value) pairs, big-endian, in
-     * increasing column order, through a view of the buffer's memory where it has one (Netty's {@code writeInt} and
-     * {@code writeDouble} cost bounds and reference-count checks per call).
+     * increasing column order: through a scratch array of at most {@link #CELLS_PER_CHUNK} cells, filled with plain
+     * stores and handed to the buffer in one copy, because Netty's {@code writeInt} and {@code writeDouble} cost
+     * bounds and reference-count checks per call, and an NIO view of a direct buffer costs an object per row.
      */
     private static void writeCells(ByteBuf out, SparseRow row, int n) {
-        int bytes = SPARSE_CELL_BYTES * n;
-        out.ensureWritable(bytes);
-        int at = out.writerIndex();
-        ByteBuffer view = null;
-        if (out.hasArray()) {
-            view = ByteBuffer.wrap(out.array(), out.arrayOffset() + at, bytes);
-        } else if (out.hasMemoryAddress() && out.nioBufferCount() == 1) {
-            view = out.nioBuffer(at, bytes); // a plain direct buffer: its NIO view shares the memory
-        }
-        int stored = row.storedCells();
-        if (view == null) {
-            for (int i = 0; i < stored; i++) {
-                double v = row.valueAt(i);
-                if (v != 0.0) {
-                    out.writeInt(row.columnAt(i));
-                    out.writeDouble(v);
-                }
-            }
-            return;
-        }
-        view.order(ByteOrder.BIG_ENDIAN);
-        int p = view.position();
-        for (int i = 0; i < stored; i++) {
+        out.ensureWritable(SPARSE_CELL_BYTES * n);
+        byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(n, CELLS_PER_CHUNK)];
+        int p = 0;
+        for (int i = 0, stored = row.storedCells(); i < stored; i++) {
             double v = row.valueAt(i);
             if (v != 0.0) {
-                view.putInt(p, row.columnAt(i));
-                view.putDouble(p + 4, v);
+                INT_BE.set(chunk, p, row.columnAt(i));
+                DOUBLE_BE.set(chunk, p + 4, v);
                 p += SPARSE_CELL_BYTES;
+                if (p == chunk.length) {
+                    out.writeBytes(chunk, 0, p);
+                    p = 0;
+                }
             }
         }
-        out.writerIndex(at + bytes);
+        out.writeBytes(chunk, 0, p);
     }
 
     /**
@@ -223,27 +216,23 @@ final class Codec {
     }
 
     /**
-     * Reads {@code columns.length} (int column, double value) pairs, big-endian, through a view of the buffer's
-     * memory where it has one; the caller checked that the bytes are there.
+     * Reads {@code columns.length} (int column, double value) pairs, big-endian, copied out of the buffer a chunk
+     * of at most {@link #CELLS_PER_CHUNK} cells at a time (see {@link #writeCells}); the caller checked that the
+     * bytes are there.
      *
      * @throws ProtocolException naming {@code field} for a column outside {@code [0, cols)}
      */
     private static void readCells(ByteBuf in, int[] columns, double[] values, int cols, String field) {
         int n = columns.length;
-        int at = in.readerIndex();
-        if (in.nioBufferCount() != 1) {
-            for (int i = 0; i < n; i++) {
-                columns[i] = checkColumn(in.readInt(), cols, field);
-                values[i] = in.readDouble();
+        byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(n, CELLS_PER_CHUNK)];
+        for (int from = 0; from < n; from += CELLS_PER_CHUNK) {
+            int cells = Math.min(CELLS_PER_CHUNK, n - from);
+            in.readBytes(chunk, 0, SPARSE_CELL_BYTES * cells);
+            for (int i = 0, p = 0; i < cells; i++, p += SPARSE_CELL_BYTES) {
+                columns[from + i] = checkColumn((int) INT_BE.get(chunk, p), cols, field);
+                values[from + i] = (double) DOUBLE_BE.get(chunk, p + 4);
             }
-            return;
         }
-        ByteBuffer view = in.nioBuffer(at, SPARSE_CELL_BYTES * n).order(ByteOrder.BIG_ENDIAN);
-        for (int i = 0, p = view.position(); i < n; i++, p += SPARSE_CELL_BYTES) {
-            columns[i] = checkColumn(view.getInt(p), cols, field);
-            values[i] = view.getDouble(p + 4);
-        }
-        in.readerIndex(at + SPARSE_CELL_BYTES * n);
     }
 
     private static int checkColumn(int column, int cols, String field) {
