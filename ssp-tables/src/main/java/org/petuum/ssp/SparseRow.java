@@ -16,6 +16,9 @@ public final class SparseRow extends RowValues {
     private static final int[] NO_COLUMNS = new int[0];
     private static final double[] NO_VALUES = new double[0];
 
+    /** Runs of stored cells at least this long are moved by {@code System.arraycopy} when splicing. */
+    private static final int LONG_RUN = 16;
+
     private final int cols;
     /** Columns in increasing order, the first {@link #size} in use. */
     private int[] columns;
@@ -205,11 +208,17 @@ public final class SparseRow extends RowValues {
         int to = 0;
         for (int m = 0; m < fresh; m++) {
             int run = freshAt[m] - from;
-            if (run > 0) {
+            if (run >= LONG_RUN) {
                 System.arraycopy(columns, from, mergedColumns, to, run);
                 System.arraycopy(values, from, mergedValues, to, run);
                 to += run;
                 from += run;
+            } else {
+                // A short run: a plain loop costs less than the two calls.
+                for (; from < freshAt[m]; from++, to++) {
+                    mergedColumns[to] = columns[from];
+                    mergedValues[to] = values[from];
+                }
             }
             mergedColumns[to] = deltaColumns[freshDelta[m]];
             mergedValues[to++] = deltaValues[freshDelta[m]];
