@@ -147,24 +147,27 @@ final class Codec {
             return;
         }
         SparseRow s = (SparseRow) row;
-        int n = nonZeros(s);
         out.writeByte(SPARSE);
         out.writeInt(s.cols());
-        out.writeInt(n);
-        writeCells(out, s, n);
+        // The count is known once the cells are written: one pass over the row, not a counting pass first.
+        int countAt = out.writerIndex();
+        out.writeInt(0);
+        out.setInt(countAt, writeCells(out, s));
     }
 
     /**
-     * Writes the {@code n} non-zero cells of {@code row} as (int column, double value) pairs, big-endian, in
-     * increasing column order: through a scratch array of at most {@link #CELLS_PER_CHUNK} cells, filled with plain
-     * stores and handed to the buffer in one copy, because Netty's {@code writeInt} and {@code writeDouble} cost
-     * bounds and reference-count checks per call, and an NIO view of a direct buffer costs an object per row.
+     * Writes the non-zero cells of {@code row} as (int column, double value) pairs, big-endian, in increasing column
+     * order, and returns their number. They go through a scratch array of at most {@link #CELLS_PER_CHUNK} cells,
+     * filled with plain stores and handed to the buffer in one copy, because Netty's {@code writeInt} and
+     * {@code writeDouble} cost bounds and reference-count checks per call, and an NIO view of a direct buffer costs
+     * an object per row.
      */
-    private static void writeCells(ByteBuf out, SparseRow row, int n) {
-        out.ensureWritable(SPARSE_CELL_BYTES * n);
-        byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(n, CELLS_PER_CHUNK)];
+    private static int writeCells(ByteBuf out, SparseRow row) {
+        int stored = row.storedCells();
+        byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(stored, CELLS_PER_CHUNK)];
+        int written = 0;
         int p = 0;
-        for (int i = 0, stored = row.storedCells(); i < stored; i++) {
+        for (int i = 0; i < stored; i++) {
             double v = row.valueAt(i);
             if (v != 0.0) {
                 INT_BE.set(chunk, p, row.columnAt(i));
@@ -172,11 +175,13 @@ final class Codec {
                 p += SPARSE_CELL_BYTES;
                 if (p == chunk.length) {
                     out.writeBytes(chunk, 0, p);
+                    written += p / SPARSE_CELL_BYTES;
                     p = 0;
                 }
             }
         }
         out.writeBytes(chunk, 0, p);
+        return written + p / SPARSE_CELL_BYTES;
     }
 
     /**
