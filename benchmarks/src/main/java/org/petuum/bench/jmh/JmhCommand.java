@@ -1,14 +1,23 @@
 package org.petuum.bench.jmh;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.petuum.bench.Median;
 import org.petuum.bench.RunFacts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "jmh", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"JMH microbenchmarks of the data plane's hot loops: SparseRow.addAll and the sparse codec.",
-                "", "Prints JMH's table (average time per call); the benchmarks' javadoc says what a call is."})
+                "", "Prints JMH's table (average time per call), then each benchmark's median and fastest iteration; "
+                + "the benchmarks' javadoc says what a call is."})
 public final class JmhCommand implements Callable<Integer> {
 
     @Spec
@@ -37,7 +47,7 @@ public final class JmhCommand implements Callable<Integer> {
             + "(repeatable).")
     String[] params = {};
 
-    @Option(names = "--iterations", defaultValue = "3", paramLabel = "N",
+    @Option(names = "--iterations", defaultValue = "5", paramLabel = "N",
             description = "Measured iterations per benchmark (default: ${DEFAULT-VALUE}).")
     int iterations;
 
@@ -45,7 +55,7 @@ public final class JmhCommand implements Callable<Integer> {
             description = "Warm-up iterations per benchmark (default: ${DEFAULT-VALUE}).")
     int warmupIterations;
 
-    @Option(names = "--iteration-ms", defaultValue = "500", paramLabel = "MS",
+    @Option(names = "--iteration-ms", defaultValue = "300", paramLabel = "MS",
             description = "Length of an iteration in milliseconds (default: ${DEFAULT-VALUE}).")
     int iterationMs;
 
@@ -89,15 +99,45 @@ public final class JmhCommand implements Callable<Integer> {
         if (csv != null) {
             options.resultFormat(ResultFormatType.CSV).result(csv);
         }
-        new Runner(options.build()).run();
+        Collection<RunResult> results = new Runner(options.build()).run();
+        printRobust(out, results);
         out.println("load average at the end: " + RunFacts.loadAverage());
         out.flush();
         return 0;
     }
 
+    /**
+     * Each benchmark's median and fastest measured iteration beside JMH's mean: on a machine shared with other work
+     * an iteration that lost the CPU drags the mean and its error bar far more than the median or the minimum.
+     */
+    private static void printRobust(PrintWriter out, Collection<RunResult> results) {
+        out.println();
+        out.println("| benchmark | parameters | median of iterations | fastest iteration | JMH mean | unit |");
+        out.println("|---|---|---:|---:|---:|---|");
+        for (RunResult r : results) {
+            List<Double> scores = new ArrayList<>();
+            for (BenchmarkResult b : r.getBenchmarkResults()) {
+                for (IterationResult i : b.getIterationResults()) {
+                    scores.add(i.getPrimaryResult().getScore());
+                }
+            }
+            List<String> params = new ArrayList<>();
+            for (String key : r.getParams().getParamsKeys()) {
+                params.add(key + "=" + r.getParams().getParam(key));
+            }
+            String name = r.getParams().getBenchmark();
+            String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            out.printf(Locale.ROOT, "| %s | %s | %,.1f | %,.1f | %,.1f | %s |%n", shortName, String.join(", ", params),
+                    Median.of(scores, Double::doubleValue), Collections.min(scores), r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreUnit());
+        }
+        out.flush();
+    }
+
     private static void check(String option, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(option + " : " + value + " (expected: " + min + " <= value <= " + max + ")");
+            throw new IllegalArgumentException(
+                    option + " : " + value + " (expected: " + min + " <= value <= " + max + ")");
         }
     }
 }

@@ -30,8 +30,8 @@ import org.petuum.ssp.SparseRow;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Measurement(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 300, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 5, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(1)
 public class SparseAddAllBench {
     static final int ROWS = 64;
@@ -63,7 +63,8 @@ public class SparseAddAllBench {
         for (int r = 0; r < ROWS; r++) {
             int[] columns = distinctSorted(rng, stored, COLS);
             rows[r] = SparseRow.of(COLS, columns, ones(stored));
-            existingDeltas[r] = SparseRow.of(COLS, pick(rng, columns, Math.min(delta, stored)), ones(Math.min(delta, stored)));
+            int k = Math.min(delta, stored);
+            existingDeltas[r] = SparseRow.of(COLS, pick(rng, columns, k), ones(k));
             int absent = (int) Math.round(fresh * delta);
             int[] mixed = new int[delta];
             int[] kept = pick(rng, columns, Math.min(delta - absent, stored));
