@@ -114,7 +114,8 @@ class SparseRowMergeTest {
     void wrapRefusesColumnsOutsideTheRowWhereverTheyAre() {
         assertThrows(IndexOutOfBoundsException.class, () -> SparseRow.wrap(5, new int[] {1, 5}, new double[] {1, 1}));
         assertThrows(IndexOutOfBoundsException.class, () -> SparseRow.wrap(5, new int[] {-1, 2}, new double[] {1, 1}));
-        assertThrows(IndexOutOfBoundsException.class, () -> SparseRow.wrap(5, new int[] {3, 2, 9}, new double[] {1, 1, 1}));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> SparseRow.wrap(5, new int[] {3, 2, 9}, new double[] {1, 1, 1}));
         assertThrows(IllegalArgumentException.class, () -> SparseRow.wrap(5, new int[] {1}, new double[] {}));
     }
 

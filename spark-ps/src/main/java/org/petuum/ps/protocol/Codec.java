@@ -28,7 +28,7 @@ final class Codec {
     private static final byte SPARSE = 1;
     /** A sparse row's cell on the wire: int column, double value. */
     private static final int SPARSE_CELL_BYTES = 12;
-    /** Sparse cells copied between a buffer and a scratch array at a time: at most 48 KiB of scratch. */
+    /** Sparse cells copied out of a buffer into a scratch array at a time: at most 48 KiB of scratch. */
     private static final int CELLS_PER_CHUNK = 4096;
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle DOUBLE_BE =
@@ -157,31 +157,20 @@ final class Codec {
 
     /**
      * Writes the non-zero cells of {@code row} as (int column, double value) pairs, big-endian, in increasing column
-     * order, and returns their number. They go through a scratch array of at most {@link #CELLS_PER_CHUNK} cells,
-     * filled with plain stores and handed to the buffer in one copy, because Netty's {@code writeInt} and
-     * {@code writeDouble} cost bounds and reference-count checks per call, and an NIO view of a direct buffer costs
-     * an object per row.
+     * order, and returns their number. Netty's own {@code writeInt} and {@code writeDouble}: measured, they cost less
+     * per cell than filling a scratch array and copying it, or an NIO view of the buffer (an object per row).
      */
     private static int writeCells(ByteBuf out, SparseRow row) {
-        int stored = row.storedCells();
-        byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(stored, CELLS_PER_CHUNK)];
         int written = 0;
-        int p = 0;
-        for (int i = 0; i < stored; i++) {
+        for (int i = 0, stored = row.storedCells(); i < stored; i++) {
             double v = row.valueAt(i);
             if (v != 0.0) {
-                INT_BE.set(chunk, p, row.columnAt(i));
-                DOUBLE_BE.set(chunk, p + 4, v);
-                p += SPARSE_CELL_BYTES;
-                if (p == chunk.length) {
-                    out.writeBytes(chunk, 0, p);
-                    written += p / SPARSE_CELL_BYTES;
-                    p = 0;
-                }
+                out.writeInt(row.columnAt(i));
+                out.writeDouble(v);
+                written++;
             }
         }
-        out.writeBytes(chunk, 0, p);
-        return written + p / SPARSE_CELL_BYTES;
+        return written;
     }
 
     /**
@@ -222,8 +211,9 @@ final class Codec {
 
     /**
      * Reads {@code columns.length} (int column, double value) pairs, big-endian, copied out of the buffer a chunk
-     * of at most {@link #CELLS_PER_CHUNK} cells at a time (see {@link #writeCells}); the caller checked that the
-     * bytes are there.
+     * of at most {@link #CELLS_PER_CHUNK} cells at a time: one bulk copy for any kind of buffer, then plain loads
+     * (as fast as Netty's {@code readInt}/{@code readDouble} per cell, measured, and far cheaper than an NIO view
+     * of a direct buffer per row). The caller checked that the bytes are there.
      *
      * @throws ProtocolException naming {@code field} for a column outside {@code [0, cols)}
      */

@@ -128,7 +128,8 @@ class SparseCodecTest {
                         buf.writeInt(i == position ? bad : i + 1).writeDouble(1.0);
                     }
                     try {
-                        ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.readRow(buf, "FLUSH row"));
+                        ProtocolException e =
+                                assertThrows(ProtocolException.class, () -> Codec.readRow(buf, "FLUSH row"));
                         assertTrue(e.getMessage().contains("FLUSH row: column " + bad + " outside [0, 10)"),
                                 e.getMessage());
                     } finally {
