@@ -150,8 +150,8 @@ public final class SparseRow extends RowValues {
      * Adds {@code other} to this row at a cost that grows with the cells of {@code other} (k), not with those of this
      * row (n), when most of its columns are stored here already: each delta column is found by a galloping search
      * from where the previous one was (O(k log(n / k)) comparisons) and added in place. Columns that are new here
-     * are then spliced in by bulk copies of the runs of stored cells between them, into arrays of exactly the new
-     * size: a stored row keeps no spare capacity.
+     * are then spliced in by copies of the runs of stored cells between them, into arrays of exactly the new size: a
+     * stored row keeps no spare capacity. A delta at least as large as this row is merged by walking both.
      */
     @Override
     public void addAll(RowValues other) {
@@ -170,6 +170,11 @@ public final class SparseRow extends RowValues {
             columns = Arrays.copyOf(deltaColumns, k);
             values = Arrays.copyOf(deltaValues, k);
             size = k;
+            return;
+        }
+        if (size <= k) {
+            // The delta is as large as this row: searching saves nothing over walking both.
+            mergeLinear(deltaColumns, deltaValues, k);
             return;
         }
         // The delta's columns that are new here, as (position in the delta, insertion point here), in order.
@@ -194,6 +199,50 @@ public final class SparseRow extends RowValues {
         if (fresh > 0) {
             splice(deltaColumns, deltaValues, freshDelta, freshAt, fresh);
         }
+    }
+
+    /** Adds a delta of {@code k} cells by walking both rows: a counting pass, then in place or one merging pass. */
+    private void mergeLinear(int[] deltaColumns, double[] deltaValues, int k) {
+        int fresh = 0;
+        for (int i = 0, j = 0; j < k; ) {
+            if (i == size || columns[i] > deltaColumns[j]) {
+                fresh++;
+                j++;
+            } else if (columns[i] == deltaColumns[j]) {
+                i++;
+                j++;
+            } else {
+                i++;
+            }
+        }
+        if (fresh == 0) {
+            for (int i = 0, j = 0; j < k; i++) {
+                if (columns[i] == deltaColumns[j]) {
+                    values[i] += deltaValues[j++];
+                }
+            }
+            return;
+        }
+        int n = size + fresh;
+        int[] mergedColumns = new int[n];
+        double[] mergedValues = new double[n];
+        int i = 0;
+        int j = 0;
+        for (int to = 0; to < n; to++) {
+            if (j == k || (i < size && columns[i] < deltaColumns[j])) {
+                mergedColumns[to] = columns[i];
+                mergedValues[to] = values[i++];
+            } else if (i == size || deltaColumns[j] < columns[i]) {
+                mergedColumns[to] = deltaColumns[j];
+                mergedValues[to] = deltaValues[j++];
+            } else {
+                mergedColumns[to] = columns[i];
+                mergedValues[to] = values[i++] + deltaValues[j++];
+            }
+        }
+        columns = mergedColumns;
+        values = mergedValues;
+        size = n;
     }
 
     /**
