@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 org.petuum.bench.lr.LrBenchCommand.class,
                 org.petuum.bench.mf.MfScaleCommand.class,
                 org.petuum.bench.memory.MemoryBench.class,
+                org.petuum.bench.jmh.JmhCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
 

@@ -1,18 +1,23 @@
 package org.petuum.ssp;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A row that stores only the columns it has been given, as two parallel primitive arrays sorted by column: about
  * 12 bytes per stored cell (an {@code int} and a {@code double}) and a fixed 64 or so per row, where a hash map
- * costs 25 to 50 per cell (measured by {@code bench memory}). A lookup is a binary search; adding a row
- * ({@link #addAll}) merges the two sorted arrays in one pass and leaves no spare capacity; adding one new column
+ * costs 25 to 50 per cell (measured by {@code bench memory}). A lookup is a binary search; adding a sparse row
+ * ({@link #addAll}) costs in proportion to that row's cells, not this one's, when its columns are stored here, and
+ * otherwise splices the new columns in with bulk copies, leaving no spare capacity; adding one new column
  * shifts the cells after it, so building a row column by column is cheapest in increasing column order (as
  * decoders and checkpoint readers do). See {@link RowValues} for the threading contract.
  */
 public final class SparseRow extends RowValues {
     private static final int[] NO_COLUMNS = new int[0];
     private static final double[] NO_VALUES = new double[0];
+
+    /** Runs of stored cells at least this long are moved by {@code System.arraycopy} when splicing. */
+    private static final int LONG_RUN = 16;
 
     private final int cols;
     /** Columns in increasing order, the first {@link #size} in use. */
@@ -60,6 +65,30 @@ public final class SparseRow extends RowValues {
         row.values = size == n ? outValues : Arrays.copyOf(outValues, size);
         row.size = size;
         return row;
+    }
+
+    /**
+     * A row that takes {@code columns} and {@code values} as its storage when the columns are strictly increasing
+     * (as they arrive from a decoder of a {@code SparseRow}), checking them in one pass without copying; otherwise
+     * as {@link #of}: sorted, repeated columns added up. The caller must not use the arrays afterwards.
+     *
+     * @throws IndexOutOfBoundsException for a column outside {@code [0, cols)}
+     * @throws IllegalArgumentException if the arrays differ in length
+     */
+    public static SparseRow wrap(int cols, int[] columns, double[] values) {
+        if (columns.length != values.length) {
+            throw new IllegalArgumentException(
+                    "columns and values differ in length: " + columns.length + " vs " + values.length);
+        }
+        int previous = -1;
+        for (int c : columns) {
+            if (c <= previous || c >= cols) {
+                // Out of order, repeated or out of range: of() sorts and adds up, or names the bad column.
+                return of(cols, columns, values);
+            }
+            previous = c;
+        }
+        return new SparseRow(cols, columns, values, columns.length);
     }
 
     /** The positions of {@code columns} in increasing column order, or {@code null} if they are in order already. */
@@ -117,6 +146,13 @@ public final class SparseRow extends RowValues {
         size++;
     }
 
+    /**
+     * Adds {@code other} to this row at a cost that grows with the cells of {@code other} (k), not with those of this
+     * row (n), when most of its columns are stored here already: each delta column is found by a galloping search
+     * from where the previous one was (O(k log(n / k)) comparisons) and added in place. Columns that are new here
+     * are then spliced in by copies of the runs of stored cells between them, into arrays of exactly the new size: a
+     * stored row keeps no spare capacity. A delta at least as large as this row is merged by walking both.
+     */
     @Override
     public void addAll(RowValues other) {
         if (!(other instanceof SparseRow s)) {
@@ -124,12 +160,55 @@ public final class SparseRow extends RowValues {
             return;
         }
         checkSameWidth(other);
+        int k = s.size;
+        if (k == 0) {
+            return;
+        }
+        int[] deltaColumns = s.columns;
+        double[] deltaValues = s.values;
+        if (size == 0) {
+            columns = Arrays.copyOf(deltaColumns, k);
+            values = Arrays.copyOf(deltaValues, k);
+            size = k;
+            return;
+        }
+        if (size <= k) {
+            // The delta is as large as this row: searching saves nothing over walking both.
+            mergeLinear(deltaColumns, deltaValues, k);
+            return;
+        }
+        // The delta's columns that are new here, as (position in the delta, insertion point here), in order.
+        int[] freshDelta = null;
+        int[] freshAt = null;
         int fresh = 0;
-        for (int i = 0, j = 0; j < s.size; ) {
-            if (i == size || columns[i] > s.columns[j]) {
+        int at = 0;
+        for (int j = 0; j < k; j++) {
+            int c = deltaColumns[j];
+            at = gallop(columns, at, size, c);
+            if (at < size && columns[at] == c) {
+                values[at++] += deltaValues[j];
+            } else {
+                if (freshDelta == null) {
+                    freshDelta = new int[k - j];
+                    freshAt = new int[k - j];
+                }
+                freshDelta[fresh] = j;
+                freshAt[fresh++] = at;
+            }
+        }
+        if (fresh > 0) {
+            splice(deltaColumns, deltaValues, freshDelta, freshAt, fresh);
+        }
+    }
+
+    /** Adds a delta of {@code k} cells by walking both rows: a counting pass, then in place or one merging pass. */
+    private void mergeLinear(int[] deltaColumns, double[] deltaValues, int k) {
+        int fresh = 0;
+        for (int i = 0, j = 0; j < k; ) {
+            if (i == size || columns[i] > deltaColumns[j]) {
                 fresh++;
                 j++;
-            } else if (columns[i] == s.columns[j]) {
+            } else if (columns[i] == deltaColumns[j]) {
                 i++;
                 j++;
             } else {
@@ -137,34 +216,102 @@ public final class SparseRow extends RowValues {
             }
         }
         if (fresh == 0) {
-            for (int i = 0, j = 0; j < s.size; i++) {
-                if (columns[i] == s.columns[j]) {
-                    values[i] += s.values[j++];
+            for (int i = 0, j = 0; j < k; i++) {
+                if (columns[i] == deltaColumns[j]) {
+                    values[i] += deltaValues[j++];
                 }
             }
             return;
         }
-        // Merge into arrays of exactly the new size: a stored row keeps no spare capacity.
         int n = size + fresh;
         int[] mergedColumns = new int[n];
         double[] mergedValues = new double[n];
         int i = 0;
         int j = 0;
-        for (int k = 0; k < n; k++) {
-            if (j == s.size || (i < size && columns[i] < s.columns[j])) {
-                mergedColumns[k] = columns[i];
-                mergedValues[k] = values[i++];
-            } else if (i == size || s.columns[j] < columns[i]) {
-                mergedColumns[k] = s.columns[j];
-                mergedValues[k] = s.values[j++];
+        for (int to = 0; to < n; to++) {
+            if (j == k || (i < size && columns[i] < deltaColumns[j])) {
+                mergedColumns[to] = columns[i];
+                mergedValues[to] = values[i++];
+            } else if (i == size || deltaColumns[j] < columns[i]) {
+                mergedColumns[to] = deltaColumns[j];
+                mergedValues[to] = deltaValues[j++];
             } else {
-                mergedColumns[k] = columns[i];
-                mergedValues[k] = values[i++] + s.values[j++];
+                mergedColumns[to] = columns[i];
+                mergedValues[to] = values[i++] + deltaValues[j++];
             }
         }
         columns = mergedColumns;
         values = mergedValues;
         size = n;
+    }
+
+    /**
+     * Replaces the arrays by ones of exactly {@code size + fresh} cells: the stored cells with, before each position
+     * {@code freshAt[m]}, the delta's cell {@code freshDelta[m]} (the positions are non-decreasing).
+     */
+    private void splice(int[] deltaColumns, double[] deltaValues, int[] freshDelta, int[] freshAt, int fresh) {
+        int n = size + fresh;
+        int[] mergedColumns = new int[n];
+        double[] mergedValues = new double[n];
+        int from = 0;
+        int to = 0;
+        for (int m = 0; m < fresh; m++) {
+            int run = freshAt[m] - from;
+            if (run >= LONG_RUN) {
+                System.arraycopy(columns, from, mergedColumns, to, run);
+                System.arraycopy(values, from, mergedValues, to, run);
+                to += run;
+                from += run;
+            } else {
+                // A short run: a plain loop costs less than the two calls.
+                for (; from < freshAt[m]; from++, to++) {
+                    mergedColumns[to] = columns[from];
+                    mergedValues[to] = values[from];
+                }
+            }
+            mergedColumns[to] = deltaColumns[freshDelta[m]];
+            mergedValues[to++] = deltaValues[freshDelta[m]];
+        }
+        System.arraycopy(columns, from, mergedColumns, to, size - from);
+        System.arraycopy(values, from, mergedValues, to, size - from);
+        columns = mergedColumns;
+        values = mergedValues;
+        size = n;
+    }
+
+    /**
+     * The first position in {@code [from, to)} of the sorted {@code a} whose column is {@code >= key}, or {@code to}
+     * if there is none: probes {@code from, from + 1, from + 3, from + 7, ...} until it passes {@code key}, then
+     * searches the last gap by halves, so a key {@code d} cells ahead costs about {@code 2 log2(d)} comparisons.
+     */
+    static int gallop(int[] a, int from, int to, int key) {
+        if (from >= to || a[from] >= key) {
+            return from;
+        }
+        // a[below] < key throughout; the answer lies in (below, above].
+        int below = from;
+        int above = to;
+        for (int step = 1; ; step <<= 1) {
+            int probe = below + step;
+            if (probe >= to) {
+                break;
+            }
+            if (a[probe] >= key) {
+                above = probe;
+                break;
+            }
+            below = probe;
+        }
+        int lo = below + 1;
+        while (lo < above) {
+            int mid = (lo + above) >>> 1;
+            if (a[mid] < key) {
+                lo = mid + 1;
+            } else {
+                above = mid;
+            }
+        }
+        return lo;
     }
 
     @Override
@@ -182,6 +329,19 @@ public final class SparseRow extends RowValues {
                 consumer.accept(columns[i], values[i]);
             }
         }
+    }
+
+    /**
+     * The column of the {@code i}-th stored cell in increasing column order, {@code 0 <= i < storedCells()}: with
+     * {@link #valueAt}, a way to read the cells without a callback per cell.
+     */
+    public int columnAt(int i) {
+        return columns[Objects.checkIndex(i, size)];
+    }
+
+    /** The value of the {@code i}-th stored cell (see {@link #columnAt}); it may be 0. */
+    public double valueAt(int i) {
+        return values[Objects.checkIndex(i, size)];
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.petuum.bench.dataplane;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -40,10 +42,18 @@ final class SparseIncrements {
     /** Flushes a worker has in flight. */
     private static final int WINDOW = 2;
 
-    /** One measurement: {@code increments} applied in {@code seconds}. */
-    record Rate(long increments, double seconds) {
+    /**
+     * One measurement: {@code increments} applied in {@code seconds} of wall time, while this JVM's threads (shard,
+     * clients, GC and JIT alike) used {@code cpuSeconds} of CPU. On a machine shared with other work the wall rate
+     * falls with the CPU share the JVM gets; the rate per CPU-second says what the work itself costs.
+     */
+    record Rate(long increments, double seconds, double cpuSeconds) {
         double perSecond() {
             return increments / seconds;
+        }
+
+        double perCpuSecond() {
+            return increments / cpuSeconds;
         }
     }
 
@@ -130,15 +140,17 @@ final class SparseIncrements {
                 threads.add(t);
                 t.start();
             }
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             go.countDown();
             CompletableFuture.allOf(done.toArray(new CompletableFuture[0]))
                     .get(LoopbackShard.WAIT_MS, TimeUnit.MILLISECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             for (Thread t : threads) {
                 t.join(LoopbackShard.WAIT_MS);
             }
-            return new Rate(totalCells(), seconds);
+            return new Rate(totalCells(), seconds, cpuSeconds);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("a sparse worker failed: " + e.getCause(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
@@ -159,6 +171,7 @@ final class SparseIncrements {
         state.createTable(table);
         state.beginRun(1, workers);
         List<List<List<RowUpdate>>> tagged = retag(table.id());
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int c = 0; c < clocks; c++) {
             for (int w = 0; w < workers; w++) {
@@ -167,7 +180,17 @@ final class SparseIncrements {
                 }
             }
         }
-        return new Rate(totalCells(), (System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Rate(totalCells(), seconds, (processCpuNanos() - cpuStart) / 1e9);
+    }
+
+    /** The CPU time of all of this JVM's threads so far. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM does not report its process CPU time "
+                + "(com.sun.management.OperatingSystemMXBean)");
     }
 
     private void sendClocks(ShardConnection c, long runId, int worker, List<List<RowUpdate>> variants)

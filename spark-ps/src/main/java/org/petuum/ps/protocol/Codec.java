@@ -1,5 +1,7 @@
 package org.petuum.ps.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -24,6 +26,13 @@ final class Codec {
     static final int MAX_STRING_BYTES = 64 * 1024;
     private static final byte DENSE = 0;
     private static final byte SPARSE = 1;
+    /** A sparse row's cell on the wire: int column, double value. */
+    private static final int SPARSE_CELL_BYTES = 12;
+    /** Sparse cells copied out of a buffer into a scratch array at a time: at most 48 KiB of scratch. */
+    private static final int CELLS_PER_CHUNK = 4096;
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle DOUBLE_BE =
+            MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
 
     static int stringLength(String s) {
         return 4 + s.getBytes(StandardCharsets.UTF_8).length;
@@ -116,9 +125,18 @@ final class Codec {
         if (row instanceof DenseRow d) {
             return 1 + 4 + 8 * d.cols();
         }
-        int[] nz = {0};
-        row.forEachNonZero((c, v) -> nz[0]++);
-        return 1 + 4 + 4 + 12 * nz[0];
+        return 1 + 4 + 4 + SPARSE_CELL_BYTES * nonZeros((SparseRow) row);
+    }
+
+    /** The stored cells of {@code row} that are not zero: those a sparse row sends. */
+    private static int nonZeros(SparseRow row) {
+        int n = 0;
+        for (int i = 0, stored = row.storedCells(); i < stored; i++) {
+            if (row.valueAt(i) != 0.0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static void writeRow(ByteBuf out, RowValues row) {
@@ -128,17 +146,31 @@ final class Codec {
             writeDoubles(out, d.array());
             return;
         }
+        SparseRow s = (SparseRow) row;
         out.writeByte(SPARSE);
-        out.writeInt(row.cols());
+        out.writeInt(s.cols());
+        // The count is known once the cells are written: one pass over the row, not a counting pass first.
         int countAt = out.writerIndex();
         out.writeInt(0);
-        int[] n = {0};
-        row.forEachNonZero((c, v) -> {
-            out.writeInt(c);
-            out.writeDouble(v);
-            n[0]++;
-        });
-        out.setInt(countAt, n[0]);
+        out.setInt(countAt, writeCells(out, s));
+    }
+
+    /**
+     * Writes the non-zero cells of {@code row} as (int column, double value) pairs, big-endian, in increasing column
+     * order, and returns their number. Netty's own {@code writeInt} and {@code writeDouble}: measured, they cost less
+     * per cell than filling a scratch array and copying it, or an NIO view of the buffer (an object per row).
+     */
+    private static int writeCells(ByteBuf out, SparseRow row) {
+        int written = 0;
+        for (int i = 0, stored = row.storedCells(); i < stored; i++) {
+            double v = row.valueAt(i);
+            if (v != 0.0) {
+                out.writeInt(row.columnAt(i));
+                out.writeDouble(v);
+                written++;
+            }
+        }
+        return written;
     }
 
     /**
@@ -197,6 +229,34 @@ final class Codec {
         in.readerIndex(at + bytes);
     }
 
+    /**
+     * Reads {@code columns.length} (int column, double value) pairs, big-endian, copied out of the buffer a chunk
+     * of at most {@link #CELLS_PER_CHUNK} cells at a time: one bulk copy for any kind of buffer, then plain loads
+     * (as fast as Netty's {@code readInt}/{@code readDouble} per cell, measured, and far cheaper than an NIO view
+     * of a direct buffer per row). The caller checked that the bytes are there.
+     *
+     * @throws ProtocolException naming {@code field} for a column outside {@code [0, cols)}
+     */
+    private static void readCells(ByteBuf in, int[] columns, double[] values, int cols, String field) {
+        int n = columns.length;
+        byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(n, CELLS_PER_CHUNK)];
+        for (int from = 0; from < n; from += CELLS_PER_CHUNK) {
+            int cells = Math.min(CELLS_PER_CHUNK, n - from);
+            in.readBytes(chunk, 0, SPARSE_CELL_BYTES * cells);
+            for (int i = 0, p = 0; i < cells; i++, p += SPARSE_CELL_BYTES) {
+                columns[from + i] = checkColumn((int) INT_BE.get(chunk, p), cols, field);
+                values[from + i] = (double) DOUBLE_BE.get(chunk, p + 4);
+            }
+        }
+    }
+
+    private static int checkColumn(int column, int cols, String field) {
+        if (column < 0 || column >= cols) {
+            throw new ProtocolException(field + ": column " + column + " outside [0, " + cols + ")");
+        }
+        return column;
+    }
+
     static RowValues readRow(ByteBuf in, String field) {
         return readRow(in, field, null);
     }
@@ -219,17 +279,13 @@ final class Codec {
             return DenseRow.wrap(v);
         }
         if (kind == SPARSE) {
-            int n = readCount(in, field, 12);
+            int n = readCount(in, field, SPARSE_CELL_BYTES);
             int[] c = new int[n];
             double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                c[i] = in.readInt();
-                v[i] = in.readDouble();
-                if (c[i] < 0 || c[i] >= cols) {
-                    throw new ProtocolException(field + ": column " + c[i] + " outside [0, " + cols + ")");
-                }
-            }
-            return SparseRow.of(cols, c, v);
+            readCells(in, c, v, cols, field);
+            // Sorted and unique, as every SparseRow sends them: taken without a copy. Anything else (a hostile or
+            // foreign frame) is sorted and its repeated columns added up.
+            return SparseRow.wrap(cols, c, v);
         }
         throw new ProtocolException(field + ": row kind " + kind + " (expected: 0 dense or 1 sparse)");
     }
