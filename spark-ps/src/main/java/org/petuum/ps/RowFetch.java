@@ -163,6 +163,7 @@ final class RowFetch {
             }
             Part oldest = sent.peekFirst();
             Part done;
+            PsClient.spinUntil(() -> !arrived.isEmpty());
             try {
                 done = arrived.poll(Math.max(0, oldest.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {

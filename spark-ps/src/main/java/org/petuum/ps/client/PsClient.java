@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -66,6 +67,8 @@ public final class PsClient implements AutoCloseable {
     private static final AttributeKey<SslHandler> TLS = AttributeKey.valueOf("petuum.tls");
     /** At most one log line per this many nanoseconds about refused pushes. */
     private static final long REFUSED_LOG_INTERVAL_NANOS = 1_000_000_000L;
+    /** See {@link #spinUntil}: set from {@link PsConf#spinMicros()} by every client made (one value a process). */
+    private static volatile long spinNanos = 200_000L;
 
     private final String name;
     private final PsConf conf;
@@ -99,6 +102,7 @@ public final class PsClient implements AutoCloseable {
     /** As {@link #PsClient(String, PsConf, PsSecurity)}, with an injected clock for bandwidth budgets. */
     public PsClient(String name, PsConf conf, PsSecurity security, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        spinNanos = conf.spinMicros() * 1_000L;
         this.cache = new ProcessCache(conf.cacheMaxRows());
         this.name = name;
         this.conf = conf;
@@ -239,6 +243,7 @@ public final class PsClient implements AutoCloseable {
      * @throws PsException        the failure the answer carried
      */
     public static <T> T await(CompletableFuture<T> f, long timeoutMs, Supplier<String> what) {
+        spinUntil(f::isDone);
         try {
             return f.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -258,6 +263,24 @@ public final class PsClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PsException("interrupted while waiting for " + what.get(), true, e);
+        }
+    }
+
+    /**
+     * Watches {@code done} for up to {@link PsConf#SPIN_MICROS} before the caller parks, yielding the core on every
+     * turn: an answer often comes within that, and a thread still running takes it at once, where a parked one is
+     * woken tens of microseconds later (measured on loopback: a one-row read at 0.9–1.0 of a raw socket's round trip
+     * with it, 1.5–1.8 without). Yielding lets the event loops that produce the answer, and any other runnable
+     * thread, go first.
+     */
+    public static void spinUntil(BooleanSupplier done) {
+        long spin = spinNanos;
+        if (spin <= 0 || done.getAsBoolean()) {
+            return;
+        }
+        long until = System.nanoTime() + spin;
+        while (!done.getAsBoolean() && System.nanoTime() - until < 0) {
+            Thread.yield();
         }
     }
 
