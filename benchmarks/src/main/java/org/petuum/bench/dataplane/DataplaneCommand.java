@@ -242,7 +242,7 @@ public final class DataplaneCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "medians of %d round(s)%n", repeats);
         out.println("| path | increments a measurement | increments/s | increments per CPU-second of the JVM |");
         out.println("|---|---:|---:|---:|");
-        out.printf(Locale.ROOT, "| %d workers → one shard over loopback (aim ≥ 5,000,000/s) | %,d | %,.0f "
+        out.printf(Locale.ROOT, "| %d workers → one shard over loopback (aim ≥ 15,000,000/s) | %,d | %,.0f "
                         + "| %,.0f |%n", sparseWorkers, wire.get(0).increments(), wireRate,
                 Median.of(wire, SparseIncrements.Rate::perCpuSecond));
         out.printf(Locale.ROOT, "| the shard's state machine alone (no network, no codec, one thread) | %,d | %,.0f "

@@ -33,9 +33,9 @@ import org.petuum.ssp.TableSpec;
  *   <li><em>protocol</em>: the client's own messages, {@code FLUSH} of a batch of rows per clock, or
  *       {@code GET_ROWS} of a batch of rows, with a fixed number of requests in flight;</li>
  *   <li><em>worker</em>: what a task does through {@link PsWorker} and {@link PsTable}: {@code inc} of a batch
- *       of rows, then {@code clock()} (which sends and does not wait); or {@code get} of every row of the table
- *       (one request per shard, waited for), then {@code clock()}, so that the next {@code get} must fetch again
- *       (the table is BSP).</li>
+ *       of rows, then {@code clock()} (which sends, and waits only when 16 MiB of its flushes are unacknowledged);
+ *       or {@code get} of every row of the table (requests of about 1 MiB, all in flight at once), then
+ *       {@code clock()}, so that the next {@code get} must fetch again (the table is BSP).</li>
  * </ul>
  * Every transfer counts the bytes of the frames that carry the rows (length prefix, type, header and rows), so that
  * a raw socket copy of the same number of bytes is a fair baseline.
