@@ -23,6 +23,18 @@ public final class RunFacts {
                 ? "'" + a.replace("'", "'\\''") + "'" : a).collect(Collectors.joining(" "));
     }
 
+    /**
+     * Prints what every benchmark's output opens with, so that a result can be traced to its run: the command line,
+     * the date, the JVM and the load average at the start.
+     */
+    public static void printHeader(java.io.PrintWriter out, CommandSpec spec) {
+        out.println("command: " + commandLine(spec));
+        out.println("date: " + now());
+        out.println("JVM: " + jvm());
+        out.println("load average at the start: " + loadAverage());
+        out.flush();
+    }
+
     public static String now() {
         return ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }

@@ -99,11 +99,7 @@ public final class DataplaneCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("command: " + RunFacts.commandLine(spec));
-        out.println("date: " + RunFacts.now());
-        out.println("JVM: " + RunFacts.jvm());
-        out.println("load average at the start: " + RunFacts.loadAverage());
-        out.flush();
+        RunFacts.printHeader(out, spec);
         try (LoopbackShard shard = new LoopbackShard(ioThreads)) {
             out.printf(Locale.ROOT, "one shard server on %s, spark.petuum.ioThreads=%d (server and each client); "
                     + "%d warm-up and %d measured round(s)%n", shard.address(), ioThreads, warmup, repeats);

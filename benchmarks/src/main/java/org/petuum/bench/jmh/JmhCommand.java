@@ -75,11 +75,7 @@ public final class JmhCommand implements Callable<Integer> {
         check("--iteration-ms", iterationMs, 10, 600_000);
         check("--forks", forks, 0, 100);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("command: " + RunFacts.commandLine(spec));
-        out.println("date: " + RunFacts.now());
-        out.println("JVM: " + RunFacts.jvm());
-        out.println("load average at the start: " + RunFacts.loadAverage());
-        out.flush();
+        RunFacts.printHeader(out, spec);
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .warmupIterations(warmupIterations)
                 .warmupTime(TimeValue.milliseconds(iterationMs))
