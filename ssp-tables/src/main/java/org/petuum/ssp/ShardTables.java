@@ -22,6 +22,8 @@ final class ShardTables implements Subscriptions.Store {
     static final int DENSE_ROW_BYTES = 48;
     /** Heap per stored sparse row besides its cells (see {@link ShardState#storage()}). */
     static final int SPARSE_ROW_BYTES = 80;
+    /** Dense rows from this width up are lent, not copied; narrower ones cost less to copy than to track. */
+    static final int LEND_FROM_COLUMNS = 64;
 
     private final int shardIndex;
     private final RowPartitioner partitioner;
@@ -31,8 +33,6 @@ final class ShardTables implements Subscriptions.Store {
     private final Int2ObjectOpenHashMap<OptimizerState> optimizers = new Int2ObjectOpenHashMap<>();
     /** Per table, the rows {@link #snapshot} handed out since their last change: changed only as copies. */
     private final Int2ObjectOpenHashMap<IntOpenHashSet> lent = new Int2ObjectOpenHashMap<>();
-    /** Dense rows from this width up are lent, not copied; narrower ones cost less to copy than to track. */
-    static final int LEND_FROM_COLUMNS = 64;
 
     ShardTables(int shardIndex, RowPartitioner partitioner) {
         if (shardIndex < 0 || shardIndex >= partitioner.numShards()) {

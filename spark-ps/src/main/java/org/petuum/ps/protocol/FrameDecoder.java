@@ -18,6 +18,9 @@ import org.petuum.shaded.io.netty.handler.codec.TooLongFrameException;
  * {@link #raiseLimit raises} it once the peer has completed its handshake, so that a peer that has not proved
  * anything cannot make it buffer a large frame. Not shareable: one per connection; its methods run on the
  * connection's event loop.
+ *
+ * <p>A frame of {@link #GATHER_FROM_BYTES} or more is gathered as a composite of the reads that carried it, without
+ * copying them ({@link LargeFrameCumulator}); a decoder that reads it takes its memory region by region.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     /**
@@ -27,7 +30,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     public static final int MAX_READ_BYTES = 1 << 20;
 
     /** Frames from this size up are gathered without copies ({@link LargeFrameCumulator}). */
-    static final int RESERVE_FROM_BYTES = 64 * 1024;
+    static final int GATHER_FROM_BYTES = 64 * 1024;
 
     private final int maxFrameBytes;
     private int limit;
@@ -89,7 +92,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             }
             long frameBytes = FrameLayout.frameBytesOf(length);
             // Known once the prefix is in; a refused frame (over the limit) fails in super.decode.
-            expectedFrameBytes = frameBytes >= RESERVE_FROM_BYTES && frameBytes <= limit ? (int) frameBytes : 0;
+            expectedFrameBytes = frameBytes >= GATHER_FROM_BYTES && frameBytes <= limit ? (int) frameBytes : 0;
         } else {
             expectedFrameBytes = 0;
         }
@@ -98,7 +101,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     /**
      * Netty's merging cumulator, except for large frames: while the bytes of a frame of at least
-     * {@link #RESERVE_FROM_BYTES} arrive, each read's buffer is appended to a composite buffer without a copy
+     * {@link #GATHER_FROM_BYTES} arrive, each read's buffer is appended to a composite buffer without a copy
      * (merging would copy every byte once more, and double its buffer again and again while the frame trickles
      * in). The composite is merged into one buffer again once no large frame is arriving, so that small frames keep
      * the merging cumulator's contiguous buffer. The frame is within the limit, which bounds what a peer can make a
