@@ -269,7 +269,7 @@ public final class PsClient implements AutoCloseable {
     /**
      * Watches {@code done} for up to {@link PsConf#SPIN_MICROS} before the caller parks, yielding the core on every
      * turn: an answer often comes within that, and a thread still running takes it at once, where a parked one is
-     * woken tens of microseconds later (measured on loopback: a one-row read at 0.9–1.0 of a raw socket's round trip
+     * woken tens of microseconds later (measured on loopback: a one-row read at 0.6–1.1 of a raw socket's round trip
      * with it, 1.5–1.8 without). Yielding lets the event loops that produce the answer, and any other runnable
      * thread, go first.
      */
