@@ -308,11 +308,10 @@ final class Codec {
         }
     }
 
-    static java.util.List<org.petuum.ssp.RowUpdate> readUpdates(ByteBuf in, String field) {
-        return readUpdates(in, field, null);
-    }
-
-    /** As {@link #readUpdates(ByteBuf, String)}, dense rows into arrays from {@code deltas} when it is given. */
+    /**
+     * A list of row updates as {@link #writeUpdates} wrote it, dense rows into arrays from {@code deltas} when it is
+     * given (see {@link DeltaArrays}).
+     */
     static java.util.List<org.petuum.ssp.RowUpdate> readUpdates(ByteBuf in, String field, DeltaArrays deltas) {
         int n = readCount(in, field + " updates", 13);
         java.util.List<org.petuum.ssp.RowUpdate> updates = new java.util.ArrayList<>(n);

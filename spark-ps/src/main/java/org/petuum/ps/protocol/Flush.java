@@ -46,11 +46,6 @@ public record Flush(long requestId, long runId, int worker, int clock, List<RowU
         return decode(in, false, null);
     }
 
-    /** Decodes the body of a {@link MessageType#LAST_FLUSH}. */
-    public static Flush decodeLast(ByteBuf in) {
-        return decode(in, true, null);
-    }
-
     /**
      * Decodes the body of a {@link MessageType#FLUSH} ({@code last} false) or {@link MessageType#LAST_FLUSH}, its
      * dense rows into arrays from {@code deltas} when it is given (see {@link DeltaArrays}).
