@@ -280,6 +280,9 @@ final class ShardTables implements Subscriptions.Store {
 
     /** Whether row {@code id} was lent (and no longer is): a change must then go to a copy of it. */
     private boolean returned(int tableId, int id) {
+        if (lent.isEmpty()) {
+            return false; // nothing lent: sparse and narrow tables never are
+        }
         IntOpenHashSet rows = lent.get(tableId);
         return rows != null && rows.remove(id);
     }
