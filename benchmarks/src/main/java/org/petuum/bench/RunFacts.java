@@ -63,6 +63,19 @@ public final class RunFacts {
         return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f (1 min)", load);
     }
 
+    /**
+     * The CPU time of all of this JVM's threads so far, in nanoseconds.
+     *
+     * @throws IllegalStateException if the JVM does not report it
+     */
+    public static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM does not report its process CPU time "
+                + "(com.sun.management.OperatingSystemMXBean)");
+    }
+
     /** {@code numerator / denominator} as "1.23×", or "n/a" when either is not a finite positive number. */
     public static String ratio(double numerator, double denominator) {
         if (!Double.isFinite(numerator) || !Double.isFinite(denominator) || denominator <= 0) {

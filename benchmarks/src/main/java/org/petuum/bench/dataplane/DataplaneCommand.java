@@ -1,7 +1,6 @@
 package org.petuum.bench.dataplane;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,13 +157,13 @@ public final class DataplaneCommand implements Callable<Integer> {
             for (int k = 0; k < names.size(); k++) {
                 String name = names.get(Math.floorMod(k + round, names.size()));
                 System.gc();
-                long cpu0 = processCpuNanos();
+                long cpu0 = RunFacts.processCpuNanos();
                 DenseThroughput.Transfer ps = paths.get(name).get();
-                long cpu1 = processCpuNanos();
+                long cpu1 = RunFacts.processCpuNanos();
                 System.gc();
-                long cpu2 = processCpuNanos();
+                long cpu2 = RunFacts.processCpuNanos();
                 double rawSeconds = RawTcp.copy(ps.bytes());
-                long cpu3 = processCpuNanos();
+                long cpu3 = RunFacts.processCpuNanos();
                 double raw = ps.bytes() / rawSeconds / 1e6;
                 double cpuPerGb = (cpu1 - cpu0) / 1e9 / (ps.bytes() / 1e9);
                 double rawCpuPerGb = (cpu3 - cpu2) / 1e9 / (ps.bytes() / 1e9);
@@ -311,11 +310,5 @@ public final class DataplaneCommand implements Callable<Integer> {
 
     private static double us(long nanos) {
         return nanos / 1e3;
-    }
-
-    /** CPU time of this whole JVM so far, every thread. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 }

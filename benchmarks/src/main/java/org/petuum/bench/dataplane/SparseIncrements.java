@@ -1,7 +1,5 @@
 package org.petuum.bench.dataplane;
 
-import com.sun.management.OperatingSystemMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.petuum.bench.RunFacts;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
@@ -140,13 +139,13 @@ final class SparseIncrements {
                 threads.add(t);
                 t.start();
             }
-            long cpuStart = processCpuNanos();
+            long cpuStart = RunFacts.processCpuNanos();
             long start = System.nanoTime();
             go.countDown();
             CompletableFuture.allOf(done.toArray(new CompletableFuture[0]))
                     .get(LoopbackShard.WAIT_MS, TimeUnit.MILLISECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+            double cpuSeconds = (RunFacts.processCpuNanos() - cpuStart) / 1e9;
             for (Thread t : threads) {
                 t.join(LoopbackShard.WAIT_MS);
             }
@@ -171,7 +170,7 @@ final class SparseIncrements {
         state.createTable(table);
         state.beginRun(1, workers);
         List<List<List<RowUpdate>>> tagged = retag(table.id());
-        long cpuStart = processCpuNanos();
+        long cpuStart = RunFacts.processCpuNanos();
         long start = System.nanoTime();
         for (int c = 0; c < clocks; c++) {
             for (int w = 0; w < workers; w++) {
@@ -181,16 +180,7 @@ final class SparseIncrements {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Rate(totalCells(), seconds, (processCpuNanos() - cpuStart) / 1e9);
-    }
-
-    /** The CPU time of all of this JVM's threads so far. */
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        throw new IllegalStateException("this JVM does not report its process CPU time "
-                + "(com.sun.management.OperatingSystemMXBean)");
+        return new Rate(totalCells(), seconds, (RunFacts.processCpuNanos() - cpuStart) / 1e9);
     }
 
     private void sendClocks(ShardConnection c, long runId, int worker, List<List<RowUpdate>> variants)
