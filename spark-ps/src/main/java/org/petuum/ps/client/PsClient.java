@@ -344,6 +344,11 @@ public final class PsClient implements AutoCloseable {
     private final class AnswerHandler extends SimpleChannelInboundHandler<Message> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+            if (!ctx.channel().isActive()) {
+                // Frames that arrived in the same read as one that failed the connection, decoded after it was
+                // closed: dropped unread, so a push behind a malformed frame is never installed.
+                return;
+            }
             ShardConnection c = ctx.channel().attr(CONNECTION).get();
             if (m instanceof RowPush p) {
                 installPush(c, p);
