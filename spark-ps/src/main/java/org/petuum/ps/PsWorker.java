@@ -17,7 +17,6 @@ import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.AwaitClock;
 import org.petuum.ps.protocol.Flush;
-import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ssp.RowPartitioner;
 import org.petuum.ssp.RowUpdate;
@@ -136,7 +135,8 @@ public final class PsWorker implements AutoCloseable {
         int clock = state.clock();
         for (int s = 0; s < shards.length; s++) {
             List<RowUpdate> updates = byShard.get(s);
-            long bytes = FrameLayout.frameBytes(new Flush(0, plan.runId(), state.worker(), clock, updates));
+            // A bound, not the exact size: that would be one more pass over every cell of the sparse rows.
+            long bytes = new Flush(0, plan.runId(), state.worker(), clock, updates).frameBytesBound();
             ShardConnection.Pending p = shard(s).send(
                     seq -> new Flush(seq, plan.runId(), state.worker(), clock, updates));
             state.flushed(s, p.seq(), updates);

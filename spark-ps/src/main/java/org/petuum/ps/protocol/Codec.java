@@ -6,10 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.ssp.Consistency;
 import org.petuum.ssp.DenseRow;
+import org.petuum.ssp.RowUpdate;
 import org.petuum.ssp.RowValues;
+import org.petuum.ssp.RowsSnapshot;
 import org.petuum.ssp.SparseRow;
 import org.petuum.ssp.TableSpec;
 import org.petuum.ssp.UpdateRule;
@@ -126,6 +130,17 @@ final class Codec {
             return 1 + 4 + 8 * d.cols();
         }
         return 1 + 4 + 4 + SPARSE_CELL_BYTES * nonZeros((SparseRow) row);
+    }
+
+    /**
+     * At least {@link #rowLength}, from the row's stored cells without reading them (a sparse row sends only those
+     * that are not zero): for accounting that must not pass over every cell.
+     */
+    static long rowLengthBound(RowValues row) {
+        if (row instanceof DenseRow d) {
+            return 1 + 4 + 8L * d.cols();
+        }
+        return 1 + 4 + 4 + (long) SPARSE_CELL_BYTES * row.storedCells();
     }
 
     /** The stored cells of {@code row} that are not zero: those a sparse row sends. */
@@ -290,18 +305,27 @@ final class Codec {
         throw new ProtocolException(field + ": row kind " + kind + " (expected: 0 dense or 1 sparse)");
     }
 
+    /** At least {@link #updatesLength}, without reading the cells of sparse rows (see {@link #rowLengthBound}). */
+    static long updatesLengthBound(List<RowUpdate> updates) {
+        long n = 4;
+        for (RowUpdate u : updates) {
+            n += 8 + rowLengthBound(u.delta());
+        }
+        return n;
+    }
+
     /** Bytes of a list of row updates: count, then per update table id, row id and the row. */
-    static int updatesLength(java.util.List<org.petuum.ssp.RowUpdate> updates) {
+    static int updatesLength(List<RowUpdate> updates) {
         int n = 4;
-        for (org.petuum.ssp.RowUpdate u : updates) {
+        for (RowUpdate u : updates) {
             n += 8 + rowLength(u.delta());
         }
         return n;
     }
 
-    static void writeUpdates(ByteBuf out, java.util.List<org.petuum.ssp.RowUpdate> updates) {
+    static void writeUpdates(ByteBuf out, List<RowUpdate> updates) {
         out.writeInt(updates.size());
-        for (org.petuum.ssp.RowUpdate u : updates) {
+        for (RowUpdate u : updates) {
             out.writeInt(u.tableId());
             out.writeInt(u.row());
             writeRow(out, u.delta());
@@ -312,20 +336,20 @@ final class Codec {
      * A list of row updates as {@link #writeUpdates} wrote it, dense rows into arrays from {@code deltas} when it is
      * given (see {@link DeltaArrays}).
      */
-    static java.util.List<org.petuum.ssp.RowUpdate> readUpdates(ByteBuf in, String field, DeltaArrays deltas) {
+    static List<RowUpdate> readUpdates(ByteBuf in, String field, DeltaArrays deltas) {
         int n = readCount(in, field + " updates", 13);
-        java.util.List<org.petuum.ssp.RowUpdate> updates = new java.util.ArrayList<>(n);
+        List<RowUpdate> updates = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             need(in, 8, field + " update");
             int table = in.readInt();
             int row = in.readInt();
-            updates.add(new org.petuum.ssp.RowUpdate(table, row, readRow(in, field + " update row", deltas)));
+            updates.add(new RowUpdate(table, row, readRow(in, field + " update row", deltas)));
         }
         return updates;
     }
 
     /** Bytes of a rows snapshot: table id, version, count, then per row its id and the row. */
-    static int snapshotLength(org.petuum.ssp.RowsSnapshot snapshot) {
+    static int snapshotLength(RowsSnapshot snapshot) {
         int n = 4 + 8 + 4;
         for (RowValues v : snapshot.values()) {
             n += 4 + rowLength(v);
@@ -333,7 +357,7 @@ final class Codec {
         return n;
     }
 
-    static void writeSnapshot(ByteBuf out, org.petuum.ssp.RowsSnapshot snapshot) {
+    static void writeSnapshot(ByteBuf out, RowsSnapshot snapshot) {
         out.writeInt(snapshot.tableId());
         out.writeLong(snapshot.version());
         out.writeInt(snapshot.size());
@@ -343,7 +367,7 @@ final class Codec {
         }
     }
 
-    static org.petuum.ssp.RowsSnapshot readSnapshot(ByteBuf in, String field) {
+    static RowsSnapshot readSnapshot(ByteBuf in, String field) {
         need(in, 16, field);
         int table = in.readInt();
         long version = in.readLong();
@@ -355,7 +379,7 @@ final class Codec {
             rows[i] = in.readInt();
             values[i] = readRow(in, field + " row");
         }
-        return new org.petuum.ssp.RowsSnapshot(table, version, rows, values);
+        return new RowsSnapshot(table, version, rows, values);
     }
 
     static int specLength(TableSpec spec) {

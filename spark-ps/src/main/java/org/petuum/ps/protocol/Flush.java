@@ -33,6 +33,14 @@ public record Flush(long requestId, long runId, int worker, int clock, List<RowU
         return 8 + 8 + 4 + 4 + Codec.updatesLength(updates);
     }
 
+    /**
+     * At least the size of this flush's frame, computed from how many cells its rows store without reading them
+     * (a sparse row sends only its non-zero cells): what a sender counts against its limit of unacknowledged bytes.
+     */
+    public long frameBytesBound() {
+        return FrameLayout.HEADER_BYTES + 8 + 8 + 4 + 4 + Codec.updatesLengthBound(updates);
+    }
+
     @Override
     public void encode(ByteBuf out) {
         out.writeLong(requestId);

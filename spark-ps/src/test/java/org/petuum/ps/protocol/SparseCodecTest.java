@@ -32,6 +32,12 @@ class SparseCodecTest {
             () -> PooledByteBufAllocator.DEFAULT.directBuffer(16),
             () -> Unpooled.compositeBuffer());
 
+    private static int nonZeros(RowValues row) {
+        int[] n = {0};
+        row.forEachNonZero((c, v) -> n[0]++);
+        return n[0];
+    }
+
     @Test
     void randomRowsSurviveARoundTripOnEveryKindOfBuffer() {
         SplittableRandom rng = new SplittableRandom(3);
@@ -47,6 +53,9 @@ class SparseCodecTest {
                 ByteBuf buf = written(kind.get(), row);
                 try {
                     assertEquals(Codec.rowLength(row), buf.readableBytes(), "encoded length");
+                    // The bound counts the stored zeros too: never below the length, equal without them.
+                    assertEquals(Codec.rowLength(row) + 12L * (row.storedCells() - nonZeros(row)),
+                            Codec.rowLengthBound(row), "bound of the encoded length");
                     int[] nonZero = {0};
                     row.forEachNonZero((c, v) -> nonZero[0]++);
                     assertEquals(nonZero[0], buf.getInt(buf.readerIndex() + 5), "cells on the wire");
