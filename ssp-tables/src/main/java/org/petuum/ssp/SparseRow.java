@@ -4,36 +4,36 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A row that stores only the columns it has been given, as two parallel primitive arrays sorted by column: about
- * 12 bytes per stored cell (an {@code int} and a {@code double}) and a fixed 64 or so per row, where a hash map
- * costs 25 to 50 per cell (measured by {@code bench memory}). A lookup is a binary search; adding a sparse row
- * ({@link #addAll}) costs in proportion to that row's cells, not this one's, when its columns are stored here, and
- * otherwise splices the new columns in with bulk copies, leaving no spare capacity; adding one new column
- * shifts the cells after it, so building a row column by column is cheapest in increasing column order (as
- * decoders and checkpoint readers do). See {@link RowValues} for the threading contract.
+ * A row that stores only the columns it has been given, sorted by column, in one array ({@link SparseCells}): 12
+ * bytes per stored cell (an {@code int} column and a {@code double} value) and about 40 per row for the row
+ * object and the array's header, where two parallel arrays cost 16 more a row and a hash map 25 to 50 per cell
+ * (measured by {@code bench memory}). A lookup is a binary search; adding a sparse row ({@link #addAll}) costs in
+ * proportion to that row's cells, not this one's, when its columns are stored here, and otherwise splices the new
+ * columns in with bulk copies: in place when the row has room, else into a new array of exactly the new size, or
+ * a quarter more for rows of {@value #SPARE_FROM_CELLS} cells or more (at most 3 bytes a cell, so a row still
+ * filling is not copied whole at every flush); adding one new column shifts the cells after it, so
+ * building a row column by column is cheapest in increasing column order (or through a {@link Builder}, as
+ * decoders do). See {@link RowValues} for the threading contract.
  */
 public final class SparseRow extends RowValues {
-    private static final int[] NO_COLUMNS = new int[0];
-    private static final double[] NO_VALUES = new double[0];
-
     /** Runs of stored cells at least this long are moved by {@code System.arraycopy} when splicing. */
     private static final int LONG_RUN = 16;
+    /** Rows that grow to at least this many cells by {@link #addAll} keep a quarter spare (see {@link #grownCapacity}). */
+    static final int SPARE_FROM_CELLS = 64;
 
     private final int cols;
-    /** Columns in increasing order, the first {@link #size} in use. */
-    private int[] columns;
-    private double[] values;
+    /** The stored cells, the first {@link #size} in use, columns in increasing order. */
+    private byte[] cells;
     private int size;
 
     /** An empty row of width {@code cols}. */
     public SparseRow(int cols) {
-        this(cols, NO_COLUMNS, NO_VALUES, 0);
+        this(cols, SparseCells.EMPTY, 0);
     }
 
-    private SparseRow(int cols, int[] columns, double[] values, int size) {
+    private SparseRow(int cols, byte[] cells, int size) {
         this.cols = cols;
-        this.columns = columns;
-        this.values = values;
+        this.cells = cells;
         this.size = size;
     }
 
@@ -49,28 +49,37 @@ public final class SparseRow extends RowValues {
         }
         int n = columns.length;
         int[] order = sortedOrder(columns);
-        int[] outColumns = new int[n];
-        double[] outValues = new double[n];
         int size = 0;
+        for (int k = 1; k <= n; k++) {
+            // Count the distinct columns first: the array is allocated once, at its exact size.
+            size += k == n || columns[at(order, k)] != columns[at(order, k - 1)] ? 1 : 0;
+        }
+        byte[] cells = SparseCells.allocate(size);
+        int base = SparseCells.valueBase(size);
+        int to = -1;
         for (int k = 0; k < n; k++) {
-            int i = order == null ? k : order[k];
-            if (size > 0 && outColumns[size - 1] == columns[i]) {
-                outValues[size - 1] += values[i];
+            int i = at(order, k);
+            if (to >= 0 && SparseCells.column(cells, to) == columns[i]) {
+                SparseCells.addValue(cells, base, to, values[i]);
             } else {
-                outColumns[size] = columns[i];
-                outValues[size++] = values[i];
+                to++;
+                SparseCells.setColumn(cells, to, columns[i]);
+                SparseCells.setValue(cells, base, to, values[i]);
             }
         }
-        row.columns = size == n ? outColumns : Arrays.copyOf(outColumns, size);
-        row.values = size == n ? outValues : Arrays.copyOf(outValues, size);
+        row.cells = cells;
         row.size = size;
         return row;
     }
 
+    private static int at(int[] order, int k) {
+        return order == null ? k : order[k];
+    }
+
     /**
-     * A row that takes {@code columns} and {@code values} as its storage when the columns are strictly increasing
-     * (as they arrive from a decoder of a {@code SparseRow}), checking them in one pass without copying; otherwise
-     * as {@link #of}: sorted, repeated columns added up. The caller must not use the arrays afterwards.
+     * A row of the cells {@code columns[i]}, {@code values[i]}: when the columns are strictly increasing (as they
+     * arrive from a decoder of a {@code SparseRow}) they are checked and copied in one pass; otherwise as
+     * {@link #of}: sorted, repeated columns added up. The arrays are not kept.
      *
      * @throws IndexOutOfBoundsException for a column outside {@code [0, cols)}
      * @throws IllegalArgumentException if the arrays differ in length
@@ -80,15 +89,83 @@ public final class SparseRow extends RowValues {
             throw new IllegalArgumentException(
                     "columns and values differ in length: " + columns.length + " vs " + values.length);
         }
-        int previous = -1;
-        for (int c : columns) {
-            if (c <= previous || c >= cols) {
-                // Out of order, repeated or out of range: of() sorts and adds up, or names the bad column.
-                return of(cols, columns, values);
-            }
-            previous = c;
+        Builder b = builder(cols, columns.length);
+        for (int i = 0; i < columns.length; i++) {
+            b.append(columns[i], values[i]);
         }
-        return new SparseRow(cols, columns, values, columns.length);
+        return b.build();
+    }
+
+    /** A builder of a row of width {@code cols} that will be given exactly {@code cells} cells. */
+    public static Builder builder(int cols, int cells) {
+        return new Builder(cols, cells);
+    }
+
+    /**
+     * Fills a row of a known number of cells one cell at a time, for decoders and readers: cells that come in
+     * strictly increasing column order (as every {@code SparseRow} is written) go straight into an array of exactly
+     * their number; any other order is sorted and its repeated columns added up by {@link #build()}.
+     * Not thread-safe; use once.
+     */
+    public static final class Builder {
+        private final int cols;
+        private final byte[] cells;
+        private final int capacity;
+        private final int base;
+        private int size;
+        private int last = -1;
+        private boolean ordered = true;
+
+        private Builder(int cols, int capacity) {
+            if (capacity < 0) {
+                throw new IllegalArgumentException("cells : " + capacity + " (expected: >= 0)");
+            }
+            this.cols = cols;
+            this.capacity = capacity;
+            this.cells = SparseCells.allocate(capacity);
+            this.base = SparseCells.valueBase(capacity);
+        }
+
+        /**
+         * Appends one cell.
+         *
+         * @throws IndexOutOfBoundsException for a column outside {@code [0, cols)}
+         * @throws IllegalStateException past the number of cells the builder was made for
+         */
+        public Builder append(int col, double value) {
+            if (col < 0 || col >= cols) {
+                throw new IndexOutOfBoundsException("column " + col + " outside [0, " + cols + ")");
+            }
+            if (size == capacity) {
+                throw new IllegalStateException("builder of " + capacity + " cells is full");
+            }
+            ordered &= col > last;
+            last = col;
+            SparseCells.setColumn(cells, size, col);
+            SparseCells.setValue(cells, base, size++, value);
+            return this;
+        }
+
+        /**
+         * The row; it owns the builder's array, so the builder must not be used again.
+         *
+         * @throws IllegalStateException if fewer cells were appended than the builder was made for
+         */
+        public SparseRow build() {
+            if (size != capacity) {
+                throw new IllegalStateException("builder of " + capacity + " cells was given " + size);
+            }
+            if (ordered) {
+                return new SparseRow(cols, cells, size);
+            }
+            int[] columns = new int[size];
+            double[] values = new double[size];
+            for (int i = 0; i < size; i++) {
+                columns[i] = SparseCells.column(cells, i);
+                values[i] = SparseCells.value(cells, base, i);
+            }
+            return of(cols, columns, values);
+        }
     }
 
     /** The positions of {@code columns} in increasing column order, or {@code null} if they are in order already. */
@@ -120,29 +197,34 @@ public final class SparseRow extends RowValues {
 
     @Override
     public double get(int col) {
-        int at = Arrays.binarySearch(columns, 0, size, col);
-        return at >= 0 ? values[at] : 0.0;
+        int at = SparseCells.find(cells, 0, size, col);
+        return at < size && SparseCells.column(cells, at) == col
+                ? SparseCells.value(cells, SparseCells.valueBase(cells), at) : 0.0;
     }
 
     @Override
     public void add(int col, double delta) {
         checkColumn(col);
-        int at = Arrays.binarySearch(columns, 0, size, col);
-        if (at >= 0) {
-            values[at] += delta;
+        int at = SparseCells.find(cells, 0, size, col);
+        int base = SparseCells.valueBase(cells);
+        if (at < size && SparseCells.column(cells, at) == col) {
+            SparseCells.addValue(cells, base, at, delta);
             return;
         }
-        int insert = -at - 1;
-        if (size == columns.length) {
+        if (size == SparseCells.capacity(cells)) {
             // Grow by a quarter: little spare room, yet amortised constant cost when appending.
-            int capacity = Math.max(4, size + (size >> 2));
-            columns = Arrays.copyOf(columns, capacity);
-            values = Arrays.copyOf(values, capacity);
+            int capacity = Math.max(size + 1, (int) Math.min(SparseCells.MAX_CELLS, Math.max(4L, size + (size >> 2))));
+            byte[] grown = SparseCells.allocate(capacity);
+            int grownBase = SparseCells.valueBase(capacity);
+            SparseCells.copy(cells, base, 0, grown, grownBase, 0, at);
+            SparseCells.copy(cells, base, at, grown, grownBase, at + 1, size - at);
+            cells = grown;
+            base = grownBase;
+        } else {
+            SparseCells.copy(cells, base, at, cells, base, at + 1, size - at);
         }
-        System.arraycopy(columns, insert, columns, insert + 1, size - insert);
-        System.arraycopy(values, insert, values, insert + 1, size - insert);
-        columns[insert] = col;
-        values[insert] = delta;
+        SparseCells.setColumn(cells, at, col);
+        SparseCells.setValue(cells, base, at, delta);
         size++;
     }
 
@@ -150,8 +232,9 @@ public final class SparseRow extends RowValues {
      * Adds {@code other} to this row at a cost that grows with the cells of {@code other} (k), not with those of this
      * row (n), when most of its columns are stored here already: each delta column is found by a galloping search
      * from where the previous one was (O(k log(n / k)) comparisons) and added in place. Columns that are new here
-     * are then spliced in by copies of the runs of stored cells between them, into arrays of exactly the new size: a
-     * stored row keeps no spare capacity. A delta at least as large as this row is merged by walking both.
+     * are then spliced in by copies of the runs of stored cells between them: within this row's array when it has
+     * room, else into a new one ({@link #grownCapacity}). A delta at least as large as this row is merged by
+     * walking both.
      */
     @Override
     public void addAll(RowValues other) {
@@ -164,29 +247,29 @@ public final class SparseRow extends RowValues {
         if (k == 0) {
             return;
         }
-        int[] deltaColumns = s.columns;
-        double[] deltaValues = s.values;
         if (size == 0) {
-            columns = Arrays.copyOf(deltaColumns, k);
-            values = Arrays.copyOf(deltaValues, k);
+            cells = SparseCells.exact(s.cells, k);
             size = k;
             return;
         }
         if (size <= k) {
             // The delta is as large as this row: searching saves nothing over walking both.
-            mergeLinear(deltaColumns, deltaValues, k);
+            mergeLinear(s.cells, k);
             return;
         }
+        byte[] delta = s.cells;
+        int deltaBase = SparseCells.valueBase(delta);
+        int base = SparseCells.valueBase(cells);
         // The delta's columns that are new here, as (position in the delta, insertion point here), in order.
         int[] freshDelta = null;
         int[] freshAt = null;
         int fresh = 0;
         int at = 0;
         for (int j = 0; j < k; j++) {
-            int c = deltaColumns[j];
-            at = gallop(columns, at, size, c);
-            if (at < size && columns[at] == c) {
-                values[at++] += deltaValues[j];
+            int c = SparseCells.column(delta, j);
+            at = SparseCells.gallop(cells, at, size, c);
+            if (at < size && SparseCells.column(cells, at) == c) {
+                SparseCells.addValue(cells, base, at++, SparseCells.value(delta, deltaBase, j));
             } else {
                 if (freshDelta == null) {
                     freshDelta = new int[k - j];
@@ -196,137 +279,146 @@ public final class SparseRow extends RowValues {
                 freshAt[fresh++] = at;
             }
         }
-        if (fresh > 0) {
-            splice(deltaColumns, deltaValues, freshDelta, freshAt, fresh);
+        if (fresh == 0) {
+            return;
+        }
+        if (size + fresh <= SparseCells.capacity(cells)) {
+            spliceInPlace(delta, freshDelta, freshAt, fresh);
+        } else {
+            splice(delta, freshDelta, freshAt, fresh);
         }
     }
 
+    /**
+     * The capacity to allocate for a row growing to {@code n} cells: exactly {@code n} below
+     * {@link #SPARE_FROM_CELLS}, where a row's fixed cost dominates; a quarter more from there, so that a row still
+     * filling takes the next deltas' new columns in place instead of being copied whole at every flush.
+     */
+    private static int grownCapacity(int n) {
+        return n < SPARE_FROM_CELLS ? n : (int) Math.min(SparseCells.MAX_CELLS, Math.max(n, n + (n >> 2)));
+    }
+
+    /**
+     * Inserts the delta's new cells into this row's spare capacity, moving the runs of stored cells between them
+     * from the last run back, each once (see {@link #splice} for the arguments).
+     */
+    private void spliceInPlace(byte[] delta, int[] freshDelta, int[] freshAt, int fresh) {
+        int base = SparseCells.valueBase(cells);
+        int deltaBase = SparseCells.valueBase(delta);
+        int end = size;
+        for (int m = fresh - 1; m >= 0; m--) {
+            // The stored cells [freshAt[m], end) have the fresh cells 0..m before them.
+            int from = freshAt[m];
+            SparseCells.copy(cells, base, from, cells, base, from + m + 1, end - from);
+            SparseCells.setColumn(cells, from + m, SparseCells.column(delta, freshDelta[m]));
+            SparseCells.setValue(cells, base, from + m, SparseCells.value(delta, deltaBase, freshDelta[m]));
+            end = from;
+        }
+        size += fresh;
+    }
+
     /** Adds a delta of {@code k} cells by walking both rows: a counting pass, then in place or one merging pass. */
-    private void mergeLinear(int[] deltaColumns, double[] deltaValues, int k) {
+    private void mergeLinear(byte[] delta, int k) {
         int fresh = 0;
         for (int i = 0, j = 0; j < k; ) {
-            if (i == size || columns[i] > deltaColumns[j]) {
+            int ci = i == size ? Integer.MAX_VALUE : SparseCells.column(cells, i);
+            int cj = SparseCells.column(delta, j);
+            if (i == size || ci > cj) {
                 fresh++;
                 j++;
-            } else if (columns[i] == deltaColumns[j]) {
+            } else if (ci == cj) {
                 i++;
                 j++;
             } else {
                 i++;
             }
         }
+        int base = SparseCells.valueBase(cells);
+        int deltaBase = SparseCells.valueBase(delta);
         if (fresh == 0) {
             for (int i = 0, j = 0; j < k; i++) {
-                if (columns[i] == deltaColumns[j]) {
-                    values[i] += deltaValues[j++];
+                if (SparseCells.column(cells, i) == SparseCells.column(delta, j)) {
+                    SparseCells.addValue(cells, base, i, SparseCells.value(delta, deltaBase, j++));
                 }
             }
             return;
         }
         int n = size + fresh;
-        int[] mergedColumns = new int[n];
-        double[] mergedValues = new double[n];
+        int capacity = grownCapacity(n);
+        byte[] merged = SparseCells.allocate(capacity);
+        int mergedBase = SparseCells.valueBase(capacity);
         int i = 0;
         int j = 0;
         for (int to = 0; to < n; to++) {
-            if (j == k || (i < size && columns[i] < deltaColumns[j])) {
-                mergedColumns[to] = columns[i];
-                mergedValues[to] = values[i++];
-            } else if (i == size || deltaColumns[j] < columns[i]) {
-                mergedColumns[to] = deltaColumns[j];
-                mergedValues[to] = deltaValues[j++];
+            int ci = i < size ? SparseCells.column(cells, i) : Integer.MAX_VALUE;
+            int cj = j < k ? SparseCells.column(delta, j) : Integer.MAX_VALUE;
+            if (j == k || (i < size && ci < cj)) {
+                SparseCells.setColumn(merged, to, ci);
+                SparseCells.setValue(merged, mergedBase, to, SparseCells.value(cells, base, i++));
+            } else if (i == size || cj < ci) {
+                SparseCells.setColumn(merged, to, cj);
+                SparseCells.setValue(merged, mergedBase, to, SparseCells.value(delta, deltaBase, j++));
             } else {
-                mergedColumns[to] = columns[i];
-                mergedValues[to] = values[i++] + deltaValues[j++];
+                SparseCells.setColumn(merged, to, ci);
+                SparseCells.setValue(merged, mergedBase, to,
+                        SparseCells.value(cells, base, i++) + SparseCells.value(delta, deltaBase, j++));
             }
         }
-        columns = mergedColumns;
-        values = mergedValues;
+        cells = merged;
         size = n;
     }
 
     /**
-     * Replaces the arrays by ones of exactly {@code size + fresh} cells: the stored cells with, before each position
-     * {@code freshAt[m]}, the delta's cell {@code freshDelta[m]} (the positions are non-decreasing).
+     * Replaces the array by one for {@code size + fresh} cells ({@link #grownCapacity}): the stored cells with,
+     * before each position {@code freshAt[m]}, the delta's cell {@code freshDelta[m]} (the positions are
+     * non-decreasing).
      */
-    private void splice(int[] deltaColumns, double[] deltaValues, int[] freshDelta, int[] freshAt, int fresh) {
+    private void splice(byte[] delta, int[] freshDelta, int[] freshAt, int fresh) {
         int n = size + fresh;
-        int[] mergedColumns = new int[n];
-        double[] mergedValues = new double[n];
+        int capacity = grownCapacity(n);
+        byte[] merged = SparseCells.allocate(capacity);
+        int mergedBase = SparseCells.valueBase(capacity);
+        int base = SparseCells.valueBase(cells);
+        int deltaBase = SparseCells.valueBase(delta);
         int from = 0;
         int to = 0;
         for (int m = 0; m < fresh; m++) {
             int run = freshAt[m] - from;
             if (run >= LONG_RUN) {
-                System.arraycopy(columns, from, mergedColumns, to, run);
-                System.arraycopy(values, from, mergedValues, to, run);
+                SparseCells.copy(cells, base, from, merged, mergedBase, to, run);
                 to += run;
                 from += run;
             } else {
                 // A short run: a plain loop costs less than the two calls.
                 for (; from < freshAt[m]; from++, to++) {
-                    mergedColumns[to] = columns[from];
-                    mergedValues[to] = values[from];
+                    SparseCells.setColumn(merged, to, SparseCells.column(cells, from));
+                    SparseCells.setValue(merged, mergedBase, to, SparseCells.value(cells, base, from));
                 }
             }
-            mergedColumns[to] = deltaColumns[freshDelta[m]];
-            mergedValues[to++] = deltaValues[freshDelta[m]];
+            SparseCells.setColumn(merged, to, SparseCells.column(delta, freshDelta[m]));
+            SparseCells.setValue(merged, mergedBase, to++, SparseCells.value(delta, deltaBase, freshDelta[m]));
         }
-        System.arraycopy(columns, from, mergedColumns, to, size - from);
-        System.arraycopy(values, from, mergedValues, to, size - from);
-        columns = mergedColumns;
-        values = mergedValues;
+        SparseCells.copy(cells, base, from, merged, mergedBase, to, size - from);
+        cells = merged;
         size = n;
-    }
-
-    /**
-     * The first position in {@code [from, to)} of the sorted {@code a} whose column is {@code >= key}, or {@code to}
-     * if there is none: probes {@code from, from + 1, from + 3, from + 7, ...} until it passes {@code key}, then
-     * searches the last gap by halves, so a key {@code d} cells ahead costs about {@code 2 log2(d)} comparisons.
-     */
-    static int gallop(int[] a, int from, int to, int key) {
-        if (from >= to || a[from] >= key) {
-            return from;
-        }
-        // a[below] < key throughout; the answer lies in (below, above].
-        int below = from;
-        int above = to;
-        for (int step = 1; ; step <<= 1) {
-            int probe = below + step;
-            if (probe >= to) {
-                break;
-            }
-            if (a[probe] >= key) {
-                above = probe;
-                break;
-            }
-            below = probe;
-        }
-        int lo = below + 1;
-        while (lo < above) {
-            int mid = (lo + above) >>> 1;
-            if (a[mid] < key) {
-                lo = mid + 1;
-            } else {
-                above = mid;
-            }
-        }
-        return lo;
     }
 
     @Override
     public void scale(double factor) {
+        int base = SparseCells.valueBase(cells);
         for (int i = 0; i < size; i++) {
-            values[i] *= factor;
+            SparseCells.setValue(cells, base, i, SparseCells.value(cells, base, i) * factor);
         }
     }
 
     /** Visits the stored non-zero cells in increasing column order. */
     @Override
     public void forEachNonZero(ColumnValueConsumer consumer) {
+        int base = SparseCells.valueBase(cells);
         for (int i = 0; i < size; i++) {
-            if (values[i] != 0.0) {
-                consumer.accept(columns[i], values[i]);
+            double v = SparseCells.value(cells, base, i);
+            if (v != 0.0) {
+                consumer.accept(SparseCells.column(cells, i), v);
             }
         }
     }
@@ -336,12 +428,12 @@ public final class SparseRow extends RowValues {
      * {@link #valueAt}, a way to read the cells without a callback per cell.
      */
     public int columnAt(int i) {
-        return columns[Objects.checkIndex(i, size)];
+        return SparseCells.column(cells, Objects.checkIndex(i, size));
     }
 
     /** The value of the {@code i}-th stored cell (see {@link #columnAt}); it may be 0. */
     public double valueAt(int i) {
-        return values[Objects.checkIndex(i, size)];
+        return SparseCells.value(cells, SparseCells.valueBase(cells), Objects.checkIndex(i, size));
     }
 
     @Override
@@ -349,11 +441,17 @@ public final class SparseRow extends RowValues {
         return size;
     }
 
+    /** The cells this row has room for without a new array ({@code >= storedCells()}). */
+    int capacity() {
+        return SparseCells.capacity(cells);
+    }
+
     @Override
     public double maxAbs() {
+        int base = SparseCells.valueBase(cells);
         double m = 0;
         for (int i = 0; i < size; i++) {
-            m = Math.max(m, Math.abs(values[i]));
+            m = Math.max(m, Math.abs(SparseCells.value(cells, base, i)));
         }
         return m;
     }
@@ -361,7 +459,7 @@ public final class SparseRow extends RowValues {
     /** A copy of exactly the stored cells (no spare capacity). */
     @Override
     public SparseRow copy() {
-        return new SparseRow(cols, Arrays.copyOf(columns, size), Arrays.copyOf(values, size), size);
+        return new SparseRow(cols, SparseCells.exact(cells, size), size);
     }
 
     @Override

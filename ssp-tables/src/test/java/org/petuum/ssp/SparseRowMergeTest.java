@@ -2,6 +2,7 @@ package org.petuum.ssp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,6 +32,35 @@ class SparseRowMergeTest {
                 TreeMap<Integer, Double> stored = randomCells(rng, cols, rng.nextInt(Math.min(cols, 300) + 1));
                 TreeMap<Integer, Double> delta = delta(rng, cols, stored, kind);
                 checkAdd(cols, stored, delta, kind + " round " + round);
+            }
+        }
+    }
+
+    @Test
+    void aRowFillingDeltaByDeltaMatchesATreeMapAndKeepsAtMostAQuarterSpare() {
+        SplittableRandom rng = new SplittableRandom(21);
+        for (int round = 0; round < 200; round++) {
+            int cols = 50 + rng.nextInt(round % 2 == 0 ? 500 : 50_000);
+            SparseRow row = new SparseRow(cols);
+            TreeMap<Integer, Double> expected = new TreeMap<>();
+            boolean inPlace = false;
+            for (int clock = 0; clock < 60; clock++) {
+                // Small deltas into a growing row: from 64 cells on, most new columns go into the row's spare room.
+                TreeMap<Integer, Double> delta = delta(rng, cols, expected, Kind.ANY);
+                int capacityBefore = row.capacity();
+                int storedBefore = row.storedCells();
+                row.addAll(toRow(cols, delta));
+                delta.forEach((c, v) -> expected.merge(c, v, Double::sum));
+                inPlace |= row.capacity() == capacityBefore && row.storedCells() > storedBefore;
+                assertCells(expected, row, "round " + round + ", clock " + clock);
+                int n = row.storedCells();
+                int allowed = n < SparseRow.SPARE_FROM_CELLS ? n : n + n / 4;
+                assertTrue(row.capacity() <= Math.max(allowed, capacityBefore),
+                        "round " + round + ": room for " + row.capacity() + " cells, holding " + n);
+                assertEquals(n, row.copy().capacity(), "a copy keeps no spare room");
+            }
+            if (cols > 2_000) {
+                assertTrue(inPlace, "round " + round + ": no delta went into spare room");
             }
         }
     }
@@ -81,7 +111,11 @@ class SparseRowMergeTest {
             while (expected < a.length && a[expected] < key) {
                 expected++;
             }
-            assertEquals(expected, SparseRow.gallop(a, from, a.length, key), "key " + key + " from " + from);
+            byte[] cells = SparseCells.allocate(a.length);
+            for (int i = 0; i < a.length; i++) {
+                SparseCells.setColumn(cells, i, a[i]);
+            }
+            assertEquals(expected, SparseCells.gallop(cells, from, a.length, key), "key " + key + " from " + from);
         }
     }
 

@@ -245,22 +245,20 @@ final class Codec {
     }
 
     /**
-     * Reads {@code columns.length} (int column, double value) pairs, big-endian, copied out of the buffer a chunk
-     * of at most {@link #CELLS_PER_CHUNK} cells at a time: one bulk copy for any kind of buffer, then plain loads
-     * (as fast as Netty's {@code readInt}/{@code readDouble} per cell, measured, and far cheaper than an NIO view
-     * of a direct buffer per row). The caller checked that the bytes are there.
+     * Reads {@code n} (int column, double value) pairs, big-endian, into {@code row}, copied out of the buffer a
+     * chunk of at most {@link #CELLS_PER_CHUNK} cells at a time: one bulk copy for any kind of buffer, then plain
+     * loads (as fast as Netty's {@code readInt}/{@code readDouble} per cell, measured, and far cheaper than an NIO
+     * view of a direct buffer per row). The caller checked that the bytes are there.
      *
      * @throws ProtocolException naming {@code field} for a column outside {@code [0, cols)}
      */
-    private static void readCells(ByteBuf in, int[] columns, double[] values, int cols, String field) {
-        int n = columns.length;
+    private static void readCells(ByteBuf in, int n, SparseRow.Builder row, int cols, String field) {
         byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(n, CELLS_PER_CHUNK)];
         for (int from = 0; from < n; from += CELLS_PER_CHUNK) {
             int cells = Math.min(CELLS_PER_CHUNK, n - from);
             in.readBytes(chunk, 0, SPARSE_CELL_BYTES * cells);
             for (int i = 0, p = 0; i < cells; i++, p += SPARSE_CELL_BYTES) {
-                columns[from + i] = checkColumn((int) INT_BE.get(chunk, p), cols, field);
-                values[from + i] = (double) DOUBLE_BE.get(chunk, p + 4);
+                row.append(checkColumn((int) INT_BE.get(chunk, p), cols, field), (double) DOUBLE_BE.get(chunk, p + 4));
             }
         }
     }
@@ -295,12 +293,11 @@ final class Codec {
         }
         if (kind == SPARSE) {
             int n = readCount(in, field, SPARSE_CELL_BYTES);
-            int[] c = new int[n];
-            double[] v = new double[n];
-            readCells(in, c, v, cols, field);
-            // Sorted and unique, as every SparseRow sends them: taken without a copy. Anything else (a hostile or
+            SparseRow.Builder row = SparseRow.builder(cols, n);
+            readCells(in, n, row, cols, field);
+            // Sorted and unique, as every SparseRow sends them: stored as they came. Anything else (a hostile or
             // foreign frame) is sorted and its repeated columns added up.
-            return SparseRow.wrap(cols, c, v);
+            return row.build();
         }
         throw new ProtocolException(field + ": row kind " + kind + " (expected: 0 dense or 1 sparse)");
     }
