@@ -30,7 +30,7 @@ final class AnswerLimit {
         StoredRows rows = tables.rows(t.id());
         long bytes = 0;
         for (int id : ids) {
-            bytes += sizer.rowBytes(t.spec(), rows.get(id));
+            bytes += sizer.rowBytes(t.spec(), rows.peek(id));
             if (bytes > maxBytes) {
                 return tooLarge(tables, t, ids.length + " rows", bytes);
             }
@@ -43,7 +43,7 @@ final class AnswerLimit {
         StoredRows rows = tables.rows(t.id());
         long bytes = 0;
         for (int id : ids) {
-            bytes += sizer.rowBytes(t.spec(), rows.get(id));
+            bytes += sizer.rowBytes(t.spec(), rows.peek(id));
         }
         if (bytes > maxBytes) {
             throw new AnswerTooLargeException(tooLarge(tables, t, "rows [" + fromRow + ", " + toRow + ")",

@@ -28,6 +28,8 @@ final class RowBlocks implements StoredRows {
     private final int numShards;
     private final Int2ObjectOpenHashMap<Block> blocks;
     private int size;
+    /** The row {@link #peek} fills and returns, made at its first call. */
+    private DenseRow peeked;
 
     /** {@value #ROWS} rows of cells, row after row, and which of them were written (bit {@code i}: row {@code i}). */
     private static final class Block {
@@ -59,12 +61,26 @@ final class RowBlocks implements StoredRows {
     @Override
     public RowValues get(int row) {
         int local = local(row);
-        Block b = blocks.get(local / ROWS);
-        if (b == null || (b.written & bit(local)) == 0) {
+        Block b = holding(local);
+        if (b == null) {
             return null;
         }
         int from = (local % ROWS) * cols;
         return DenseRow.wrap(Arrays.copyOfRange(b.cells, from, from + cols));
+    }
+
+    @Override
+    public RowValues peek(int row) {
+        int local = local(row);
+        Block b = holding(local);
+        if (b == null) {
+            return null;
+        }
+        if (peeked == null) {
+            peeked = new DenseRow(cols);
+        }
+        System.arraycopy(b.cells, (local % ROWS) * cols, peeked.array(), 0, cols);
+        return peeked;
     }
 
     @Override
@@ -109,6 +125,12 @@ final class RowBlocks implements StoredRows {
             Arrays.fill(cells, from, from + cols, 0.0);
             value.forEachNonZero((c, v) -> cells[from + c] = v);
         }
+    }
+
+    /** The block of local row {@code local} if that row was written, else {@code null}. */
+    private Block holding(int local) {
+        Block b = blocks.get(local / ROWS);
+        return b == null || (b.written & bit(local)) == 0 ? null : b;
     }
 
     /** The block of local row {@code local}, made if absent, with the row marked as written (and counted). */

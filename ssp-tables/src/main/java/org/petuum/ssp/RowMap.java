@@ -37,6 +37,11 @@ final class RowMap implements StoredRows {
     }
 
     @Override
+    public RowValues peek(int row) {
+        return rows.get(row);
+    }
+
+    @Override
     public RowValues snapshot(int id) {
         RowValues row = rows.get(id);
         if (row == null) {

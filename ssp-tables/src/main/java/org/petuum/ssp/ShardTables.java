@@ -117,7 +117,7 @@ final class ShardTables implements Subscriptions.Store {
     @Override
     public RowValues row(int tableId, int row) {
         StoredRows rows = data.get(tableId);
-        return rows == null ? null : rows.get(row);
+        return rows == null ? null : rows.peek(row);
     }
 
     /** See {@link ShardState#storage()}. */

@@ -39,6 +39,13 @@ interface StoredRows {
     RowValues get(int row);
 
     /**
+     * The stored row, or {@code null} if it was never written, to look at now: it may change at the next call on
+     * this storage (blocks give one reused row), and the caller must neither keep nor change it. For sizing a row
+     * without a copy.
+     */
+    RowValues peek(int row);
+
+    /**
      * The row as it is now, which this storage will never change (zeros if it was never written): a wide dense row
      * of a map itself, lent until its next change (which goes to a copy), any other row a copy. The caller must not
      * change it either.

@@ -93,9 +93,11 @@ class RowBlocksTest {
                     double[] t = truth.get(row);
                     if (t == null) {
                         assertNull(got, at);
+                        assertNull(blocks.peek(row), at);
                         assertArrayEquals(new double[cols], blocks.snapshot(row).toArray(), EXACT, at);
                     } else {
                         assertArrayEquals(t, got.toArray(), EXACT, at);
+                        assertArrayEquals(t, blocks.peek(row).toArray(), EXACT, at);
                         answers.add(blocks.snapshot(row));
                         answered.add(t.clone());
                     }
