@@ -13,9 +13,9 @@ import org.petuum.shaded.fastutil.ints.IntArrayList;
  * written; a row never written reads as absent, as in a {@link RowMap}.
  *
  * <p>Why: a narrow row stored on its own pays a row object, an array header and a map slot (about
- * {@value ShardTables#DENSE_ROW_BYTES} bytes) for 8 to 500 bytes of cells; a block pays about {@value ShardTables#BLOCK_BYTES} bytes
- * once for {@value #ROWS} rows. Rows are never lent ({@link #get} and {@link #snapshot} give copies, cheap for
- * narrow rows), so a change is made in place.
+ * {@value ShardTables#DENSE_ROW_BYTES} bytes) for 8 to 504 bytes of cells; a block pays about
+ * {@value ShardTables#BLOCK_BYTES} bytes once for {@value #ROWS} rows. Rows are never lent ({@link #get} and
+ * {@link #snapshot} give copies, cheap for narrow rows), so a change is made in place.
  *
  * <p>Not thread-safe (see {@link StoredRows}).
  */

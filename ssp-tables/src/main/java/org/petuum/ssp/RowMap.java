@@ -70,7 +70,7 @@ final class RowMap implements StoredRows {
         if (row == null) {
             row = spec.zeroRow();
             rows.put(id, row);
-        } else if (!lent.isEmpty() && lent.remove(id)) { // nothing lent (sparse and narrow tables): no lookup
+        } else if (!lent.isEmpty() && lent.remove(id)) { // sparse tables never lend: no lookup
             row = row.copy();
             rows.put(id, row);
         }

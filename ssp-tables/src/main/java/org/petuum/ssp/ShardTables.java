@@ -233,7 +233,7 @@ final class ShardTables implements Subscriptions.Store {
         return values;
     }
 
-    /** A row as it is now, that this shard will never change (zeros if never written): see {@link StoredRows#snapshot}. */
+    /** A row as it is now, that this shard will never change (zeros if never written): {@link StoredRows#snapshot}. */
     @Override
     public RowValues snapshot(int tableId, int id) {
         return data.get(tableId).snapshot(id);

@@ -123,7 +123,8 @@ class RowBlocksTest {
             checkSizes(copies.get(i), copiedTruths.get(i), numShards, cols, "copy " + i);
         }
         for (int i = 0; i < answers.size(); i++) {
-            assertArrayEquals(answered.get(i), answers.get(i).toArray(), EXACT, "answer " + i + " changed after it was given");
+            assertArrayEquals(answered.get(i), answers.get(i).toArray(), EXACT,
+                    "answer " + i + " changed after it was given");
         }
         // A copy changes on its own too.
         RowBlocks copy = blocks.copy();
