@@ -192,11 +192,13 @@ final class RowBlocks implements StoredRows {
 
     /** The index of {@code row} among this shard's rows. */
     private int local(int row) {
-        if (row < 0 || row % numShards != shardIndex) {
+        int local = row / numShards;
+        // One division per access (a read divides twice: sized, then copied); the check multiplies back instead.
+        if (local * numShards + shardIndex != row) {
             throw new IllegalArgumentException("row " + row + " is not held by shard " + shardIndex + " of "
                     + numShards);
         }
-        return row / numShards;
+        return local;
     }
 
     private static long bit(int local) {
