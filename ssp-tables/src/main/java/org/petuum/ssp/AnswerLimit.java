@@ -1,7 +1,6 @@
 package org.petuum.ssp;
 
 import java.util.Objects;
-import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 
 /**
  * How big a shard's answer to a read may be ({@link ShardState#limitAnswers}): sized from the stored rows before
@@ -28,10 +27,10 @@ final class AnswerLimit {
         if (maxBytes == Long.MAX_VALUE) {
             return null;
         }
-        Int2ObjectOpenHashMap<RowValues> rows = tables.rows(t.id());
+        StoredRows rows = tables.rows(t.id());
         long bytes = 0;
         for (int id : ids) {
-            bytes += sizer.rowBytes(t.spec(), rows.get(id));
+            bytes += sizer.rowBytes(t.spec(), rows.peek(id));
             if (bytes > maxBytes) {
                 return tooLarge(tables, t, ids.length + " rows", bytes);
             }
@@ -41,10 +40,10 @@ final class AnswerLimit {
 
     /** Refuses a range read whose stored rows {@code ids} would not fit. */
     void checkRange(ShardTables tables, TableRef t, int[] ids, int fromRow, int toRow) {
-        Int2ObjectOpenHashMap<RowValues> rows = tables.rows(t.id());
+        StoredRows rows = tables.rows(t.id());
         long bytes = 0;
         for (int id : ids) {
-            bytes += sizer.rowBytes(t.spec(), rows.get(id));
+            bytes += sizer.rowBytes(t.spec(), rows.peek(id));
         }
         if (bytes > maxBytes) {
             throw new AnswerTooLargeException(tooLarge(tables, t, "rows [" + fromRow + ", " + toRow + ")",

@@ -21,20 +21,15 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 final class OptimizerShadows {
     private final Int2ObjectOpenHashMap<Shadow> shadows = new Int2ObjectOpenHashMap<>();
 
-    private record Shadow(TableSpec spec, Int2ObjectOpenHashMap<RowValues> rows, OptimizerState optimizer) {
+    private record Shadow(StoredRows rows, OptimizerState optimizer) {
         void apply(RowUpdate u) {
-            RowValues row = rows.get(u.row());
-            if (row == null) {
-                row = spec.zeroRow();
-                rows.put(u.row(), row);
-            }
-            optimizer.step(u.row(), row, u.delta());
+            rows.update(u.row(), row -> optimizer.step(u.row(), row, u.delta()));
         }
     }
 
     /** Starts shadowing a table from its current rows and state (copied). */
-    void track(TableRef table, Int2ObjectOpenHashMap<RowValues> rows, OptimizerState optimizer) {
-        shadows.put(table.id(), new Shadow(table.spec(), ShardTables.deepCopy(rows), optimizer.copy()));
+    void track(TableRef table, StoredRows rows, OptimizerState optimizer) {
+        shadows.put(table.id(), new Shadow(rows.copy(), optimizer.copy()));
     }
 
     boolean tracks(int tableId) {
@@ -70,14 +65,14 @@ final class OptimizerShadows {
     void put(int tableId, int row, RowValues value) {
         Shadow s = shadows.get(tableId);
         if (s != null) {
-            s.rows.put(row, value.copy());
+            s.rows.put(row, value);
             s.optimizer.reset(row);
         }
     }
 
     /** Copies of the shadow's rows, for an image. */
-    Int2ObjectOpenHashMap<RowValues> rowCopies(int tableId) {
-        return ShardTables.deepCopy(shadows.get(tableId).rows);
+    StoredRows rowCopies(int tableId) {
+        return shadows.get(tableId).rows.copy();
     }
 
     /** A copy of the shadow's optimizer state, for an image. */

@@ -1,11 +1,9 @@
 package org.petuum.ssp;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 
 /**
  * When a shard takes checkpoint images during a run, and what they hold.
@@ -132,13 +130,13 @@ final class ShardCheckpointer {
                 images.add(image(t, shadows.rowCopies(t.id()), shadows.optimizerCopy(t.id())));
                 continue;
             }
-            Int2ObjectOpenHashMap<RowValues> copies = ShardTables.deepCopy(tables.rows(t.id()));
+            StoredRows copies = tables.rows(t.id()).copy();
             for (List<RowUpdate> later : ahead.tailMap(boundary).values()) {
                 for (RowUpdate u : later) {
                     if (u.tableId() == t.id()) {
                         RowValues minus = u.delta().copy();
                         minus.scale(-1);
-                        copies.get(u.row()).addAll(minus);
+                        copies.add(u.row(), minus);
                     }
                 }
             }
@@ -149,10 +147,9 @@ final class ShardCheckpointer {
         return new CheckpointImage(boundary, tables.shardIndex(), tables.numShards(), images);
     }
 
-    private static CheckpointImage.TableImage image(TableRef t, Int2ObjectOpenHashMap<RowValues> copies,
-                                                   OptimizerState optimizer) {
-        int[] ids = copies.keySet().toIntArray();
-        Arrays.sort(ids);
+    /** The image of one table from {@code copies}, which it takes over. */
+    private static CheckpointImage.TableImage image(TableRef t, StoredRows copies, OptimizerState optimizer) {
+        int[] ids = copies.ids(0, t.spec().rows());
         RowValues[] values = new RowValues[ids.length];
         for (int i = 0; i < ids.length; i++) {
             values[i] = copies.get(ids[i]);

@@ -66,7 +66,7 @@ public final class ShardState<T> {
         return tables.count();
     }
 
-    /** What this shard stores now, over every table (see {@link ShardStorage}). Walks every row: for metrics. */
+    /** What this shard stores now, over every table (see {@link ShardStorage}). Walks every row object: for metrics. */
     public ShardStorage storage() {
         return tables.storage();
     }

@@ -1,38 +1,36 @@
 package org.petuum.ssp;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.petuum.shaded.fastutil.ints.Int2ObjectMap;
 import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
-import org.petuum.shaded.fastutil.ints.IntOpenHashSet;
 
 /**
  * The rows a shard holds: its part of every table, the optimizer state of the tables that have one, and the checks
  * that a row and an update belong here. Knows nothing of runs, clocks or waiting reads ({@link ShardState} does).
  *
- * <p>Answers are built without copying wide dense rows: {@link #snapshot} hands out the stored row itself and
- * remembers it as lent; the next change to a lent row replaces it by a changed copy, so what was handed out never
- * changes and can be encoded after the shard's lock is released. A row read many times between two changes is
- * copied once (or never), instead of once per read.
+ * <p>Each table's rows are {@link StoredRows}: narrow dense tables in blocks of rows ({@link RowBlocks}), the others
+ * one row object each ({@link RowMap}), whose wide dense rows are lent to answers rather than copied.
  *
  * <p>Not thread-safe: owned by one {@link ShardState}.
  */
 final class ShardTables implements Subscriptions.Store {
-    /** Heap per stored dense row besides its cells (see {@link ShardState#storage()}). */
+    /** Heap per stored wide dense row besides its cells (see {@link ShardState#storage()}). */
     static final int DENSE_ROW_BYTES = 48;
     /** Heap per stored sparse row besides its cells (see {@link ShardState#storage()}). */
     static final int SPARSE_ROW_BYTES = 80;
-    /** Dense rows from this width up are lent, not copied; narrower ones cost less to copy than to track. */
+    /**
+     * Dense rows from this width up are stored one object each and lent, not copied; narrower ones are stored in
+     * blocks and cost less to copy than to track.
+     */
     static final int LEND_FROM_COLUMNS = 64;
+    /** Heap per block of narrow dense rows besides its cells (see {@link ShardState#storage()}). */
+    static final int BLOCK_BYTES = 56;
 
     private final int shardIndex;
     private final RowPartitioner partitioner;
     private final Int2ObjectOpenHashMap<TableRef> tables = new Int2ObjectOpenHashMap<>();
-    private final Int2ObjectOpenHashMap<Int2ObjectOpenHashMap<RowValues>> data = new Int2ObjectOpenHashMap<>();
+    private final Int2ObjectOpenHashMap<StoredRows> data = new Int2ObjectOpenHashMap<>();
     /** The optimizer state of every table whose update rule is not plain addition. */
     private final Int2ObjectOpenHashMap<OptimizerState> optimizers = new Int2ObjectOpenHashMap<>();
-    /** Per table, the rows {@link #snapshot} handed out since their last change: changed only as copies. */
-    private final Int2ObjectOpenHashMap<IntOpenHashSet> lent = new Int2ObjectOpenHashMap<>();
 
     ShardTables(int shardIndex, RowPartitioner partitioner) {
         if (shardIndex < 0 || shardIndex >= partitioner.numShards()) {
@@ -62,7 +60,7 @@ final class ShardTables implements Subscriptions.Store {
             return false;
         }
         tables.put(table.id(), table);
-        data.put(table.id(), new Int2ObjectOpenHashMap<>());
+        data.put(table.id(), emptyRows(table.spec()));
         if (!table.spec().updateRule().isAdd()) {
             optimizers.put(table.id(), new OptimizerState(table.spec()));
         }
@@ -73,7 +71,11 @@ final class ShardTables implements Subscriptions.Store {
         tables.remove(tableId);
         data.remove(tableId);
         optimizers.remove(tableId);
-        lent.remove(tableId);
+    }
+
+    /** Empty storage for a table of {@code spec} on this shard. */
+    StoredRows emptyRows(TableSpec spec) {
+        return StoredRows.of(spec, shardIndex, partitioner.numShards());
     }
 
     /** The table with this id, or an error that names the id. */
@@ -97,8 +99,8 @@ final class ShardTables implements Subscriptions.Store {
         return tables.values();
     }
 
-    /** The stored rows of a table (a row no update touched is absent). */
-    Int2ObjectOpenHashMap<RowValues> rows(int tableId) {
+    /** The stored rows of a table (a row no update touched is absent); change them only through this class. */
+    StoredRows rows(int tableId) {
         return data.get(tableId);
     }
 
@@ -114,29 +116,21 @@ final class ShardTables implements Subscriptions.Store {
 
     @Override
     public RowValues row(int tableId, int row) {
-        Int2ObjectOpenHashMap<RowValues> rows = data.get(tableId);
-        return rows == null ? null : rows.get(row);
+        StoredRows rows = data.get(tableId);
+        return rows == null ? null : rows.peek(row);
     }
 
     /** See {@link ShardState#storage()}. */
     ShardStorage storage() {
-        long denseRows = 0;
-        long sparseRows = 0;
-        long denseCells = 0;
-        long sparseCells = 0;
-        for (Int2ObjectOpenHashMap<RowValues> rows : data.values()) {
-            for (RowValues r : rows.values()) {
-                if (r.isDense()) {
-                    denseRows++;
-                    denseCells += r.storedCells();
-                } else {
-                    sparseRows++;
-                    sparseCells += r.storedCells();
-                }
-            }
+        long rows = 0;
+        long cells = 0;
+        long bytes = 0;
+        for (StoredRows r : data.values()) {
+            rows += r.size();
+            cells += r.cells();
+            bytes += r.estimatedBytes();
         }
-        return new ShardStorage(denseRows + sparseRows, denseCells + sparseCells,
-                8 * denseCells + DENSE_ROW_BYTES * denseRows + 12 * sparseCells + SPARSE_ROW_BYTES * sparseRows);
+        return new ShardStorage(rows, cells, bytes);
     }
 
     /** Checks every update of a flush before any is applied: table, row held here, width. */
@@ -158,26 +152,18 @@ final class ShardTables implements Subscriptions.Store {
      * @return the change made to the row (for plain addition, the delta itself: do not mutate it)
      */
     RowValues apply(RowUpdate u) {
-        Int2ObjectOpenHashMap<RowValues> rows = data.get(u.tableId());
-        RowValues row = rows.get(u.row());
-        if (row == null) {
-            row = tables.get(u.tableId()).spec().zeroRow();
-            rows.put(u.row(), row);
-        } else if (returned(u.tableId(), u.row())) {
-            row = row.copy();
-            rows.put(u.row(), row);
-        }
+        StoredRows rows = data.get(u.tableId());
         OptimizerState optimizer = optimizers.get(u.tableId());
         if (optimizer == null) {
-            row.addAll(u.delta());
+            rows.add(u.row(), u.delta());
             return u.delta();
         }
-        return optimizer.step(u.row(), row, u.delta());
+        return rows.update(u.row(), row -> optimizer.step(u.row(), row, u.delta()));
     }
 
     /**
      * Sets rows to copies of {@code values} (all checked before any is written) and forgets their optimizer
-     * state; returns the stored rows, in order.
+     * state; returns the rows as stored, in order, not to be changed (see {@link StoredRows#get}).
      */
     RowValues[] put(int tableId, int[] rows, RowValues[] values) {
         TableRef t = get(tableId);
@@ -191,15 +177,12 @@ final class ShardTables implements Subscriptions.Store {
                         + values[i].cols() + " columns, expected " + t.spec().cols());
             }
         }
-        Int2ObjectOpenHashMap<RowValues> stored = data.get(tableId);
+        StoredRows stored = data.get(tableId);
         OptimizerState optimizer = optimizers.get(tableId);
         RowValues[] out = new RowValues[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            RowValues row = t.spec().zeroRow();
-            row.addAll(values[i]);
-            stored.put(rows[i], row);
-            returned(tableId, rows[i]);
-            out[i] = row;
+            stored.put(rows[i], values[i]);
+            out[i] = stored.get(rows[i]);
             if (optimizer != null) {
                 optimizer.reset(rows[i]);
             }
@@ -225,27 +208,17 @@ final class ShardTables implements Subscriptions.Store {
             }
         }
         for (CheckpointImage.TableImage t : image.tables()) {
-            Int2ObjectOpenHashMap<RowValues> rows = new Int2ObjectOpenHashMap<>(t.rows().length);
+            StoredRows rows = emptyRows(t.table().spec());
             for (int i = 0; i < t.rows().length; i++) {
-                rows.put(t.rows()[i], t.values()[i].copy());
+                rows.put(t.rows()[i], t.values()[i]);
             }
             data.put(t.table().id(), rows);
-            lent.remove(t.table().id());
             if (optimizers.containsKey(t.table().id())) {
                 // An image written without optimizer state (an older format) restarts the optimizer from zero.
                 optimizers.put(t.table().id(), t.optimizer() != null ? t.optimizer().copy()
                         : new OptimizerState(t.table().spec()));
             }
         }
-    }
-
-    /** A copy of a table's stored rows, each row copied too. */
-    static Int2ObjectOpenHashMap<RowValues> deepCopy(Int2ObjectOpenHashMap<RowValues> rows) {
-        Int2ObjectOpenHashMap<RowValues> copies = new Int2ObjectOpenHashMap<>(rows.size());
-        for (var e : rows.int2ObjectEntrySet()) {
-            copies.put(e.getIntKey(), e.getValue().copy());
-        }
-        return copies;
     }
 
     /**
@@ -260,44 +233,15 @@ final class ShardTables implements Subscriptions.Store {
         return values;
     }
 
-    /**
-     * A row as it is now, that this shard will never change (a row never written is zeros): a wide dense row
-     * itself, lent until its next change (which then replaces it by a copy), any other row a copy. The caller must
-     * not change it either.
-     */
+    /** A row as it is now, that this shard will never change (zeros if never written): {@link StoredRows#snapshot}. */
     @Override
     public RowValues snapshot(int tableId, int id) {
-        RowValues row = data.get(tableId).get(id);
-        if (row == null) {
-            return tables.get(tableId).spec().zeroRow();
-        }
-        if (!row.isDense() || row.cols() < LEND_FROM_COLUMNS) {
-            return row.copy();
-        }
-        lent.computeIfAbsent(tableId, k -> new IntOpenHashSet()).add(id);
-        return row;
-    }
-
-    /** Whether row {@code id} was lent (and no longer is): a change must then go to a copy of it. */
-    private boolean returned(int tableId, int id) {
-        if (lent.isEmpty()) {
-            return false; // nothing lent: sparse and narrow tables never are
-        }
-        IntOpenHashSet rows = lent.get(tableId);
-        return rows != null && rows.remove(id);
+        return data.get(tableId).snapshot(id);
     }
 
     /** The ids, sorted, of the stored rows of a table in {@code [fromRow, toRow)}. */
     int[] storedIds(int tableId, int fromRow, int toRow) {
-        List<Integer> ids = new ArrayList<>();
-        for (Int2ObjectMap.Entry<RowValues> e : data.get(tableId).int2ObjectEntrySet()) {
-            int r = e.getIntKey();
-            if (r >= fromRow && r < toRow) {
-                ids.add(r);
-            }
-        }
-        ids.sort(null);
-        return ids.stream().mapToInt(Integer::intValue).toArray();
+        return data.get(tableId).ids(fromRow, toRow);
     }
 
     void checkOwned(TableRef t, int row) {

@@ -22,7 +22,10 @@ final class Subscriptions {
         /** The table with this id, or {@code null}. */
         TableRef table(int tableId);
 
-        /** The stored row, or {@code null} when it was never written. */
+        /**
+         * The stored row, or {@code null} when it was never written, to look at now: it may change at the next call on
+         * the store, and must be neither kept nor changed.
+         */
         RowValues row(int tableId, int row);
 
         /** The row as it is now, never to change (zeros when it was never written): to push. */

@@ -27,12 +27,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bench jmh}: the JMH microbenchmarks of this package ({@link SparseAddAllBench}, {@link SparseCodecBench},
- * {@link DenseCodecBench}),
+ * {@link DenseCodecBench}, {@link NarrowRowsBench}),
  * each in one forked JVM with short iterations, so that the whole set takes a few minutes. JMH forks with this JVM's
  * classpath and options.
  */
 @Command(name = "jmh", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"JMH microbenchmarks of the data plane's hot loops: SparseRow.addAll, the sparse and the dense codec.",
+        description = {"JMH microbenchmarks of the data plane's hot loops: SparseRow.addAll, the sparse and the dense codec, "
+                + "a shard's flushes and reads of narrow and wide dense rows.",
                 "", "Prints JMH's table (average time per call), then each benchmark's median and fastest iteration; "
                 + "the benchmarks' javadoc says what a call is."})
 public final class JmhCommand implements Callable<Integer> {
@@ -43,7 +44,7 @@ public final class JmhCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "REGEX",
             description = "Benchmarks to run, as JMH regular expressions over their names (default: all of them).")
     String[] include = {SparseAddAllBench.class.getSimpleName(), SparseCodecBench.class.getSimpleName(),
-            DenseCodecBench.class.getSimpleName()};
+            DenseCodecBench.class.getSimpleName(), NarrowRowsBench.class.getSimpleName()};
 
     @Option(names = "--param", paramLabel = "NAME=V1,V2", description = "Overrides a @Param, e.g. stored=256 "
             + "(repeatable).")
