@@ -27,28 +27,34 @@ final class AnswerLimit {
         if (maxBytes == Long.MAX_VALUE) {
             return null;
         }
-        StoredRows rows = tables.rows(t.id());
-        long bytes = 0;
-        for (int id : ids) {
-            bytes += sizer.rowBytes(t.spec(), rows.peek(id));
-            if (bytes > maxBytes) {
-                return tooLarge(tables, t, ids.length + " rows", bytes);
-            }
-        }
-        return null;
+        long bytes = answerBytes(tables, t, ids);
+        return bytes > maxBytes ? tooLarge(tables, t, ids.length + " rows", bytes) : null;
     }
 
     /** Refuses a range read whose stored rows {@code ids} would not fit. */
     void checkRange(ShardTables tables, TableRef t, int[] ids, int fromRow, int toRow) {
-        StoredRows rows = tables.rows(t.id());
-        long bytes = 0;
-        for (int id : ids) {
-            bytes += sizer.rowBytes(t.spec(), rows.peek(id));
-        }
+        long bytes = answerBytes(tables, t, ids);
         if (bytes > maxBytes) {
             throw new AnswerTooLargeException(tooLarge(tables, t, "rows [" + fromRow + ", " + toRow + ")",
                     bytes));
         }
+    }
+
+    /**
+     * The bytes of rows {@code ids} of {@code t} in an answer, at least up to the first sum over {@link #maxBytes}.
+     * A dense row's size depends on its width alone ({@link AnswerSizer}), so dense rows are not looked at: a
+     * narrow table's rows live in blocks, where looking means copying.
+     */
+    private long answerBytes(ShardTables tables, TableRef t, int[] ids) {
+        if (t.spec().storage() == TableSpec.Storage.DENSE) {
+            return ids.length * sizer.rowBytes(t.spec(), null);
+        }
+        StoredRows rows = tables.rows(t.id());
+        long bytes = 0;
+        for (int i = 0; i < ids.length && bytes <= maxBytes; i++) {
+            bytes += sizer.rowBytes(t.spec(), rows.peek(ids[i]));
+        }
+        return bytes;
     }
 
     private String tooLarge(ShardTables tables, TableRef t, String what, long bytes) {
