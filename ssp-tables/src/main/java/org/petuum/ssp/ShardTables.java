@@ -16,7 +16,7 @@ final class ShardTables implements Subscriptions.Store {
     /** Heap per stored wide dense row besides its cells (see {@link ShardState#storage()}). */
     static final int DENSE_ROW_BYTES = 48;
     /** Heap per stored sparse row besides its cells (see {@link ShardState#storage()}). */
-    static final int SPARSE_ROW_BYTES = 80;
+    static final int SPARSE_ROW_BYTES = 64;
     /**
      * Dense rows from this width up are stored one object each and lent, not copied; narrower ones are stored in
      * blocks and cost less to copy than to track.
