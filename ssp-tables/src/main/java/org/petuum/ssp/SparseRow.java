@@ -23,7 +23,7 @@ public final class SparseRow extends RowValues {
 
     private final int cols;
     /** The stored cells, the first {@link #size} in use, columns in increasing order. */
-    private byte[] cells;
+    private int[] cells;
     private int size;
 
     /** An empty row of width {@code cols}. */
@@ -31,7 +31,7 @@ public final class SparseRow extends RowValues {
         this(cols, SparseCells.EMPTY, 0);
     }
 
-    private SparseRow(int cols, byte[] cells, int size) {
+    private SparseRow(int cols, int[] cells, int size) {
         this.cols = cols;
         this.cells = cells;
         this.size = size;
@@ -54,7 +54,7 @@ public final class SparseRow extends RowValues {
             // Count the distinct columns first: the array is allocated once, at its exact size.
             size += k == n || columns[at(order, k)] != columns[at(order, k - 1)] ? 1 : 0;
         }
-        byte[] cells = SparseCells.allocate(size);
+        int[] cells = SparseCells.allocate(size);
         int base = SparseCells.valueBase(size);
         int to = -1;
         for (int k = 0; k < n; k++) {
@@ -109,7 +109,7 @@ public final class SparseRow extends RowValues {
      */
     public static final class Builder {
         private final int cols;
-        private final byte[] cells;
+        private final int[] cells;
         private final int capacity;
         private final int base;
         private int size;
@@ -214,7 +214,7 @@ public final class SparseRow extends RowValues {
         if (size == SparseCells.capacity(cells)) {
             // Grow by a quarter: little spare room, yet amortised constant cost when appending.
             int capacity = Math.max(size + 1, (int) Math.min(SparseCells.MAX_CELLS, Math.max(4L, size + (size >> 2))));
-            byte[] grown = SparseCells.allocate(capacity);
+            int[] grown = SparseCells.allocate(capacity);
             int grownBase = SparseCells.valueBase(capacity);
             SparseCells.copy(cells, base, 0, grown, grownBase, 0, at);
             SparseCells.copy(cells, base, at, grown, grownBase, at + 1, size - at);
@@ -257,7 +257,7 @@ public final class SparseRow extends RowValues {
             mergeLinear(s.cells, k);
             return;
         }
-        byte[] delta = s.cells;
+        int[] delta = s.cells;
         int deltaBase = SparseCells.valueBase(delta);
         int base = SparseCells.valueBase(cells);
         // The delta's columns that are new here, as (position in the delta, insertion point here), in order.
@@ -302,7 +302,7 @@ public final class SparseRow extends RowValues {
      * Inserts the delta's new cells into this row's spare capacity, moving the runs of stored cells between them
      * from the last run back, each once (see {@link #splice} for the arguments).
      */
-    private void spliceInPlace(byte[] delta, int[] freshDelta, int[] freshAt, int fresh) {
+    private void spliceInPlace(int[] delta, int[] freshDelta, int[] freshAt, int fresh) {
         int base = SparseCells.valueBase(cells);
         int deltaBase = SparseCells.valueBase(delta);
         int end = size;
@@ -318,7 +318,7 @@ public final class SparseRow extends RowValues {
     }
 
     /** Adds a delta of {@code k} cells by walking both rows: a counting pass, then in place or one merging pass. */
-    private void mergeLinear(byte[] delta, int k) {
+    private void mergeLinear(int[] delta, int k) {
         int fresh = 0;
         for (int i = 0, j = 0; j < k; ) {
             int ci = i == size ? Integer.MAX_VALUE : SparseCells.column(cells, i);
@@ -345,7 +345,7 @@ public final class SparseRow extends RowValues {
         }
         int n = size + fresh;
         int capacity = grownCapacity(n);
-        byte[] merged = SparseCells.allocate(capacity);
+        int[] merged = SparseCells.allocate(capacity);
         int mergedBase = SparseCells.valueBase(capacity);
         int i = 0;
         int j = 0;
@@ -373,10 +373,10 @@ public final class SparseRow extends RowValues {
      * before each position {@code freshAt[m]}, the delta's cell {@code freshDelta[m]} (the positions are
      * non-decreasing).
      */
-    private void splice(byte[] delta, int[] freshDelta, int[] freshAt, int fresh) {
+    private void splice(int[] delta, int[] freshDelta, int[] freshAt, int fresh) {
         int n = size + fresh;
         int capacity = grownCapacity(n);
-        byte[] merged = SparseCells.allocate(capacity);
+        int[] merged = SparseCells.allocate(capacity);
         int mergedBase = SparseCells.valueBase(capacity);
         int base = SparseCells.valueBase(cells);
         int deltaBase = SparseCells.valueBase(delta);

@@ -111,7 +111,7 @@ class SparseRowMergeTest {
             while (expected < a.length && a[expected] < key) {
                 expected++;
             }
-            byte[] cells = SparseCells.allocate(a.length);
+            int[] cells = SparseCells.allocate(a.length);
             for (int i = 0; i < a.length; i++) {
                 SparseCells.setColumn(cells, i, a[i]);
             }
