@@ -130,8 +130,9 @@ final class RowMap implements StoredRows {
     public long estimatedBytes() {
         long bytes = 0;
         for (RowValues r : rows.values()) {
-            bytes += r.isDense() ? 8L * r.storedCells() + ShardTables.DENSE_ROW_BYTES
-                    : 12L * r.storedCells() + ShardTables.SPARSE_ROW_BYTES;
+            // A sparse row is counted with its spare room (SparseRow#capacity), not only its stored cells.
+            bytes += r instanceof SparseRow s ? 12L * s.capacity() + ShardTables.SPARSE_ROW_BYTES
+                    : 8L * r.storedCells() + ShardTables.DENSE_ROW_BYTES;
         }
         return bytes;
     }

@@ -8,8 +8,8 @@ package org.petuum.ssp;
  * array's header, its slot in the block index). A wider dense row costs 8 bytes per cell and
  * {@value ShardTables#DENSE_ROW_BYTES} per row (the row object, its array's header, its slot in the row index); a
  * sparse row 12 per cell (a column and a value in one array, {@link SparseCells}) and
- * {@value ShardTables#SPARSE_ROW_BYTES} per row (a row of 64 cells or more that grew by adding may also hold room
- * for up to a quarter more cells, not counted). The per-row figures are what {@code bench memory} measured (heap
+ * {@value ShardTables#SPARSE_ROW_BYTES} per row, spare room included (a row of 64 cells or more that grew by adding
+ * may have room for up to a quarter more cells). The per-row figures are what {@code bench memory} measured (heap
  * after full collections) for rows of 10 to 100 cells.
  */
 public record ShardStorage(long rows, long cells, long estimatedBytes) {

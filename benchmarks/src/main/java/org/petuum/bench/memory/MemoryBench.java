@@ -44,7 +44,7 @@ public final class MemoryBench implements Callable<Integer> {
             description = "Non-zeros of each sparse table (default: ${DEFAULT-VALUE}).")
     long sparseNonZeros;
 
-    @Option(names = "--sparse-per-row", split = ",", defaultValue = "50,10",
+    @Option(names = "--sparse-per-row", split = ",", defaultValue = "200,50,10",
             description = "Non-zeros per row of the sparse tables measured (default: ${DEFAULT-VALUE}).")
     int[] sparsePerRow;
 
