@@ -1,7 +1,6 @@
 package org.petuum.ps.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +33,6 @@ import org.petuum.ps.protocol.ErrorResponse;
 import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.FrameMutator;
 import org.petuum.ps.protocol.GetRows;
-import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.RowPush;
@@ -103,15 +101,10 @@ class ClientPushFuzzTest {
                 ShardConnection c;
                 CompletableFuture<Message> pending;
                 try (RawPeer shard = RawPeer.accepted(listener.accept())) {
-                    Hello hello = assertInstanceOf(Hello.class, shard.receive());
-                    shard.send(new HelloOk(hello.requestId(), Message.PROTOCOL_VERSION, "fake shard"));
+                    shard.greet("fake shard");
                     c = PsClient.await(connecting, WAIT_MS, () -> "connecting to the fake shard");
-                    // A read of rows 0 and 1 of a pushing table: pushes of them are allowed from now on.
-                    ShardConnection.Pending read = c.send(seq -> new GetRows(seq, 0, 0, 0, 0, WAIT_MS,
-                            new int[] {0, 1}), true);
-                    GetRows asked = assertInstanceOf(GetRows.class, shard.receive());
-                    shard.send(new Rows(asked.requestId(), snapshot(0, new int[] {0, 1}, 1)));
-                    PsClient.await(read.answer(), WAIT_MS, () -> "the read");
+                    // Rows 0 and 1 of a pushing table read: pushes of them are allowed from now on.
+                    shard.allowPushes(c, snapshot(0, new int[] {0, 1}, 1), WAIT_MS);
                     // A request the fake shard never answers (unless a mutant does): it must fail, naming the shard.
                     pending = c.send(seq -> new GetRows(seq, 0, 0, 0, 0, WAIT_MS, new int[] {0})).answer();
                     shard.receive();

@@ -22,9 +22,6 @@ import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.Flush;
-import org.petuum.ps.protocol.Hello;
-import org.petuum.ps.protocol.HelloOk;
-import org.petuum.ps.protocol.Message;
 import org.petuum.ps.security.PsSecurity;
 import org.petuum.ssp.TableRef;
 import org.petuum.ssp.TableSpec;
@@ -75,8 +72,7 @@ class FlushBackPressureTest {
                 }
             });
             try (RawPeer shard = RawPeer.accepted(listener.accept())) {
-                Hello hello = assertInstanceOf(Hello.class, shard.receive());
-                shard.send(new HelloOk(hello.requestId(), Message.PROTOCOL_VERSION, "silent shard"));
+                shard.greet("silent shard");
                 for (int c = 0; c < 4; c++) {
                     Flush f = assertInstanceOf(Flush.class, shard.receive());
                     assertEquals(c, f.clock());

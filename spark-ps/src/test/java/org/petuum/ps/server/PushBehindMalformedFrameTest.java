@@ -1,7 +1,6 @@
 package org.petuum.ps.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,10 +23,6 @@ import org.petuum.ps.protocol.BeginRun;
 import org.petuum.ps.protocol.CreateTable;
 import org.petuum.ps.protocol.FrameLayout;
 import org.petuum.ps.protocol.FrameMutator;
-import org.petuum.ps.protocol.GetRows;
-import org.petuum.ps.protocol.Hello;
-import org.petuum.ps.protocol.HelloOk;
-import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.RowPush;
 import org.petuum.ps.protocol.Rows;
 import org.petuum.ssp.DenseRow;
@@ -67,15 +62,10 @@ class PushBehindMalformedFrameTest {
             CompletableFuture<ShardConnection> connecting = CompletableFuture.supplyAsync(() -> client.connection(fake));
             ShardConnection c;
             try (RawPeer shard = RawPeer.accepted(listener.accept())) {
-                Hello hello = assertInstanceOf(Hello.class, shard.receive());
-                shard.send(new HelloOk(hello.requestId(), Message.PROTOCOL_VERSION, "fake shard"));
+                shard.greet("fake shard");
                 c = PsClient.await(connecting, WAIT_MS, () -> "connecting to the fake shard");
-                // A read of rows 0 and 1: pushes of them are allowed on this connection from now on.
-                ShardConnection.Pending read = c.send(seq -> new GetRows(seq, 0, 0, 0, 0, WAIT_MS,
-                        new int[] {0, 1}), true);
-                GetRows asked = assertInstanceOf(GetRows.class, shard.receive());
-                shard.send(new Rows(asked.requestId(), snapshot(new int[] {0, 1}, 1)));
-                PsClient.await(read.answer(), WAIT_MS, () -> "the read");
+                // Rows 0 and 1 read: pushes of them are allowed on this connection from now on.
+                shard.allowPushes(c, snapshot(new int[] {0, 1}, 1), WAIT_MS);
 
                 byte[] first = FrameMutator.frame(new Ack(99, true));
                 if (malformed) {

@@ -14,17 +14,22 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import org.petuum.ps.client.PsClient;
+import org.petuum.ps.client.ShardConnection;
 import org.petuum.ps.protocol.AuthChallenge;
 import org.petuum.ps.protocol.AuthResponse;
+import org.petuum.ps.protocol.GetRows;
 import org.petuum.ps.protocol.Hello;
 import org.petuum.ps.protocol.HelloOk;
 import org.petuum.ps.protocol.Message;
 import org.petuum.ps.protocol.MessageDecoder;
 import org.petuum.ps.protocol.MessageEncoder;
+import org.petuum.ps.protocol.Rows;
 import org.petuum.ps.security.PsSecurity;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.shaded.io.netty.buffer.ByteBufUtil;
 import org.petuum.shaded.io.netty.buffer.Unpooled;
+import org.petuum.ssp.RowsSnapshot;
 
 /**
  * A blocking plain-socket peer that can send a server any bytes at all, well-formed or not, or play a server
@@ -52,6 +57,25 @@ final class RawPeer implements AutoCloseable {
     /** A peer on a connection accepted by a server socket of the test. */
     static RawPeer accepted(Socket socket) throws IOException {
         return new RawPeer(socket);
+    }
+
+    /** Plays a shard's part of the handshake: receives the client's {@code HELLO} and answers {@code HELLO_OK}. */
+    void greet(String shardName) throws IOException {
+        Hello hello = assertInstanceOf(Hello.class, receive());
+        send(new HelloOk(hello.requestId(), Message.PROTOCOL_VERSION, shardName));
+    }
+
+    /**
+     * Lets this fake shard push rows {@code answer.rows()} of table {@code answer.tableId()} to a client: the client
+     * reads them on {@code c} (as a subscribing read) and this peer answers with {@code answer}; returns once the
+     * client has taken the answer.
+     */
+    void allowPushes(ShardConnection c, RowsSnapshot answer, long waitMs) throws IOException {
+        ShardConnection.Pending read = c.send(seq -> new GetRows(seq, answer.tableId(), 0, 0, 0, waitMs,
+                answer.rows()), true);
+        GetRows asked = assertInstanceOf(GetRows.class, receive());
+        send(new Rows(asked.requestId(), answer));
+        PsClient.await(read.answer(), waitMs, () -> "the read that allows pushes");
     }
 
     private static Socket connect(InetSocketAddress server) throws IOException {

@@ -22,9 +22,6 @@ import org.petuum.ps.ShardAddress;
 import org.petuum.ps.client.PsClient;
 import org.petuum.ps.internal.RunPlan;
 import org.petuum.ps.protocol.GetRows;
-import org.petuum.ps.protocol.Hello;
-import org.petuum.ps.protocol.HelloOk;
-import org.petuum.ps.protocol.Message;
 import org.petuum.ps.security.PsSecurity;
 import org.petuum.ssp.TableRef;
 import org.petuum.ssp.TableSpec;
@@ -62,8 +59,7 @@ class SilentShardReadTest {
                 }
             });
             try (RawPeer shard = RawPeer.accepted(listener.accept())) {
-                Hello hello = assertInstanceOf(Hello.class, shard.receive());
-                shard.send(new HelloOk(hello.requestId(), Message.PROTOCOL_VERSION, "silent shard"));
+                shard.greet("silent shard");
                 for (int i = 0; i < 32; i++) {
                     GetRows g = assertInstanceOf(GetRows.class, shard.receive(), "request " + i);
                     assertArrayEquals(IntStream.range(8 * i, 8 * i + 8).toArray(), g.rows(), "request " + i);
