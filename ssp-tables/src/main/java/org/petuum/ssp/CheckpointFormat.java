@@ -210,7 +210,7 @@ public final class CheckpointFormat {
             throw new IOException(name + ": table '" + spec.name() + "' sparse " + what + " claims " + n
                     + " cells of " + cols);
         }
-        SparseRow row = new SparseRow(cols);
+        SparseRow row = SparseRow.empty(cols);
         for (int k = 0; k < n; k++) {
             int c = d.readInt();
             row.add(c, d.readDouble());

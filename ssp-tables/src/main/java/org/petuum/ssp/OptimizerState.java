@@ -227,7 +227,7 @@ public final class OptimizerState {
         @Override
         RowValues toRow(TableSpec spec) {
             // A cell whose state is exactly zero is left out: it steps exactly as a cell without state would.
-            SparseRow row = new SparseRow(spec.cols());
+            SparseRow row = SparseRow.empty(spec.cols());
             for (var e : values.int2DoubleEntrySet()) {
                 row.add(e.getIntKey(), e.getDoubleValue());
             }

@@ -130,9 +130,8 @@ final class RowMap implements StoredRows {
     public long estimatedBytes() {
         long bytes = 0;
         for (RowValues r : rows.values()) {
-            // A sparse row is counted with its spare room (SparseRow#capacity), not only its stored cells.
-            bytes += r instanceof SparseRow s ? 12L * s.capacity() + ShardTables.SPARSE_ROW_BYTES
-                    : 8L * r.storedCells() + ShardTables.DENSE_ROW_BYTES;
+            // A sparse row is counted with its spare room, not only its stored cells.
+            bytes += r instanceof SparseRow s ? s.estimatedBytes() : 8L * r.storedCells() + ShardTables.DENSE_ROW_BYTES;
         }
         return bytes;
     }

@@ -11,7 +11,7 @@ public abstract sealed class RowValues permits DenseRow, SparseRow {
 
     /** A zero row of the given storage and width. */
     public static RowValues zeros(TableSpec.Storage storage, int cols) {
-        return storage == TableSpec.Storage.DENSE ? new DenseRow(cols) : new SparseRow(cols);
+        return storage == TableSpec.Storage.DENSE ? new DenseRow(cols) : SparseRow.empty(cols);
     }
 
     /** The width: column ids lie in {@code [0, cols())}. */

@@ -15,8 +15,10 @@ import org.petuum.shaded.fastutil.ints.Int2ObjectOpenHashMap;
 final class ShardTables implements Subscriptions.Store {
     /** Heap per stored wide dense row besides its cells (see {@link ShardState#storage()}). */
     static final int DENSE_ROW_BYTES = 48;
-    /** Heap per stored sparse row besides its cells (see {@link ShardState#storage()}). */
+    /** Heap per stored sparse row of a table wider than 65,536 columns besides its cells ({@link WideSparseRow}). */
     static final int SPARSE_ROW_BYTES = 64;
+    /** Heap per stored sparse row of a table of at most 65,536 columns besides its cells ({@link NarrowSparseRow}). */
+    static final int NARROW_SPARSE_ROW_BYTES = 90;
     /**
      * Dense rows from this width up are stored one object each and lent, not copied; narrower ones are stored in
      * blocks and cost less to copy than to track.

@@ -145,8 +145,8 @@ class NarrowAndWideTablesTest {
     /** A random row of {@link #NARROW} columns, dense or sparse, and the same cells in a row of {@link #WIDE}. */
     private static RowValues[] sameCells(SplittableRandom rng) {
         boolean dense = rng.nextBoolean();
-        RowValues narrow = dense ? new DenseRow(NARROW) : new SparseRow(NARROW);
-        RowValues wide = dense ? new DenseRow(WIDE) : new SparseRow(WIDE);
+        RowValues narrow = dense ? new DenseRow(NARROW) : SparseRow.empty(NARROW);
+        RowValues wide = dense ? new DenseRow(WIDE) : SparseRow.empty(WIDE);
         for (int k = dense ? NARROW : 1 + rng.nextInt(3); k > 0; k--) {
             int col = rng.nextInt(NARROW);
             double v = rng.nextDouble() * 2 - 1;

@@ -176,7 +176,7 @@ class RowBlocksTest {
     }
 
     private static RowValues randomRow(SplittableRandom rng, int cols, boolean dense) {
-        RowValues row = dense ? new DenseRow(cols) : new SparseRow(cols);
+        RowValues row = dense ? new DenseRow(cols) : SparseRow.empty(cols);
         int cells = dense ? cols : 1 + rng.nextInt(Math.min(cols, 4));
         for (int k = 0; k < cells; k++) {
             row.add(dense ? k : rng.nextInt(cols), rng.nextInt(21) - 10);

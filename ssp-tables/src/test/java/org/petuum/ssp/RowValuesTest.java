@@ -53,7 +53,7 @@ class RowValuesTest {
 
     @Test
     void addOutsideTheRowNamesColumnAndRange() {
-        for (RowValues r : new RowValues[] {new DenseRow(4), new SparseRow(4)}) {
+        for (RowValues r : new RowValues[] {new DenseRow(4), SparseRow.empty(4)}) {
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> r.add(4, 1));
             assertEquals("column 4 outside [0, 4)", e.getMessage());
             assertThrows(IndexOutOfBoundsException.class, () -> r.add(-1, 1));
@@ -68,7 +68,7 @@ class RowValuesTest {
         d.addAll(s);
         assertArrayEquals(new double[] {11, 2, 3, 0}, d.toArray());
 
-        SparseRow t = new SparseRow(4);
+        SparseRow t = SparseRow.empty(4);
         t.addAll(DenseRow.wrap(new double[] {0, 5, 0, 1}));
         t.addAll(s);
         assertArrayEquals(new double[] {10, 5, 0, -3}, t.toArray());
@@ -80,9 +80,9 @@ class RowValuesTest {
 
     @Test
     void addAllRejectsOtherWidth() {
-        assertThrows(IllegalArgumentException.class, () -> new SparseRow(3).addAll(new SparseRow(4)));
+        assertThrows(IllegalArgumentException.class, () -> SparseRow.empty(3).addAll(SparseRow.empty(4)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DenseRow(3).addAll(new SparseRow(4)));
+                () -> new DenseRow(3).addAll(SparseRow.empty(4)));
         assertEquals("row width mismatch: expected 3 columns but got 4", e.getMessage());
     }
 
@@ -157,7 +157,7 @@ class RowValuesTest {
     void maxAbsSeesNegativeCells() {
         assertEquals(7.0, DenseRow.wrap(new double[] {1, -7, 3}).maxAbs());
         assertEquals(7.0, SparseRow.of(9, new int[] {8, 0}, new double[] {-7, 3}).maxAbs());
-        assertEquals(0.0, new SparseRow(9).maxAbs());
+        assertEquals(0.0, SparseRow.empty(9).maxAbs());
     }
 
     @Test
@@ -177,7 +177,7 @@ class RowValuesTest {
         SplittableRandom rng = new SplittableRandom(5);
         for (int trial = 0; trial < 200; trial++) {
             int cols = 1 + rng.nextInt(64);
-            SparseRow row = new SparseRow(cols);
+            SparseRow row = SparseRow.empty(cols);
             Map<Integer, Double> expected = new TreeMap<>();
             for (int step = 0; step < 40; step++) {
                 if (rng.nextBoolean()) {

@@ -10,12 +10,14 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The single-array layout of a {@link SparseRow} ({@link SparseCells}): the capacity and the start of the values
- * follow from the array's length for every capacity, values keep their exact bits, a row grown cell by cell in any
- * order holds what a {@link TreeMap} holds, and {@link SparseRow.Builder} takes ordered cells as they come and
- * sorts and adds up anything else.
+ * The layouts of a {@link SparseRow}: the single array of a wide row ({@link SparseCells}), whose capacity and start
+ * of the values follow from its length for every capacity; for narrow and wide rows alike, values keep their exact
+ * bits, a row grown cell by cell in any order holds what a {@link TreeMap} holds, {@link SparseRow.Builder} takes
+ * ordered cells as they come and sorts and adds up anything else, and the width picks the layout.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SparseCellsTest {
@@ -40,11 +42,12 @@ class SparseCellsTest {
         assertTrue(e.getMessage().contains("at most " + SparseCells.MAX_CELLS), e.getMessage());
     }
 
-    @Test
-    void valuesKeepTheirExactBits() {
+    @ParameterizedTest(name = "{0} columns")
+    @ValueSource(ints = {100, SparseRow.NARROW_MAX_COLS, SparseRow.NARROW_MAX_COLS + 1})
+    void valuesKeepTheirExactBits(int cols) {
         double[] odd = {Double.NaN, Double.longBitsToDouble(0x7ff0_0000_0000_0001L), -0.0, Double.MIN_VALUE,
                 Double.MAX_VALUE, Double.NEGATIVE_INFINITY, 1e-300};
-        SparseRow.Builder b = SparseRow.builder(100, odd.length);
+        SparseRow.Builder b = SparseRow.builder(cols, odd.length);
         for (int i = 0; i < odd.length; i++) {
             b.append(i * 3, odd[i]);
         }
@@ -60,7 +63,7 @@ class SparseCellsTest {
         SplittableRandom rng = new SplittableRandom(3);
         for (int round = 0; round < 500; round++) {
             int cols = 1 + rng.nextInt(round % 2 == 0 ? 30 : 100_000);
-            SparseRow row = new SparseRow(cols);
+            SparseRow row = SparseRow.empty(cols);
             TreeMap<Integer, Double> expected = new TreeMap<>();
             int adds = rng.nextInt(300);
             for (int a = 0; a < adds; a++) {
@@ -77,10 +80,11 @@ class SparseCellsTest {
         }
     }
 
-    @Test
-    void theBuilderSortsAndAddsUpCellsOutOfOrder() {
-        SparseRow row = SparseRow.builder(10, 4).append(7, 1).append(2, 2).append(7, 3).append(0, 4).build();
-        assertEquals(SparseRow.of(10, new int[] {0, 2, 7}, new double[] {4, 2, 4}), row);
+    @ParameterizedTest(name = "{0} columns")
+    @ValueSource(ints = {10, SparseRow.NARROW_MAX_COLS + 10})
+    void theBuilderSortsAndAddsUpCellsOutOfOrder(int cols) {
+        SparseRow row = SparseRow.builder(cols, 4).append(7, 1).append(2, 2).append(7, 3).append(0, 4).build();
+        assertEquals(SparseRow.of(cols, new int[] {0, 2, 7}, new double[] {4, 2, 4}), row);
         assertEquals(3, row.storedCells());
         assertEquals(0, row.columnAt(0));
         assertEquals(7, row.columnAt(2));
@@ -93,6 +97,21 @@ class SparseCellsTest {
         assertThrows(IllegalStateException.class, () -> SparseRow.builder(5, 1).append(1, 1).append(2, 1));
         assertThrows(IllegalStateException.class, () -> SparseRow.builder(5, 2).append(1, 1).build());
         assertEquals(0, SparseRow.builder(5, 0).build().storedCells());
+    }
+
+    @Test
+    void theTableWidthPicksTheLayout() {
+        assertTrue(SparseRow.empty(SparseRow.NARROW_MAX_COLS) instanceof NarrowSparseRow);
+        assertTrue(SparseRow.empty(SparseRow.NARROW_MAX_COLS + 1) instanceof WideSparseRow);
+        assertTrue(SparseRow.of(10, new int[] {3}, new double[] {1}) instanceof NarrowSparseRow);
+        assertTrue(SparseRow.of(1 << 20, new int[] {1 << 19}, new double[] {1}) instanceof WideSparseRow);
+        // The largest column of a narrow row survives its 2-byte storage.
+        SparseRow edge = SparseRow.of(SparseRow.NARROW_MAX_COLS, new int[] {0, SparseRow.NARROW_MAX_COLS - 1},
+                new double[] {1, 2});
+        assertEquals(SparseRow.NARROW_MAX_COLS - 1, edge.columnAt(1));
+        assertEquals(2.0, edge.get(SparseRow.NARROW_MAX_COLS - 1));
+        edge.add(SparseRow.NARROW_MAX_COLS - 2, 3);
+        assertEquals(SparseRow.NARROW_MAX_COLS - 2, edge.columnAt(1));
     }
 
     private static void assertCells(TreeMap<Integer, Double> expected, SparseRow row, String what) {

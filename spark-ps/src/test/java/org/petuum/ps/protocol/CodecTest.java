@@ -58,7 +58,7 @@ class CodecTest {
         DenseRow dense = DenseRow.wrap(new double[] {1.5, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
                 Double.MIN_VALUE, -1e300, 0.0});
         SparseRow sparse = SparseRow.of(1_000_000, new int[] {0, 999_999, 42}, new double[] {-2.25, 7, 1e-300});
-        SparseRow emptySparse = new SparseRow(10);
+        SparseRow emptySparse = SparseRow.empty(10);
         return List.of(
                 new Hello(1, Message.PROTOCOL_VERSION, "executor 7 – wörker ß 测试 🚀"),
                 new Hello(Long.MAX_VALUE, -1, ""),

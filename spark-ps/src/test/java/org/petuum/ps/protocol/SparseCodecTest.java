@@ -44,7 +44,7 @@ class SparseCodecTest {
         for (Supplier<ByteBuf> kind : BUFFERS) {
             for (int round = 0; round < 500; round++) {
                 int cols = 1 + rng.nextInt(round % 2 == 0 ? 30 : 1_000_000);
-                SparseRow row = new SparseRow(cols);
+                SparseRow row = SparseRow.empty(cols);
                 int cells = rng.nextInt(Math.min(cols, 200) + 1);
                 for (int i = 0; i < cells; i++) {
                     // Some stored zeros: the codec sends only the non-zero cells.
@@ -75,7 +75,7 @@ class SparseCodecTest {
     void everyKindOfBufferIsWrittenWithTheSameBytes() {
         SplittableRandom rng = new SplittableRandom(8);
         for (int round = 0; round < 200; round++) {
-            SparseRow row = new SparseRow(5_000);
+            SparseRow row = SparseRow.empty(5_000);
             for (int i = rng.nextInt(300); i > 0; i--) {
                 row.add(rng.nextInt(5_000), rng.nextInt(3) == 0 ? 0.0 : rng.nextDouble());
             }
