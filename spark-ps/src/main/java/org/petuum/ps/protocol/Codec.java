@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.ssp.Consistency;
 import org.petuum.ssp.DenseRow;
@@ -252,22 +253,20 @@ final class Codec {
      *
      * @throws ProtocolException naming {@code field} for a column outside {@code [0, cols)}
      */
-    private static void readCells(ByteBuf in, int n, SparseRow.Builder row, int cols, String field) {
+    private static void readCells(ByteBuf in, int n, SparseRow.Builder row, String field) {
         byte[] chunk = new byte[SPARSE_CELL_BYTES * Math.min(n, CELLS_PER_CHUNK)];
-        for (int from = 0; from < n; from += CELLS_PER_CHUNK) {
-            int cells = Math.min(CELLS_PER_CHUNK, n - from);
-            in.readBytes(chunk, 0, SPARSE_CELL_BYTES * cells);
-            for (int i = 0, p = 0; i < cells; i++, p += SPARSE_CELL_BYTES) {
-                row.append(checkColumn((int) INT_BE.get(chunk, p), cols, field), (double) DOUBLE_BE.get(chunk, p + 4));
+        try {
+            for (int from = 0; from < n; from += CELLS_PER_CHUNK) {
+                int cells = Math.min(CELLS_PER_CHUNK, n - from);
+                in.readBytes(chunk, 0, SPARSE_CELL_BYTES * cells);
+                for (int i = 0, p = 0; i < cells; i++, p += SPARSE_CELL_BYTES) {
+                    row.append((int) INT_BE.get(chunk, p), (double) DOUBLE_BE.get(chunk, p + 4));
+                }
             }
+        } catch (IndexOutOfBoundsException e) {
+            // The builder checks every column against the row's width: "column c outside [0, cols)".
+            throw new ProtocolException(field + ": " + e.getMessage(), e);
         }
-    }
-
-    private static int checkColumn(int column, int cols, String field) {
-        if (column < 0 || column >= cols) {
-            throw new ProtocolException(field + ": column " + column + " outside [0, " + cols + ")");
-        }
-        return column;
     }
 
     static RowValues readRow(ByteBuf in, String field) {
@@ -294,7 +293,7 @@ final class Codec {
         if (kind == SPARSE) {
             int n = readCount(in, field, SPARSE_CELL_BYTES);
             SparseRow.Builder row = SparseRow.builder(cols, n);
-            readCells(in, n, row, cols, field);
+            readCells(in, n, row, field);
             // Sorted and unique, as every SparseRow sends them: stored as they came. Anything else (a hostile or
             // foreign frame) is sorted and its repeated columns added up.
             return row.build();
@@ -304,18 +303,18 @@ final class Codec {
 
     /** At least {@link #updatesLength}, without reading the cells of sparse rows (see {@link #rowLengthBound}). */
     static long updatesLengthBound(List<RowUpdate> updates) {
-        long n = 4;
-        for (RowUpdate u : updates) {
-            n += 8 + rowLengthBound(u.delta());
-        }
-        return n;
+        return updatesBytes(updates, Codec::rowLengthBound);
     }
 
     /** Bytes of a list of row updates: count, then per update table id, row id and the row. */
     static int updatesLength(List<RowUpdate> updates) {
-        int n = 4;
+        return (int) updatesBytes(updates, Codec::rowLength);
+    }
+
+    private static long updatesBytes(List<RowUpdate> updates, ToLongFunction<RowValues> rowBytes) {
+        long n = 4;
         for (RowUpdate u : updates) {
-            n += 8 + rowLength(u.delta());
+            n += 8 + rowBytes.applyAsLong(u.delta());
         }
         return n;
     }
