@@ -73,26 +73,6 @@ public abstract sealed class SparseRow extends RowValues permits NarrowSparseRow
         return order == null ? k : order[k];
     }
 
-    /**
-     * A row of the cells {@code columns[i]}, {@code values[i]}: when the columns are strictly increasing (as they
-     * arrive from a decoder of a {@code SparseRow}) they are checked and copied in one pass; otherwise as
-     * {@link #of}: sorted, repeated columns added up. The arrays are not kept.
-     *
-     * @throws IndexOutOfBoundsException for a column outside {@code [0, cols)}
-     * @throws IllegalArgumentException if the arrays differ in length
-     */
-    public static SparseRow wrap(int cols, int[] columns, double[] values) {
-        if (columns.length != values.length) {
-            throw new IllegalArgumentException(
-                    "columns and values differ in length: " + columns.length + " vs " + values.length);
-        }
-        Builder b = builder(cols, columns.length);
-        for (int i = 0; i < columns.length; i++) {
-            b.append(columns[i], values[i]);
-        }
-        return b.build();
-    }
-
     /** A builder of a row of width {@code cols} that will be given exactly {@code cells} cells. */
     public static Builder builder(int cols, int cells) {
         return new Builder(cols, cells);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link SparseRow#addAll} of sparse rows and {@link SparseRow#wrap}, against a plain {@link TreeMap} of column to
+ * {@link SparseRow#addAll} of sparse rows and {@link SparseRow#of}, against a plain {@link TreeMap} of column to
  * value, on seeded random rows and deltas: empty rows, deltas whose columns are all new, all stored, or mixed, and
  * columns at the start and the end of the row.
  */
@@ -108,7 +108,7 @@ class SparseRowMergeTest {
     }
 
     @Test
-    void wrapTakesSortedArraysAndAddsUpAnythingElse() {
+    void ofTakesSortedArraysAndAddsUpAnythingElse() {
         SplittableRandom rng = new SplittableRandom(9);
         for (int round = 0; round < ROUNDS; round++) {
             int cols = (round / 2) % 2 == 0 ? 1 + rng.nextInt(50) : SparseRow.NARROW_MAX_COLS + 1 + rng.nextInt(50);
@@ -127,18 +127,18 @@ class SparseRowMergeTest {
             for (int i = 0; i < n; i++) {
                 expected.merge(columns[i], values[i], Double::sum);
             }
-            SparseRow row = SparseRow.wrap(cols, columns.clone(), values.clone());
+            SparseRow row = SparseRow.of(cols, columns.clone(), values.clone());
             assertCells(expected, row, "round " + round);
         }
     }
 
     @Test
-    void wrapRefusesColumnsOutsideTheRowWhereverTheyAre() {
-        assertThrows(IndexOutOfBoundsException.class, () -> SparseRow.wrap(5, new int[] {1, 5}, new double[] {1, 1}));
-        assertThrows(IndexOutOfBoundsException.class, () -> SparseRow.wrap(5, new int[] {-1, 2}, new double[] {1, 1}));
+    void ofRefusesColumnsOutsideTheRowWhereverTheyAre() {
+        assertThrows(IndexOutOfBoundsException.class, () -> SparseRow.of(5, new int[] {1, 5}, new double[] {1, 1}));
+        assertThrows(IndexOutOfBoundsException.class, () -> SparseRow.of(5, new int[] {-1, 2}, new double[] {1, 1}));
         assertThrows(IndexOutOfBoundsException.class,
-                () -> SparseRow.wrap(5, new int[] {3, 2, 9}, new double[] {1, 1, 1}));
-        assertThrows(IllegalArgumentException.class, () -> SparseRow.wrap(5, new int[] {1}, new double[] {}));
+                () -> SparseRow.of(5, new int[] {3, 2, 9}, new double[] {1, 1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> SparseRow.of(5, new int[] {1}, new double[] {}));
     }
 
     @Test
