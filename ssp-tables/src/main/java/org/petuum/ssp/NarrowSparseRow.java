@@ -199,6 +199,13 @@ final class NarrowSparseRow extends SparseRow {
 
     /** As {@link SparseCells#gallop}, on {@code char} columns. */
     static int gallop(char[] columns, int from, int to, int key) {
+        int near = Math.min(to, from + SparseCells.SCAN_CELLS);
+        while (from < near && columns[from] < key) {
+            from++;
+        }
+        if (from < near) {
+            return from;
+        }
         if (from >= to || columns[from] >= key) {
             return from;
         }

@@ -90,20 +90,27 @@ class SparseRowMergeTest {
 
     @Test
     void gallopFindsTheFirstColumnNotBelowTheKey() {
+        // Keys near the start (the walk of the first SCAN_CELLS cells) and far beyond it (the gallop), in both
+        // layouts' arrays.
         SplittableRandom rng = new SplittableRandom(5);
         for (int round = 0; round < ROUNDS; round++) {
-            int[] a = rng.ints(rng.nextInt(64), 0, 200).distinct().sorted().toArray();
+            int n = rng.nextInt(round % 2 == 0 ? 64 : 400);
+            int[] a = rng.ints(n, 0, 3 * n + 10).distinct().sorted().toArray();
             int from = a.length == 0 ? 0 : rng.nextInt(a.length + 1);
-            int key = rng.nextInt(-1, 202);
+            int key = rng.nextInt(-1, 3 * n + 12);
             int expected = from;
             while (expected < a.length && a[expected] < key) {
                 expected++;
             }
             int[] cells = SparseCells.allocate(a.length);
+            char[] narrow = new char[a.length];
             for (int i = 0; i < a.length; i++) {
                 SparseCells.setColumn(cells, i, a[i]);
+                narrow[i] = (char) a[i];
             }
-            assertEquals(expected, SparseCells.gallop(cells, from, a.length, key), "key " + key + " from " + from);
+            String what = "key " + key + " from " + from + " of " + a.length;
+            assertEquals(expected, SparseCells.gallop(cells, from, a.length, key), what);
+            assertEquals(expected, NarrowSparseRow.gallop(narrow, from, a.length, key), what);
         }
     }
 
