@@ -92,8 +92,9 @@ final class NarrowSparseRow extends SparseRow {
                 values[at++] += deltaValues[j];
             } else {
                 if (freshDelta == null) {
-                    freshDelta = new int[k - j];
-                    freshAt = new int[k - j];
+                    Splices room = Splices.room(k - j);
+                    freshDelta = room.delta;
+                    freshAt = room.at;
                 }
                 freshDelta[fresh] = j;
                 freshAt[fresh++] = at;

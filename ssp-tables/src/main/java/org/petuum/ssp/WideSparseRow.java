@@ -90,8 +90,9 @@ final class WideSparseRow extends SparseRow {
                 SparseCells.addValue(cells, base, at++, SparseCells.value(delta, deltaBase, j));
             } else {
                 if (freshDelta == null) {
-                    freshDelta = new int[k - j];
-                    freshAt = new int[k - j];
+                    Splices room = Splices.room(k - j);
+                    freshDelta = room.delta;
+                    freshAt = room.at;
                 }
                 freshDelta[fresh] = j;
                 freshAt[fresh++] = at;

@@ -115,6 +115,31 @@ class SparseRowMergeTest {
     }
 
     @Test
+    void splicesLargerThanTheKeptRoomAndSmallOnesAfterThem() {
+        // More new columns than a thread keeps room for get room of their own; the small splices after them
+        // still use (and must not be confused by) the thread's room.
+        SplittableRandom rng = new SplittableRandom(31);
+        int cols = 2_000_000;
+        for (int round = 0; round < 3; round++) {
+            for (int size : new int[] {Splices.KEPT_CELLS + 10_000, 100}) {
+                TreeMap<Integer, Double> stored = randomCells(rng, cols, 2 * size);
+                TreeMap<Integer, Double> delta = randomCells(rng, cols, size);
+                SparseRow row = toRow(cols, stored);
+                row.addAll(toRow(cols, delta));
+                delta.forEach((c, v) -> stored.merge(c, v, Double::sum));
+                assertEquals(stored.size(), row.storedCells(), "stored cells");
+                int i = 0;
+                for (Map.Entry<Integer, Double> e : stored.entrySet()) {
+                    // Messages built only on failure: a message per cell would cost more than the test.
+                    int at = i++;
+                    assertEquals(e.getKey(), row.columnAt(at), () -> "column at " + at);
+                    assertEquals(e.getValue(), row.valueAt(at), () -> "value of column " + e.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
     void ofTakesSortedArraysAndAddsUpAnythingElse() {
         SplittableRandom rng = new SplittableRandom(9);
         for (int round = 0; round < ROUNDS; round++) {

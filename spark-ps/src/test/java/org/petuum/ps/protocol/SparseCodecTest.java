@@ -16,6 +16,7 @@ import org.petuum.shaded.io.netty.buffer.ByteBuf;
 import org.petuum.shaded.io.netty.buffer.CompositeByteBuf;
 import org.petuum.shaded.io.netty.buffer.PooledByteBufAllocator;
 import org.petuum.shaded.io.netty.buffer.Unpooled;
+import org.petuum.ssp.RowUpdate;
 import org.petuum.ssp.RowValues;
 import org.petuum.ssp.SparseRow;
 
@@ -146,6 +147,44 @@ class SparseCodecTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void rowsAroundTheScratchSizeInOneMessageAndOnSeveralThreads() throws Exception {
+        // Each decoding thread reuses one scratch array of 4,096 cells: rows just under, at and over it, one after
+        // another in a message, read back on four threads at once.
+        SplittableRandom rng = new SplittableRandom(8);
+        int cols = 1_000_000;
+        List<RowUpdate> updates = new java.util.ArrayList<>();
+        for (int n : new int[] {4_095, 4_096, 4_097, 9_000, 1, 0, 12_289}) {
+            int[] columns = rng.ints(n, 0, cols).distinct().sorted().toArray();
+            double[] values = rng.doubles(columns.length, -1e3, 1e3).toArray();
+            updates.add(new RowUpdate(7, updates.size(), SparseRow.of(cols, columns, values)));
+        }
+        ByteBuf buf = Unpooled.buffer();
+        Codec.writeUpdates(buf, updates);
+        try {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<List<RowUpdate>>> reads = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    ByteBuf copy = buf.duplicate();
+                    reads.add(pool.submit(() -> Codec.readUpdates(copy, "flush", null)));
+                }
+                for (java.util.concurrent.Future<List<RowUpdate>> read : reads) {
+                    List<RowUpdate> back = read.get(30, TimeUnit.SECONDS);
+                    assertEquals(updates.size(), back.size());
+                    for (int i = 0; i < updates.size(); i++) {
+                        assertEquals(updates.get(i).delta(), back.get(i).delta(), "row " + i);
+                        assertEquals(updates.get(i).delta().storedCells(), back.get(i).delta().storedCells());
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            buf.release();
         }
     }
 
