@@ -81,13 +81,14 @@ final class NarrowSparseRow extends SparseRow {
             return;
         }
         // The delta's columns that are new here, as (position in the delta, insertion point here), in order.
+        int walk = SparseCells.walk(size, k);
         int[] freshDelta = null;
         int[] freshAt = null;
         int fresh = 0;
         int at = 0;
         for (int j = 0; j < k; j++) {
             int c = deltaColumns[j];
-            at = gallop(columns, at, size, c);
+            at = gallop(columns, at, size, c, walk);
             if (at < size && columns[at] == c) {
                 values[at++] += deltaValues[j];
             } else {
@@ -199,8 +200,8 @@ final class NarrowSparseRow extends SparseRow {
     }
 
     /** As {@link SparseCells#gallop}, on {@code char} columns. */
-    static int gallop(char[] columns, int from, int to, int key) {
-        int near = Math.min(to, from + SparseCells.SCAN_CELLS);
+    static int gallop(char[] columns, int from, int to, int key, int walk) {
+        int near = (int) Math.min(to, (long) from + walk);
         while (from < near && columns[from] < key) {
             from++;
         }

@@ -100,20 +100,32 @@ final class SparseCells {
     }
 
     /**
-     * Cells a search for a key expected near its start walks one by one before it gallops: 32 columns are one or
-     * two cache lines, and walking them costs less than the mispredicted branches of a galloping search (measured
-     * about 9% faster at adding a flush of 25 cells a row to rows of 260 at 32, 64 and 128 alike; "Sparse rows" in
-     * {@code docs/benchmarks.md}).
+     * Cells a search for a key expected near its start walks one by one before it gallops, when the keys are on
+     * average at most {@link #WALK_GAP} cells apart ({@link #walk}): 32 columns are one or two cache lines, and
+     * walking them costs less than the mispredicted branches of a galloping search. Measured on a shard adding
+     * flushes whose columns are about 12 cells apart in rows larger than the cache: about 9% less time; with keys
+     * about 40 apart, walking first cost more than galloping at once (up to 10% on the shard, 20–25% on rows in
+     * cache), hence the gap ("Sparse flushes: the search and the garbage" in {@code docs/benchmarks.md}).
      */
     static final int SCAN_CELLS = 32;
+    /** The largest average distance between the keys of a merge at which its searches walk first. */
+    static final int WALK_GAP = 20;
 
     /**
-     * As {@link #find}, for a key expected near {@code from}: walks the first {@link #SCAN_CELLS} cells, then probes
-     * {@code +1, +3, +7, ...} cells further until it passes {@code key} and searches the last gap by halves, so a key
-     * {@code d} cells ahead costs {@code d} comparisons when it is near and about {@code 2 log2(d)} beyond.
+     * How many cells each search of a merge of {@code keys} sorted keys into {@code stored} cells walks before it
+     * gallops: {@link #SCAN_CELLS} when the keys are on average at most {@link #WALK_GAP} cells apart, else none.
      */
-    static int gallop(int[] cells, int from, int to, int key) {
-        int near = Math.min(to, from + SCAN_CELLS);
+    static int walk(int stored, int keys) {
+        return stored <= (long) WALK_GAP * keys ? SCAN_CELLS : 0;
+    }
+
+    /**
+     * As {@link #find}, for a key expected near {@code from}: walks the first {@code walk} cells, then probes
+     * {@code +1, +3, +7, ...} cells further until it passes {@code key} and searches the last gap by halves, so a key
+     * {@code d} cells ahead costs {@code d} comparisons within the walk and about {@code 2 log2(d)} beyond it.
+     */
+    static int gallop(int[] cells, int from, int to, int key, int walk) {
+        int near = (int) Math.min(to, (long) from + walk);
         while (from < near && cells[from] < key) {
             from++;
         }

@@ -83,9 +83,10 @@ final class WideSparseRow extends SparseRow {
         int[] freshAt = null;
         int fresh = 0;
         int at = 0;
+        int walk = SparseCells.walk(size, k);
         for (int j = 0; j < k; j++) {
             int c = SparseCells.column(delta, j);
-            at = SparseCells.gallop(cells, at, size, c);
+            at = SparseCells.gallop(cells, at, size, c, walk);
             if (at < size && SparseCells.column(cells, at) == c) {
                 SparseCells.addValue(cells, base, at++, SparseCells.value(delta, deltaBase, j));
             } else {

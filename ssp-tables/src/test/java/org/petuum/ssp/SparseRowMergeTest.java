@@ -90,7 +90,7 @@ class SparseRowMergeTest {
 
     @Test
     void gallopFindsTheFirstColumnNotBelowTheKey() {
-        // Keys near the start (the walk of the first SCAN_CELLS cells) and far beyond it (the gallop), in both
+        // Keys near the start (within the walk) and far beyond it (the gallop), with and without a walk, in both
         // layouts' arrays.
         SplittableRandom rng = new SplittableRandom(5);
         for (int round = 0; round < ROUNDS; round++) {
@@ -108,9 +108,11 @@ class SparseRowMergeTest {
                 SparseCells.setColumn(cells, i, a[i]);
                 narrow[i] = (char) a[i];
             }
-            String what = "key " + key + " from " + from + " of " + a.length;
-            assertEquals(expected, SparseCells.gallop(cells, from, a.length, key), what);
-            assertEquals(expected, NarrowSparseRow.gallop(narrow, from, a.length, key), what);
+            for (int walk : new int[] {0, 1, SparseCells.SCAN_CELLS}) {
+                String what = "key " + key + " from " + from + " of " + a.length + ", walking " + walk;
+                assertEquals(expected, SparseCells.gallop(cells, from, a.length, key, walk), what);
+                assertEquals(expected, NarrowSparseRow.gallop(narrow, from, a.length, key, walk), what);
+            }
         }
     }
 
