@@ -65,6 +65,12 @@ public final class DataplaneCommand implements Callable<Integer> {
             description = "Clocks of sparse flushes per measurement (default: ${DEFAULT-VALUE}).")
     int sparseClocks;
 
+    @Option(names = "--sparse-variants", defaultValue = "3", paramLabel = "N",
+            description = "Different oplogs per sparse worker, sent in turn: once all were sent, the flushes add to "
+                    + "stored cells only, whose rows hold about N × workers cells for each one a flush adds "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int sparseVariants;
+
     @Option(names = "--sparse-rows", defaultValue = "10000", paramLabel = "N",
             description = "Rows of the sparse table (default: ${DEFAULT-VALUE}).")
     int sparseRows;
@@ -121,6 +127,7 @@ public final class DataplaneCommand implements Callable<Integer> {
         check("--increments-per-clock", incrementsPerClock, 1, 100_000_000);
         check("--sparse-workers", sparseWorkers, 1, 64);
         check("--sparse-clocks", sparseClocks, 1, 100_000);
+        check("--sparse-variants", sparseVariants, 1, 100);
         check("--sparse-rows", sparseRows, 1, 100_000_000);
         check("--sparse-cols", sparseCols, 1, Integer.MAX_VALUE);
         check("--latency-samples", latencySamples, 1, 100_000_000);
@@ -202,7 +209,7 @@ public final class DataplaneCommand implements Callable<Integer> {
 
     private void sparse(LoopbackShard shard, PrintWriter out) {
         SparseIncrements sparse = new SparseIncrements(shard, 100, sparseRows, sparseCols, sparseWorkers,
-                sparseClocks, incrementsPerClock);
+                sparseClocks, incrementsPerClock, sparseVariants);
         out.println();
         out.println("## sparse increments applied per second by one shard");
         out.println(sparse.describe());

@@ -36,8 +36,6 @@ import org.petuum.ssp.TableSpec;
  * <p>Used by one thread, the benchmark's; the wire measurement starts one thread per worker and waits for them.
  */
 final class SparseIncrements {
-    /** Different oplogs per worker, used in turn. */
-    private static final int VARIANTS = 3;
     /** Flushes a worker has in flight. */
     private static final int WINDOW = 2;
 
@@ -62,6 +60,11 @@ final class SparseIncrements {
     private final int workers;
     private final int clocks;
     private final int incrementsPerClock;
+    /**
+     * Different oplogs per worker, used in turn: once each has been sent, every cell they carry is stored and the
+     * flushes add in place; a stored row has about {@code oplogsEach * workers} cells for each one a flush adds to it.
+     */
+    private final int oplogsEach;
     /** {@code oplogs[w][v]}: worker w's v-th oplog, as the updates of one flush. */
     private final List<List<List<RowUpdate>>> oplogs = new ArrayList<>();
     private final long[][] cells;
@@ -69,22 +72,23 @@ final class SparseIncrements {
     private int nextTableId;
 
     SparseIncrements(LoopbackShard shard, int firstTableId, int rows, int cols, int workers, int clocks,
-                     int incrementsPerClock) {
+                     int incrementsPerClock, int oplogsEach) {
         this.shard = shard;
         this.rows = rows;
         this.cols = cols;
         this.workers = workers;
         this.clocks = clocks;
         this.incrementsPerClock = incrementsPerClock;
+        this.oplogsEach = oplogsEach;
         this.nextTableId = firstTableId;
         // Every table of the benchmark gets this id in its updates; the measurements re-tag them (see below).
         TableRef template = table(firstTableId);
-        this.cells = new long[workers][VARIANTS];
+        this.cells = new long[workers][oplogsEach];
         SplittableRandom rng = new SplittableRandom(17);
         for (int w = 0; w < workers; w++) {
             List<List<RowUpdate>> variants = new ArrayList<>();
             int mine = incrementsPerClock / workers + (w < incrementsPerClock % workers ? 1 : 0);
-            for (int v = 0; v < VARIANTS; v++) {
+            for (int v = 0; v < oplogsEach; v++) {
                 OpLog log = new OpLog();
                 for (int i = 0; i < mine; i++) {
                     log.inc(template, rng.nextInt(rows), rng.nextInt(cols), 1.0);
@@ -107,8 +111,9 @@ final class SparseIncrements {
         }
         return String.format(java.util.Locale.ROOT, "sparse table %,d rows × %,d columns; %d worker(s), each on its "
                         + "own connection, %,d random increments a clock in all (%,d cells after each worker's oplog "
-                        + "coalesced repeats), %d clocks, %d flushes in flight a worker", rows, cols, workers,
-                incrementsPerClock, cellsPerClock, clocks, WINDOW);
+                        + "coalesced repeats), %d clocks, %d flushes in flight a worker, %d different oplogs a worker "
+                        + "sent in turn", rows, cols, workers, incrementsPerClock, cellsPerClock, clocks, WINDOW,
+                oplogsEach);
     }
 
     /** The flushes of every worker, sent over loopback to the shard. */
@@ -174,7 +179,7 @@ final class SparseIncrements {
         long start = System.nanoTime();
         for (int c = 0; c < clocks; c++) {
             for (int w = 0; w < workers; w++) {
-                if (!state.flush(1, w, c, tagged.get(w).get(c % VARIANTS)).applied()) {
+                if (!state.flush(1, w, c, tagged.get(w).get(c % oplogsEach)).applied()) {
                     throw new IllegalStateException("worker " + w + "'s clock " + c + " was not applied");
                 }
             }
@@ -193,7 +198,7 @@ final class SparseIncrements {
                         + LoopbackShard.WAIT_MS + " ms at clock " + clock);
             }
             int k = clock;
-            c.send(seq -> new Flush(seq, runId, worker, k, variants.get(k % VARIANTS))).answer()
+            c.send(seq -> new Flush(seq, runId, worker, k, variants.get(k % oplogsEach))).answer()
                     .whenComplete((m, t) -> {
                         if (t != null) {
                             failure.compareAndSet(null, t);
@@ -217,7 +222,7 @@ final class SparseIncrements {
         long n = 0;
         for (int c = 0; c < clocks; c++) {
             for (int w = 0; w < workers; w++) {
-                n += cells[w][c % VARIANTS];
+                n += cells[w][c % oplogsEach];
             }
         }
         return n;

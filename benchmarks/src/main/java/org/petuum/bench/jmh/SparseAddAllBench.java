@@ -35,7 +35,13 @@ import org.petuum.ssp.SparseRow;
 @Fork(1)
 public class SparseAddAllBench {
     static final int ROWS = 64;
-    private static final int COLS = 1_000_000;
+
+    /**
+     * The table's width, which picks the row's layout: up to 65,536 columns 2-byte columns beside a {@code double[]},
+     * wider one {@code int[]} (see {@link SparseRow}).
+     */
+    @Param({"1000000"})
+    public int cols;
 
     /** Cells of the stored row. */
     @Param({"16", "256", "1024"})
@@ -61,22 +67,22 @@ public class SparseAddAllBench {
         existingDeltas = new SparseRow[ROWS];
         mixedDeltas = new SparseRow[ROWS];
         for (int r = 0; r < ROWS; r++) {
-            int[] columns = distinctSorted(rng, stored, COLS);
-            rows[r] = SparseRow.of(COLS, columns, ones(stored));
+            int[] columns = distinctSorted(rng, stored, cols);
+            rows[r] = SparseRow.of(cols, columns, ones(stored));
             int k = Math.min(delta, stored);
-            existingDeltas[r] = SparseRow.of(COLS, pick(rng, columns, k), ones(k));
+            existingDeltas[r] = SparseRow.of(cols, pick(rng, columns, k), ones(k));
             int absent = (int) Math.round(fresh * delta);
             int[] mixed = new int[delta];
             int[] kept = pick(rng, columns, Math.min(delta - absent, stored));
             System.arraycopy(kept, 0, mixed, 0, kept.length);
             int filled = kept.length;
             while (filled < delta) {
-                int c = rng.nextInt(COLS);
+                int c = rng.nextInt(cols);
                 if (rows[r].get(c) == 0.0 && !contains(mixed, filled, c)) {
                     mixed[filled++] = c;
                 }
             }
-            mixedDeltas[r] = SparseRow.of(COLS, mixed, ones(delta));
+            mixedDeltas[r] = SparseRow.of(cols, mixed, ones(delta));
         }
     }
 
