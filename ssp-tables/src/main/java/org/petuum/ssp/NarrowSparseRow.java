@@ -80,8 +80,8 @@ final class NarrowSparseRow extends SparseRow {
             mergeLinear(deltaColumns, deltaValues, k);
             return;
         }
-        // The delta's columns that are new here, as (position in the delta, insertion point here), in order.
         int walk = SparseCells.walk(size, k);
+        // The delta's columns that are new here, as (position in the delta, insertion point here), in order.
         int[] freshDelta = null;
         int[] freshAt = null;
         int fresh = 0;

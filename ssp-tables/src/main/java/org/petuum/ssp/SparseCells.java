@@ -104,7 +104,7 @@ final class SparseCells {
      * average at most {@link #WALK_GAP} cells apart ({@link #walk}): 32 columns are one or two cache lines, and
      * walking them costs less than the mispredicted branches of a galloping search. Measured on a shard adding
      * flushes whose columns are about 12 cells apart in rows larger than the cache: about 9% less time; with keys
-     * about 40 apart, walking first cost more than galloping at once (up to 10% on the shard, 20–25% on rows in
+     * about 40 apart, walking first cost more than galloping at once (up to 10% on the shard, 20–55% on rows in
      * cache), hence the gap ("Sparse flushes: the search and the garbage" in {@code docs/benchmarks.md}).
      */
     static final int SCAN_CELLS = 32;
