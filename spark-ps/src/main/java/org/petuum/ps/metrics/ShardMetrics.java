@@ -29,6 +29,12 @@ public final class ShardMetrics {
     public final Counter flushesApplied;
     /** Clock batches refused because they had been applied already (a resend after a reconnect or retry). */
     public final Counter flushesDuplicate;
+    /**
+     * Nanoseconds spent applying flushes and early updates, under the lock that serialises a shard's changes: its
+     * rate over wall time is the share of the time the shard was busy adding updates (near 1, the shard limits how
+     * fast its workers' updates are taken in).
+     */
+    public final Counter applyNanos;
     /** Reads that had to wait for slower workers before they could be answered. */
     public final Counter readsWaited;
     /** Reads that waited past their deadline and failed. */
@@ -60,6 +66,7 @@ public final class ShardMetrics {
         bytesOut = registry.counter("shard.bytesOut");
         flushesApplied = registry.counter("shard.flushesApplied");
         flushesDuplicate = registry.counter("shard.flushesDuplicate");
+        applyNanos = registry.counter("shard.applyNanos");
         readsWaited = registry.counter("shard.readsWaited");
         readsTimedOut = registry.counter("shard.readsTimedOut");
         readWaitMillis = registry.histogram("shard.readWaitMillis");

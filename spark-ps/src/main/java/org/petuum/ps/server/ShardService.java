@@ -179,10 +179,15 @@ final class ShardService {
             List<ShardPushes.Outgoing> pushes;
             List<Answer> answers;
             synchronized (this) {
-                handled(ch, f.requestId());
-                result = active().flush(f.runId(), f.worker(), f.clock(), f.updates(), f.last(), ch);
-                pushes = pushing.messages(state.runId(), result.pushes(), lastHandled);
-                answers = answers(result.released(), true);
+                long start = System.nanoTime();
+                try {
+                    handled(ch, f.requestId());
+                    result = active().flush(f.runId(), f.worker(), f.clock(), f.updates(), f.last(), ch);
+                    pushes = pushing.messages(state.runId(), result.pushes(), lastHandled);
+                    answers = answers(result.released(), true);
+                } finally {
+                    metrics.applyNanos.inc(System.nanoTime() - start);
+                }
             }
             (result.applied() ? metrics.flushesApplied : metrics.flushesDuplicate).inc();
             reply(ch, new Ack(f.requestId(), result.applied()));
@@ -230,9 +235,14 @@ final class ShardService {
         } else if (m instanceof Update u) {
             List<ShardPushes.Outgoing> pushes;
             synchronized (this) {
-                handled(ch, u.requestId());
-                active().applyEarly(u.runId(), u.worker(), u.clock(), u.updates());
-                pushes = pushing.mostChanged(state, lastHandled);
+                long start = System.nanoTime();
+                try {
+                    handled(ch, u.requestId());
+                    active().applyEarly(u.runId(), u.worker(), u.clock(), u.updates());
+                    pushes = pushing.mostChanged(state, lastHandled);
+                } finally {
+                    metrics.applyNanos.inc(System.nanoTime() - start);
+                }
             }
             reply(ch, new Ack(u.requestId(), true));
             for (ShardPushes.Outgoing p : pushes) {
