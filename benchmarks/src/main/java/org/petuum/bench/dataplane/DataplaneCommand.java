@@ -228,10 +228,11 @@ public final class DataplaneCommand implements Callable<Integer> {
                 System.gc();
                 w = sparse.overTheWire();
             }
-            out.printf(Locale.ROOT, "%s %d: over loopback %,.0f increments/s (%.3f s; %,.0f per CPU-second); state "
-                            + "machine alone %,.0f increments/s (%.3f s; %,.0f per CPU-second)%n",
+            out.printf(Locale.ROOT, "%s %d: over loopback %,.0f increments/s (%.3f s; %,.0f per CPU-second; the "
+                            + "shard applying %.0f%% of the time); state machine alone %,.0f increments/s (%.3f s; "
+                            + "%,.0f per CPU-second)%n",
                     round <= 0 ? "warm-up" : "round", round <= 0 ? round + warmup : round, w.perSecond(), w.seconds(),
-                    w.perCpuSecond(), m.perSecond(), m.seconds(), m.perCpuSecond());
+                    w.perCpuSecond(), 100 * w.applyShare(), m.perSecond(), m.seconds(), m.perCpuSecond());
             out.flush();
             if (round > 0) {
                 wire.add(w);
@@ -251,6 +252,9 @@ public final class DataplaneCommand implements Callable<Integer> {
                         + "| %,.0f |%n", memory.get(0).increments(), memoryRate,
                 Median.of(memory, SparseIncrements.Rate::perCpuSecond));
         out.println("CPU-seconds: all of this JVM's threads (shard, clients, GC, JIT), from the process CPU time.");
+        out.printf(Locale.ROOT, "over loopback the shard spent a median %.0f%% of the wall time applying flushes under "
+                + "its lock (shard.applyNanos): near 100%%, the shard is what the workers wait for%n",
+                100 * Median.of(wire, SparseIncrements.Rate::applyShare));
         out.printf(Locale.ROOT, "ratio over loopback / state machine alone: %s%n",
                 RunFacts.ratio(wireRate, memoryRate));
         out.flush();

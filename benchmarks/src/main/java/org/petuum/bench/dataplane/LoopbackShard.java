@@ -56,6 +56,11 @@ final class LoopbackShard implements AutoCloseable {
         return conf;
     }
 
+    /** The shard's time spent applying updates so far ({@code shard.applyNanos}). */
+    long applyNanos() {
+        return server.metrics().applyNanos.getCount();
+    }
+
     ShardAddress address() {
         return address;
     }

@@ -43,14 +43,21 @@ final class SparseIncrements {
      * One measurement: {@code increments} applied in {@code seconds} of wall time, while this JVM's threads (shard,
      * clients, GC and JIT alike) used {@code cpuSeconds} of CPU. On a machine shared with other work the wall rate
      * falls with the CPU share the JVM gets; the rate per CPU-second says what the work itself costs.
+     * {@code applySeconds}: the shard's time applying the flushes under its lock ({@code shard.applyNanos}; 0 for
+     * the state machine alone, which has no server).
      */
-    record Rate(long increments, double seconds, double cpuSeconds) {
+    record Rate(long increments, double seconds, double cpuSeconds, double applySeconds) {
         double perSecond() {
             return increments / seconds;
         }
 
         double perCpuSecond() {
             return increments / cpuSeconds;
+        }
+
+        /** The share of the wall time the shard spent applying. */
+        double applyShare() {
+            return applySeconds / seconds;
         }
     }
 
@@ -145,16 +152,18 @@ final class SparseIncrements {
                 t.start();
             }
             long cpuStart = RunFacts.processCpuNanos();
+            long applyStart = shard.applyNanos();
             long start = System.nanoTime();
             go.countDown();
             CompletableFuture.allOf(done.toArray(new CompletableFuture[0]))
                     .get(LoopbackShard.WAIT_MS, TimeUnit.MILLISECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (RunFacts.processCpuNanos() - cpuStart) / 1e9;
+            double applySeconds = (shard.applyNanos() - applyStart) / 1e9;
             for (Thread t : threads) {
                 t.join(LoopbackShard.WAIT_MS);
             }
-            return new Rate(totalCells(), seconds, cpuSeconds);
+            return new Rate(totalCells(), seconds, cpuSeconds, applySeconds);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("a sparse worker failed: " + e.getCause(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
@@ -185,7 +194,7 @@ final class SparseIncrements {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Rate(totalCells(), seconds, (RunFacts.processCpuNanos() - cpuStart) / 1e9);
+        return new Rate(totalCells(), seconds, (RunFacts.processCpuNanos() - cpuStart) / 1e9, 0);
     }
 
     private void sendClocks(ShardConnection c, long runId, int worker, List<List<RowUpdate>> variants)
