@@ -107,16 +107,16 @@ final class SparseCells {
      * about 40 apart, walking first cost more than galloping at once (up to 10% on the shard, 20–55% on rows in
      * cache), hence the gap ("Sparse flushes: the search and the garbage" in {@code docs/benchmarks.md}).
      */
-    static final int SCAN_CELLS = 32;
+    static final int WALK_CELLS = 32;
     /** The largest average distance between the keys of a merge at which its searches walk first. */
     static final int WALK_GAP = 20;
 
     /**
      * How many cells each search of a merge of {@code keys} sorted keys into {@code stored} cells walks before it
-     * gallops: {@link #SCAN_CELLS} when the keys are on average at most {@link #WALK_GAP} cells apart, else none.
+     * gallops: {@link #WALK_CELLS} when the keys are on average at most {@link #WALK_GAP} cells apart, else none.
      */
     static int walk(int stored, int keys) {
-        return stored <= (long) WALK_GAP * keys ? SCAN_CELLS : 0;
+        return stored <= (long) WALK_GAP * keys ? WALK_CELLS : 0;
     }
 
     /**

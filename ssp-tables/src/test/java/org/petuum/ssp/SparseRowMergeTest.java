@@ -108,7 +108,7 @@ class SparseRowMergeTest {
                 SparseCells.setColumn(cells, i, a[i]);
                 narrow[i] = (char) a[i];
             }
-            for (int walk : new int[] {0, 1, SparseCells.SCAN_CELLS}) {
+            for (int walk : new int[] {0, 1, SparseCells.WALK_CELLS}) {
                 String what = "key " + key + " from " + from + " of " + a.length + ", walking " + walk;
                 assertEquals(expected, SparseCells.gallop(cells, from, a.length, key, walk), what);
                 assertEquals(expected, NarrowSparseRow.gallop(narrow, from, a.length, key, walk), what);
